@@ -1,0 +1,63 @@
+# adpipe: anomaly detection on contaminated data, as Unix filters.
+# GNU make. `make` builds bin/, `make check` runs every test, `make demo` the demo.
+VERSION = 0.1.0
+PREFIX  = /usr/local
+BINDIR  = $(PREFIX)/bin
+MANDIR  = $(PREFIX)/share/man
+CC      = cc
+CFLAGS  = -O2 -g
+LDFLAGS =
+AD_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DAD_VERSION=\"$(VERSION)\" -Isrc/lib
+AD_CFLAGS   = -std=c11 -Wall -Wextra -Werror -pthread
+LDLIBS  = -lm -pthread
+
+LIB_SRC  = $(wildcard src/lib/*.c)
+LIB_OBJ  = $(LIB_SRC:.c=.o)
+LIB_HDR  = $(wildcard src/lib/*.h)
+TOOL_SRC = $(wildcard src/ad-*.c)
+TOOLS    = $(patsubst src/%.c,bin/%,$(TOOL_SRC))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNITS    = $(UNIT_SRC:.c=)
+
+all: $(TOOLS)
+
+src/lib/%.o: src/lib/%.c $(LIB_HDR)
+	$(CC) $(AD_CPPFLAGS) $(CPPFLAGS) $(AD_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+src/lib/libad.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+bin/%: src/%.c src/lib/libad.a $(LIB_HDR)
+	@mkdir -p bin
+	$(CC) $(AD_CPPFLAGS) $(CPPFLAGS) $(AD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< src/lib/libad.a $(LDLIBS)
+
+tests/unit/%: tests/unit/%.c src/lib/libad.a $(LIB_HDR) tests/unit/unit.h
+	$(CC) $(AD_CPPFLAGS) $(CPPFLAGS) $(AD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< src/lib/libad.a $(LDLIBS)
+
+units: $(UNITS)
+
+check test: all units
+	sh tests/run.sh $(UNITS)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
+	cp $(TOOLS) $(DESTDIR)$(BINDIR)/
+	for f in man/*.1; do [ -e "$$f" ] && cp "$$f" $(DESTDIR)$(MANDIR)/man1/; done; true
+	for f in man/*.5; do [ -e "$$f" ] && cp "$$f" $(DESTDIR)$(MANDIR)/man5/; done; true
+	for f in man/*.7; do [ -e "$$f" ] && cp "$$f" $(DESTDIR)$(MANDIR)/man7/; done; true
+
+uninstall:
+	for t in $(notdir $(TOOLS)); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for f in $(notdir $(wildcard man/*.1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$f; done
+	for f in $(notdir $(wildcard man/*.5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$f; done
+	for f in $(notdir $(wildcard man/*.7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$f; done
+
+lint:
+	mandoc -Tlint -Wwarning man/* || true
+
+clean:
+	rm -f src/lib/*.o src/lib/libad.a $(TOOLS) $(UNITS)
+
+.PHONY: all check test units install uninstall lint clean
+.SECONDARY:

@@ -1,0 +1,262 @@
+/* util.c: see util.h. */
+#include "util.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *ad_progname = "ad";
+static _Thread_local char errbuf[1024];
+
+void ad_setprogname(const char *argv0)
+{
+	const char *p;
+	if (!argv0 || !*argv0)
+		return;
+	p = strrchr(argv0, '/');
+	ad_progname = p ? p + 1 : argv0;
+}
+
+static void vmsg(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", ad_progname);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void ad_die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void ad_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+int ad_error(const char *fmt, ...)
+{
+	va_list ap;
+	char tmp[sizeof errbuf];
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap); /* fmt may refer to errbuf itself */
+	va_end(ap);
+	memcpy(errbuf, tmp, sizeof errbuf);
+	return -1;
+}
+
+const char *ad_errmsg(void)
+{
+	return errbuf[0] ? errbuf : "unknown error";
+}
+
+void ad_help(const char *usage)
+{
+	fputs(usage, stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		exit(2);
+	exit(0);
+}
+
+void ad_version(void)
+{
+	printf("%s (adpipe) %s\n", ad_progname, AD_VERSION);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		exit(2);
+	exit(0);
+}
+
+static void usage_lines(const char *usage)
+{
+	/* print up to the first blank line */
+	const char *e = strstr(usage, "\n\n");
+	size_t n = e ? (size_t)(e - usage) + 1 : strlen(usage);
+	fwrite(usage, 1, n, stderr);
+	fprintf(stderr, "Try '%s -h' for more information.\n", ad_progname);
+}
+
+void ad_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	usage_lines(usage);
+	exit(2);
+}
+
+void ad_stdopts(int argc, char **argv, const char *usage)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			return;
+		if (!strcmp(a, "--help"))
+			ad_help(usage);
+		if (!strcmp(a, "--version"))
+			ad_version();
+		if (a[0] == '-' && a[1] == '-' && a[2])
+			ad_usage_error(usage, "unknown option %s", a);
+	}
+}
+
+extern int optopt;
+void ad_bad_option(const char *usage)
+{
+	extern char *optarg;
+	(void)optarg;
+	ad_usage_error(usage, "unknown option or missing argument: -%c", optopt);
+}
+
+int ad_parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int ad_parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno == ERANGE && fabs(v) > 1)
+		return -1;
+	if (*end || !isfinite(v) || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+long ad_opt_long(const char *usage, int opt, const char *arg, long lo, long hi)
+{
+	long v;
+	if (ad_parse_long(arg, lo, hi, &v))
+		ad_usage_error(usage, "-%c: bad value '%s' (expected an integer from %ld to %ld)",
+		               opt, arg, lo, hi);
+	return v;
+}
+
+double ad_opt_double(const char *usage, int opt, const char *arg, double lo, double hi)
+{
+	double v;
+	if (ad_parse_double(arg, lo, hi, &v))
+		ad_usage_error(usage, "-%c: bad value '%s' (expected a number from %g to %g)",
+		               opt, arg, lo, hi);
+	return v;
+}
+
+void *ad_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		ad_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *ad_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		ad_die("out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *ad_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		ad_die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+char *ad_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(ad_xmalloc(n), s, n);
+}
+
+size_t ad_mul(size_t n, size_t size)
+{
+	if (size && n > (size_t)-1 / size)
+		return (size_t)-1;
+	return n * size;
+}
+
+FILE *ad_fopen_read(const char *path)
+{
+	FILE *f;
+	if (!path || !strcmp(path, "-"))
+		return stdin;
+	f = fopen(path, "rb");
+	if (!f)
+		ad_error("%s: %s", path, strerror(errno));
+	return f;
+}
+
+const char *ad_name(const char *path)
+{
+	return (!path || !strcmp(path, "-")) ? "<stdin>" : path;
+}
+
+void ad_check_write(FILE *f, const char *what)
+{
+	if (fflush(f) != 0 || ferror(f))
+		ad_die("write error%s%s: %s", what ? " on " : "", what ? what : "",
+		       strerror(errno ? errno : EIO));
+}
+
+int ad_finish_stdout(void)
+{
+	ad_check_write(stdout, NULL);
+	if (fclose(stdout) != 0)
+		ad_die("write error: %s", strerror(errno));
+	return 0;
+}
+
+double ad_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+uint32_t ad_crc32(uint32_t crc, const void *buf, size_t n)
+{
+	static uint32_t table[256];
+	static int init;
+	const unsigned char *p = buf;
+	if (!init) { /* benign race: every thread computes the same table */
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+		init = 1;
+	}
+	crc = ~crc;
+	while (n--)
+		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}

@@ -1,0 +1,71 @@
+/* util.h: error reporting, checked number parsing, option helpers, I/O checks.
+ *
+ * Error convention of libad: a library function that fails records a message with
+ * ad_error() (thread-local) and returns -1 or NULL; the tool's main prints it with
+ * ad_die("%s", ad_errmsg()).  Only the ad_die/ad_usage family and ad_xmalloc exit. */
+#ifndef AD_UTIL_H
+#define AD_UTIL_H
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#ifndef AD_VERSION
+#define AD_VERSION "0.0.0"
+#endif
+
+extern const char *ad_progname;          /* basename of argv[0] */
+void ad_setprogname(const char *argv0);
+
+/* "prog: message\n" on stderr, exit 1. */
+_Noreturn void ad_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "prog: message\n" on stderr, no exit. */
+void ad_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Record an error message for the caller; returns -1. */
+int ad_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *ad_errmsg(void);
+
+/* Options.  `usage` is the full help text (first line "usage: prog ...").
+ * ad_stdopts() handles --help and --version before getopt (up to the first
+ * operand or "--"); tools map -h and -V to ad_help() and ad_version(). */
+void ad_stdopts(int argc, char **argv, const char *usage);
+_Noreturn void ad_help(const char *usage);    /* usage on stdout, exit 0 */
+_Noreturn void ad_version(void);              /* "prog (adpipe) X.Y.Z", exit 0 */
+/* "prog: message\n" then the usage line(s) up to the first blank line, on stderr; exit 2. */
+_Noreturn void ad_usage_error(const char *usage, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The getopt default: case for an unknown option or a missing argument (uses optopt). */
+_Noreturn void ad_bad_option(const char *usage);
+
+/* Checked parsers: the whole string must be a number in [lo, hi].  0 on success. */
+int ad_parse_long(const char *s, long lo, long hi, long *out);
+int ad_parse_double(const char *s, double lo, double hi, double *out);
+/* Option-argument parsers that exit 2 with "prog: -X: bad value 'arg' (expected ...)" */
+long ad_opt_long(const char *usage, int opt, const char *arg, long lo, long hi);
+double ad_opt_double(const char *usage, int opt, const char *arg, double lo, double hi);
+
+/* Memory: exits with "prog: out of memory" on failure (the only exit in the library). */
+void *ad_xmalloc(size_t n);
+void *ad_xcalloc(size_t n, size_t size);
+void *ad_xrealloc(void *p, size_t n);
+char *ad_xstrdup(const char *s);
+/* n*size with overflow check; (size_t)-1 on overflow. */
+size_t ad_mul(size_t n, size_t size);
+
+/* Open a file for reading; "-" or NULL means stdin.  NULL + ad_error on failure. */
+FILE *ad_fopen_read(const char *path);
+/* Display name for messages: "<stdin>" for "-" or NULL. */
+const char *ad_name(const char *path);
+
+/* Check a stream after writing: fflush + ferror.  On failure die with
+ * "prog: write error: <strerror>".  Call before exit on stdout. */
+void ad_check_write(FILE *f, const char *what);
+/* ad_check_write(stdout) then fclose; returns 0 (for `return ad_finish_stdout();`). */
+int ad_finish_stdout(void);
+
+/* Time in seconds (monotonic). */
+double ad_now(void);
+
+/* CRC-32 (IEEE 802.3, as zlib/gzip) of a buffer, continuing from crc (0 to start). */
+uint32_t ad_crc32(uint32_t crc, const void *buf, size_t n);
+
+#endif
