@@ -1,0 +1,71 @@
+/* advec.h: vector streams (man/adv.5).
+ *
+ * Text (default, for eyes and awk):
+ *     #adv 1 dim=784 shape=1x28x28
+ *     3<TAB>0<TAB>0.0117647061<TAB>...
+ *   '#' lines are comments; the first "#adv" line gives dim (and optionally
+ *   shape=CxHxW).  Without one, dim is taken from the first row.  A row is an
+ *   integer label then dim floats, TAB (or space) separated.  Floats are written
+ *   with %.9g, so float32 values round-trip exactly.
+ * Binary (-b): header of 24 bytes, little-endian:
+ *     "ADVB", uint32 version (1), uint32 dim, uint32 C, H, W
+ *   then records: int32 label, float32[dim].  No row count: streams stay streams;
+ *   a repeated identical header mid-stream (cat a.bin b.bin) is accepted.
+ * Every reader detects text or binary from the first bytes.  Values must be
+ * finite: NaN or Inf is an error naming the file and line (text) or record. */
+#ifndef AD_ADVEC_H
+#define AD_ADVEC_H
+#include <stdio.h>
+#include <stddef.h>
+
+#define ADV_MAX_DIM (1 << 24)     /* refuse absurd dimensions */
+
+typedef struct {
+	int dim;
+	int shape[3];                 /* C, H, W; {dim, 1, 1} when the stream gives none */
+	int has_shape;                /* 1 if the stream declared a shape */
+} AdvInfo;
+
+typedef struct AdvReader AdvReader;
+
+/* Open path ("-" or NULL = stdin) and read the header (or first row).  NULL +
+ * ad_error ("FILE: message") on failure, including an empty stream. */
+AdvReader *adv_open(const char *path);
+/* Same on an open stream; name is used in messages.  The reader does not close f. */
+AdvReader *adv_open_stream(FILE *f, const char *name);
+const AdvInfo *adv_info(const AdvReader *r);
+/* Next row: 1 = read, 0 = end of stream, -1 = error (ad_error "FILE:LINE: ...").
+ * x must hold dim floats. */
+int adv_read(AdvReader *r, int *label, float *x);
+/* Line (text) or record number (binary, from 1) of the last row read. */
+long adv_lineno(const AdvReader *r);
+int adv_is_binary(const AdvReader *r);
+void adv_close(AdvReader *r);   /* closes the file unless it is stdin or came from adv_open_stream */
+
+typedef struct AdvWriter AdvWriter;
+/* Write the header to f (not closed by the writer).  binary = 1 for ADVB. */
+AdvWriter *adv_writer(FILE *f, int binary, const AdvInfo *info);
+/* 0, or -1 + ad_error on a write error. */
+int adv_write(AdvWriter *w, int label, const float *x);
+/* Flush; 0 or -1 + ad_error.  Frees w. */
+int adv_writer_close(AdvWriter *w);
+
+/* A whole stream in memory. */
+typedef struct {
+	AdvInfo info;
+	long n;                 /* rows */
+	int *label;             /* n */
+	float *x;               /* n x dim, row-major */
+} AdvData;
+/* Read every row of path (or stdin).  0, or -1 + ad_error. */
+int adv_load(const char *path, AdvData *d);
+void adv_data_free(AdvData *d);
+/* Append one row (grows the arrays). */
+void adv_data_push(AdvData *d, int label, const float *x);
+/* Write every row; 0 or -1 + ad_error. */
+int adv_save(FILE *f, int binary, const AdvData *d);
+
+/* Parse "CxHxW" (or "HxW", C = 1); 0 or -1. */
+int adv_parse_shape(const char *s, int shape[3]);
+
+#endif
