@@ -5,7 +5,9 @@
  * into 4-row strips (zero padded), and the kernel sums k in order into local
  * accumulators that are then added to C.  The summation order of an element
  * depends only on K, never on the task grid or thread count. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
+#endif
 #include "gemm.h"
 #include "pool.h"
 #include "util.h"
