@@ -13,7 +13,7 @@ typedef double (*gc_loss_fn)(void *ctx);
 
 /* Checks up to `maxn` elements of data (evenly spread) against ana[].  Returns the
  * number of elements that fail. */
-static int gc_check(const char *what, gc_loss_fn loss, void *ctx, float *data,
+static inline int gc_check(const char *what, gc_loss_fn loss, void *ctx, float *data,
                     const float *ana, size_t n, float h, double atol, double rtol,
                     size_t maxn)
 {
@@ -44,14 +44,14 @@ static int gc_check(const char *what, gc_loss_fn loss, void *ctx, float *data,
 	return bad;
 }
 
-static void gc_fill(float *p, size_t n, double lo, double hi, Rng *r)
+static inline void gc_fill(float *p, size_t n, double lo, double hi, Rng *r)
 {
 	for (size_t i = 0; i < n; i++)
 		p[i] = (float)(lo + (hi - lo) * rng_uniform(r));
 }
 
 /* values in +-[lo, hi] with random sign: keeps away from the kink at 0 */
-static void gc_fill_away(float *p, size_t n, double lo, double hi, Rng *r)
+static inline void gc_fill_away(float *p, size_t n, double lo, double hi, Rng *r)
 {
 	for (size_t i = 0; i < n; i++) {
 		double v = lo + (hi - lo) * rng_uniform(r);
@@ -59,7 +59,7 @@ static void gc_fill_away(float *p, size_t n, double lo, double hi, Rng *r)
 	}
 }
 
-static double gc_dot(const float *y, const float *r, size_t n)
+static inline double gc_dot(const float *y, const float *r, size_t n)
 {
 	double s = 0.0;
 	for (size_t i = 0; i < n; i++)

@@ -295,6 +295,19 @@ int main(void)
 	CHECK(check_seq("stack", &s, 3, 0, &r) == 0);
 	seq_free(&s);
 
+	/* the LeNet pretraining decoder's layer sequence (unflatten, upsampling,
+	 * stride-1 transposed convs with padding 2 and 3, BN without affine), smooth
+	 * activations */
+	seq_init(&s); seq_input(&s, 16, 1, 1);
+	seq_unflatten(&s, 1, 4, 4); seq_sigmoid(&s);
+	seq_convt(&s, "d0", 3, 5, 1, 2, 0, 0, &r); seq_bn(&s, "b0", 0, 1e-4f); seq_sigmoid(&s);
+	seq_upsample(&s); seq_convt(&s, "d1", 2, 5, 1, 3, 0, 0, &r); seq_bn(&s, "b1", 0, 1e-4f);
+	seq_sigmoid(&s); seq_upsample(&s); seq_convt(&s, "d2", 1, 5, 1, 2, 0, 0, &r);
+	seq_sigmoid(&s);
+	CHECK(s.h == 12 && s.w == 12);
+	CHECK(check_seq("lenet-decoder", &s, 4, 0, &r) == 0);
+	seq_free(&s);
+
 	/* bit-identical forward + backward for 1, 2, 3 threads */
 	{
 		size_t nout = 10 * 37, ng = 200000, nin = 3 * 400 * 37;
