@@ -6,7 +6,7 @@
  * accumulators that are then added to C.  The summation order of an element
  * depends only on K, never on the task grid or thread count. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#pragma GCC optimize("O3", "fp-contract=fast")
 #endif
 #include "gemm.h"
 #include "pool.h"
@@ -14,38 +14,46 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MR 4
+#define MR 6
 #define NR 16
-#define MC 64
+#define MC 96
 #define NC 256
 #define KC 256
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #elif defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 14
-#define KERNEL_CLONES __attribute__((target_clones("avx2", "default")))
+#define KERNEL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define KERNEL_CLONES
 #endif
 
-/* acc = sum_k ap[k][0..3] x bp[k][0..15] over kc values of k. */
+/* 16 floats: one AVX-512 register, two AVX ones, four SSE ones */
+typedef float vf __attribute__((vector_size(NR * sizeof(float))));
+typedef float vfu __attribute__((vector_size(NR * sizeof(float)), aligned(4)));
+
+/* acc = sum_k ap[k][0..MR) x bp[k][0..NR) over kc values of k, k in order. */
 KERNEL_CLONES
 static void kernel(int kc, const float *restrict ap, const float *restrict bp,
                    float *restrict acc)
 {
-	float c[MR][NR];
-	for (int r = 0; r < MR; r++)
-		for (int j = 0; j < NR; j++)
-			c[r][j] = 0.0f;
+	vf c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 };
 	for (int k = 0; k < kc; k++) {
-		const float *b = bp + (size_t)k * NR;
-		for (int r = 0; r < MR; r++) {
-			float a = ap[k * MR + r];
-			for (int j = 0; j < NR; j++)
-				c[r][j] += a * b[j];
-		}
+		vf b = *(const vfu *)(bp + (size_t)k * NR);
+		const float *a = ap + (size_t)k * MR;
+		c0 += a[0] * b;
+		c1 += a[1] * b;
+		c2 += a[2] * b;
+		c3 += a[3] * b;
+		c4 += a[4] * b;
+		c5 += a[5] * b;
 	}
-	memcpy(acc, c, sizeof c);
+	*(vfu *)(acc + 0 * NR) = c0;
+	*(vfu *)(acc + 1 * NR) = c1;
+	*(vfu *)(acc + 2 * NR) = c2;
+	*(vfu *)(acc + 3 * NR) = c3;
+	*(vfu *)(acc + 4 * NR) = c4;
+	*(vfu *)(acc + 5 * NR) = c5;
 }
 
 typedef struct {
@@ -58,11 +66,6 @@ typedef struct {
 	int mc, nc;         /* block sizes */
 	float *part;        /* K-split mode: nks partial products, each M x N */
 } Job;
-
-static float aget(const Job *g, int i, int k)
-{
-	return g->transA ? g->A[(size_t)k * g->lda + i] : g->A[(size_t)i * g->lda + k];
-}
 
 /* The product of the K slice [k0, k0+kc) for the block at (i0, j0): if add, C +=
  * alpha * slice; else the slice is stored into dst (row stride ldd). */
@@ -77,11 +80,18 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 	for (int s = 0; s < nstrip; s++) {
 		float *d = bp + (size_t)s * kc * NR;
 		int jn = nc - s * NR < NR ? nc - s * NR : NR;
+		if (!g->transB && jn == NR) {
+			const float *src = g->B + (size_t)k0 * g->ldb + j0 + s * NR;
+			for (int k = 0; k < kc; k++)
+				*(vfu *)(d + (size_t)k * NR) = *(const vfu *)(src + (size_t)k * g->ldb);
+			continue;
+		}
 		for (int k = 0; k < kc; k++) {
 			float *dk = d + (size_t)k * NR;
 			if (!g->transB) {
 				const float *src = g->B + (size_t)(k0 + k) * g->ldb + j0 + s * NR;
-				memcpy(dk, src, (size_t)jn * sizeof *dk);
+				for (int j = 0; j < jn; j++)
+					dk[j] = src[j];
 			} else {
 				const float *src = g->B + (size_t)(j0 + s * NR) * g->ldb + k0 + k;
 				for (int j = 0; j < jn; j++)
@@ -94,11 +104,25 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 	for (int s = 0; s < mstrip; s++) {
 		float *d = ap + (size_t)s * kc * MR;
 		int in = mc - s * MR < MR ? mc - s * MR : MR;
-		for (int k = 0; k < kc; k++) {
-			for (int r = 0; r < in; r++)
-				d[k * MR + r] = aget(g, i0 + s * MR + r, k0 + k);
-			for (int r = in; r < MR; r++)
-				d[k * MR + r] = 0.0f;
+		int i = i0 + s * MR;
+		if (g->transA) {
+			for (int k = 0; k < kc; k++) {
+				const float *src = g->A + (size_t)(k0 + k) * g->lda + i;
+				for (int r = 0; r < in; r++)
+					d[k * MR + r] = src[r];
+				for (int r = in; r < MR; r++)
+					d[k * MR + r] = 0.0f;
+			}
+		} else {
+			for (int r = 0; r < MR; r++) {
+				const float *src = g->A + (size_t)(i + r) * g->lda + k0;
+				if (r < in)
+					for (int k = 0; k < kc; k++)
+						d[k * MR + r] = src[k];
+				else
+					for (int k = 0; k < kc; k++)
+						d[k * MR + r] = 0.0f;
+			}
 		}
 	}
 	for (int sj = 0; sj < nstrip; sj++) {

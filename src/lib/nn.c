@@ -1,4 +1,7 @@
 /* nn.c: layers (forward and backward) and the sequential container.  See nn.h. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
 #include "nn.h"
 #include "gemm.h"
 #include "util.h"
