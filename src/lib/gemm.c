@@ -32,10 +32,12 @@
 typedef float vf __attribute__((vector_size(NR * sizeof(float))));
 typedef float vfu __attribute__((vector_size(NR * sizeof(float)), aligned(4)));
 
-/* acc = sum_k ap[k][0..MR) x bp[k][0..NR) over kc values of k, k in order. */
+/* s = sum_k ap[k][0..MR) x bp[k][0..NR) over kc values of k, k in order; then
+ * c == NULL: acc = s (MR x NR); else c[r][0..NR) += s[r] (row stride ldc).  Both
+ * give the same bits as adding acc to c afterwards. */
 KERNEL_CLONES
 static void kernel(int kc, const float *restrict ap, const float *restrict bp,
-                   float *restrict acc)
+                   float *restrict acc, float *restrict c, int ldc)
 {
 	vf c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 };
 	for (int k = 0; k < kc; k++) {
@@ -48,12 +50,21 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp,
 		c4 += a[4] * b;
 		c5 += a[5] * b;
 	}
-	*(vfu *)(acc + 0 * NR) = c0;
-	*(vfu *)(acc + 1 * NR) = c1;
-	*(vfu *)(acc + 2 * NR) = c2;
-	*(vfu *)(acc + 3 * NR) = c3;
-	*(vfu *)(acc + 4 * NR) = c4;
-	*(vfu *)(acc + 5 * NR) = c5;
+	if (!c) {
+		*(vfu *)(acc + 0 * NR) = c0;
+		*(vfu *)(acc + 1 * NR) = c1;
+		*(vfu *)(acc + 2 * NR) = c2;
+		*(vfu *)(acc + 3 * NR) = c3;
+		*(vfu *)(acc + 4 * NR) = c4;
+		*(vfu *)(acc + 5 * NR) = c5;
+		return;
+	}
+	*(vfu *)(c + 0 * (size_t)ldc) += c0;
+	*(vfu *)(c + 1 * (size_t)ldc) += c1;
+	*(vfu *)(c + 2 * (size_t)ldc) += c2;
+	*(vfu *)(c + 3 * (size_t)ldc) += c3;
+	*(vfu *)(c + 4 * (size_t)ldc) += c4;
+	*(vfu *)(c + 5 * (size_t)ldc) += c5;
 }
 
 typedef struct {
@@ -129,7 +140,12 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 		int jn = nc - sj * NR < NR ? nc - sj * NR : NR;
 		for (int si = 0; si < mstrip; si++) {
 			int in = mc - si * MR < MR ? mc - si * MR : MR;
-			kernel(kc, ap + (size_t)si * kc * MR, bp + (size_t)sj * kc * NR, acc);
+			float *c0 = dst + (size_t)(si * MR) * ldd + sj * NR;
+			if (add && g->alpha == 1.0f && in == MR && jn == NR) {
+				kernel(kc, ap + (size_t)si * kc * MR, bp + (size_t)sj * kc * NR, NULL, c0, ldd);
+				continue;
+			}
+			kernel(kc, ap + (size_t)si * kc * MR, bp + (size_t)sj * kc * NR, acc, NULL, 0);
 			for (int r = 0; r < in; r++) {
 				float *c = dst + (size_t)(si * MR + r) * ldd + sj * NR;
 				const float *a = acc + r * NR;

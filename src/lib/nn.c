@@ -1,6 +1,6 @@
 /* nn.c: layers (forward and backward) and the sequential container.  See nn.h. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#pragma GCC optimize("O3", "no-trapping-math")
 #endif
 #include "nn.h"
 #include "gemm.h"
@@ -228,8 +228,10 @@ static void act_fwd_task(void *ctx, int c, int tid)
 	switch (l->type) {
 	case NN_LRELU: {
 		float s = l->slope;
-		for (size_t i = 0; i < n; i++)
-			y[i] = x[i] > 0.0f ? x[i] : x[i] * s;
+		for (size_t i = 0; i < n; i++) {   /* branch-free: vectorises */
+			float v = x[i];
+			y[i] = v * (v > 0.0f ? 1.0f : s);
+		}
 		break;
 	}
 	case NN_RELU:
@@ -256,7 +258,7 @@ static void act_bwd_task(void *ctx, int c, int tid)
 	case NN_LRELU: {
 		float s = l->slope;
 		for (size_t i = 0; i < n; i++)
-			dx[i] = x[i] > 0.0f ? dy[i] : dy[i] * s;
+			dx[i] = dy[i] * (x[i] > 0.0f ? 1.0f : s);
 		break;
 	}
 	case NN_RELU:
