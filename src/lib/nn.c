@@ -22,36 +22,52 @@ typedef struct {
 	int C, B, Hs, Ws, Hd, Wd, k, s, p;
 } ColJob;
 
+/* window positions x with 0 <= x*s - p + kx < W: [*lo, *hi) */
+static void valid_range(int kx, int s, int p, int W, int Wd, int *lo, int *hi)
+{
+	int a = p - kx, b = W - 1 + p - kx;   /* need a <= x*s <= b */
+	int l = a <= 0 ? 0 : (a + s - 1) / s;
+	int h = b < 0 ? 0 : b / s + 1;
+	*lo = l < Wd ? l : Wd;
+	*hi = h < Wd ? h : Wd;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
 static void im2col_task(void *ctx, int c, int tid)
 {
 	const ColJob *j = ctx;
 	(void)tid;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd;
+	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
 	size_t ncols = (size_t)j->B * Hd * Wd;
 	for (int ky = 0; ky < k; ky++)
 		for (int kx = 0; kx < k; kx++) {
 			float *row = j->dst + ((size_t)(c * k + ky) * k + kx) * ncols;
+			int lo, hi;
+			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
 			for (int b = 0; b < j->B; b++) {
 				const float *img = j->src + ((size_t)c * j->B + b) * j->Hs * j->Ws;
 				for (int y = 0; y < Hd; y++) {
-					int iy = y * j->s - j->p + ky;
+					int iy = y * s - j->p + ky;
 					float *r = row + ((size_t)b * Hd + y) * Wd;
 					if (iy < 0 || iy >= j->Hs) {
 						memset(r, 0, (size_t)Wd * sizeof *r);
 						continue;
 					}
-					const float *irow = img + (size_t)iy * j->Ws;
-					if (j->s == 1) {
-						for (int x = 0; x < Wd; x++) {
-							int ix = x - j->p + kx;
-							r[x] = ix >= 0 && ix < j->Ws ? irow[ix] : 0.0f;
-						}
-					} else {
-						for (int x = 0; x < Wd; x++) {
-							int ix = x * j->s - j->p + kx;
-							r[x] = ix >= 0 && ix < j->Ws ? irow[ix] : 0.0f;
-						}
-					}
+					const float *irow = img + (size_t)iy * j->Ws - j->p + kx;
+					for (int x = 0; x < lo; x++)
+						r[x] = 0.0f;
+					if (s == 1)
+						for (int x = lo; x < hi; x++)
+							r[x] = irow[x];
+					else if (s == 2)
+						for (int x = lo; x < hi; x++)
+							r[x] = irow[2 * x];
+					else
+						for (int x = lo; x < hi; x++)
+							r[x] = irow[x * s];
+					for (int x = hi; x < Wd; x++)
+						r[x] = 0.0f;
 				}
 			}
 		}
@@ -61,26 +77,29 @@ static void col2im_task(void *ctx, int c, int tid)
 {
 	const ColJob *j = ctx;
 	(void)tid;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd;
+	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
 	size_t ncols = (size_t)j->B * Hd * Wd;
 	float *plane = j->dst + (size_t)c * j->B * j->Hs * j->Ws;
 	memset(plane, 0, (size_t)j->B * j->Hs * j->Ws * sizeof *plane);
 	for (int ky = 0; ky < k; ky++)
 		for (int kx = 0; kx < k; kx++) {
 			const float *row = j->src + ((size_t)(c * k + ky) * k + kx) * ncols;
+			int lo, hi;
+			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
 			for (int b = 0; b < j->B; b++) {
 				float *img = plane + (size_t)b * j->Hs * j->Ws;
 				for (int y = 0; y < Hd; y++) {
-					int iy = y * j->s - j->p + ky;
+					int iy = y * s - j->p + ky;
 					if (iy < 0 || iy >= j->Hs)
 						continue;
 					const float *r = row + ((size_t)b * Hd + y) * Wd;
-					float *irow = img + (size_t)iy * j->Ws;
-					for (int x = 0; x < Wd; x++) {
-						int ix = x * j->s - j->p + kx;
-						if (ix >= 0 && ix < j->Ws)
-							irow[ix] += r[x];
-					}
+					float *irow = img + (size_t)iy * j->Ws - j->p + kx;
+					if (s == 1)
+						for (int x = lo; x < hi; x++)
+							irow[x] += r[x];
+					else
+						for (int x = lo; x < hi; x++)
+							irow[x * s] += r[x];
 				}
 			}
 		}
@@ -128,16 +147,25 @@ static void bias_add_task(void *ctx, int c, int tid)
 		y[i] += b;
 }
 
+/* sum of x[0..n) in double, in 8 interleaved lanes (a fixed order that vectorises) */
+static double sum8(const float *x, size_t n)
+{
+	double a[8] = { 0 };
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int l = 0; l < 8; l++)
+			a[l] += x[i + l];
+	for (; i < n; i++)
+		a[i & 7] += x[i];
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
 static void bias_grad_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
 	(void)tid;
 	size_t n = (size_t)j->B * j->S;
-	const float *d = j->dy + (size_t)c * n;
-	double s = 0.0;
-	for (size_t i = 0; i < n; i++)
-		s += d[i];
-	j->l->gb[c] += (float)s;
+	j->l->gb[c] += (float)sum8(j->dy + (size_t)c * n, n);
 }
 
 static void bias_add(Layer *l, float *y, int B, size_t S)
@@ -162,14 +190,19 @@ static void bn_fwd_task(void *ctx, int c, int tid)
 	float *y = j->out + (size_t)c * n;
 	double mean, invstd;
 	if (j->train) {
-		double s = 0.0, ss = 0.0;
-		for (size_t i = 0; i < n; i++)
-			s += x[i];
-		mean = s / (double)n;
-		for (size_t i = 0; i < n; i++) {
+		mean = sum8(x, n) / (double)n;
+		double a[8] = { 0 }, ss;
+		size_t i = 0;
+		for (; i + 8 <= n; i += 8)
+			for (int l = 0; l < 8; l++) {
+				double d = x[i + l] - mean;
+				a[l] += d * d;
+			}
+		for (; i < n; i++) {
 			double d = x[i] - mean;
-			ss += d * d;
+			a[i & 7] += d * d;
 		}
+		ss = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 		double var = ss / (double)n;
 		invstd = 1.0 / sqrt(var + l->eps);
 		l->mean[c] = mean;
@@ -195,11 +228,14 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	size_t n = (size_t)j->B * j->S;
 	const float *x = j->x + (size_t)c * n, *dy = j->dy + (size_t)c * n;
 	double mean = l->mean[c], invstd = l->invstd[c];
-	double sdy = 0.0, sdyx = 0.0;
-	for (size_t i = 0; i < n; i++) {
-		sdy += dy[i];
-		sdyx += dy[i] * ((x[i] - mean) * invstd);
-	}
+	double sdy = sum8(dy, n), acc[8] = { 0 }, sdyx;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int l = 0; l < 8; l++)
+			acc[l] += dy[i + l] * ((x[i + l] - mean) * invstd);
+	for (; i < n; i++)
+		acc[i & 7] += dy[i] * ((x[i] - mean) * invstd);
+	sdyx = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 	if (l->affine) {
 		l->gw[c] += (float)sdyx;
 		l->gb[c] += (float)sdy;
@@ -213,7 +249,7 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	float a = (float)k, m = (float)mean;
 	float bx = (float)(-k * invstd * sdyx / (double)n);
 	float o = (float)(-k * sdy / (double)n);
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		dx[i] = a * dy[i] + bx * (x[i] - m) + o;
 }
 
