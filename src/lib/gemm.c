@@ -94,20 +94,26 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 		if (!g->transB && jn == NR) {
 			const float *src = g->B + (size_t)k0 * g->ldb + j0 + s * NR;
 			for (int k = 0; k < kc; k++)
-				*(vfu *)(d + (size_t)k * NR) = *(const vfu *)(src + (size_t)k * g->ldb);
+				memcpy(d + (size_t)k * NR, src + (size_t)k * g->ldb, NR * sizeof *d);
+			continue;
+		}
+		if (g->transB) {
+			/* row j of the stored B is contiguous in k */
+			for (int j = 0; j < jn; j++) {
+				const float *src = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
+				for (int k = 0; k < kc; k++)
+					d[(size_t)k * NR + j] = src[k];
+			}
+			for (int k = 0; k < kc && jn < NR; k++)
+				for (int j = jn; j < NR; j++)
+					d[(size_t)k * NR + j] = 0.0f;
 			continue;
 		}
 		for (int k = 0; k < kc; k++) {
 			float *dk = d + (size_t)k * NR;
-			if (!g->transB) {
-				const float *src = g->B + (size_t)(k0 + k) * g->ldb + j0 + s * NR;
-				for (int j = 0; j < jn; j++)
-					dk[j] = src[j];
-			} else {
-				const float *src = g->B + (size_t)(j0 + s * NR) * g->ldb + k0 + k;
-				for (int j = 0; j < jn; j++)
-					dk[j] = src[(size_t)j * g->ldb];
-			}
+			const float *src = g->B + (size_t)(k0 + k) * g->ldb + j0 + s * NR;
+			for (int j = 0; j < jn; j++)
+				dk[j] = src[j];
 			for (int j = jn; j < NR; j++)
 				dk[j] = 0.0f;
 		}
