@@ -22,6 +22,9 @@ typedef struct {
 	int C, B, Hs, Ws, Hd, Wd, k, s, p;
 } ColJob;
 
+/* tasks: (channel, chunk of BCHUNK samples); every output element belongs to one */
+#define BCHUNK 8
+
 /* window positions x with 0 <= x*s - p + kx < W: [*lo, *hi) */
 static void valid_range(int kx, int s, int p, int W, int Wd, int *lo, int *hi)
 {
@@ -34,10 +37,12 @@ static void valid_range(int kx, int s, int p, int W, int Wd, int *lo, int *hi)
 		*hi = *lo;
 }
 
-static void im2col_task(void *ctx, int c, int tid)
+static void im2col_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
 	(void)tid;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
 	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
 	size_t ncols = (size_t)j->B * Hd * Wd;
 	for (int ky = 0; ky < k; ky++)
@@ -45,7 +50,7 @@ static void im2col_task(void *ctx, int c, int tid)
 			float *row = j->dst + ((size_t)(c * k + ky) * k + kx) * ncols;
 			int lo, hi;
 			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
-			for (int b = 0; b < j->B; b++) {
+			for (int b = b0; b < b1; b++) {
 				const float *img = j->src + ((size_t)c * j->B + b) * j->Hs * j->Ws;
 				for (int y = 0; y < Hd; y++) {
 					int iy = y * s - j->p + ky;
@@ -73,20 +78,22 @@ static void im2col_task(void *ctx, int c, int tid)
 		}
 }
 
-static void col2im_task(void *ctx, int c, int tid)
+static void col2im_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
 	(void)tid;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
 	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
 	size_t ncols = (size_t)j->B * Hd * Wd;
 	float *plane = j->dst + (size_t)c * j->B * j->Hs * j->Ws;
-	memset(plane, 0, (size_t)j->B * j->Hs * j->Ws * sizeof *plane);
+	memset(plane + (size_t)b0 * j->Hs * j->Ws, 0, (size_t)(b1 - b0) * j->Hs * j->Ws * sizeof *plane);
 	for (int ky = 0; ky < k; ky++)
 		for (int kx = 0; kx < k; kx++) {
 			const float *row = j->src + ((size_t)(c * k + ky) * k + kx) * ncols;
 			int lo, hi;
 			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
-			for (int b = 0; b < j->B; b++) {
+			for (int b = b0; b < b1; b++) {
 				float *img = plane + (size_t)b * j->Hs * j->Ws;
 				for (int y = 0; y < Hd; y++) {
 					int iy = y * s - j->p + ky;
@@ -109,14 +116,14 @@ static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, i
                    int Wd, int k, int s, int p)
 {
 	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k, s, p };
-	nn_parallel(C, im2col_task, &j);
+	nn_parallel(C * ((B + BCHUNK - 1) / BCHUNK), im2col_task, &j);
 }
 
 static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
 	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, s, p };
-	nn_parallel(C, col2im_task, &j);
+	nn_parallel(C * ((B + BCHUNK - 1) / BCHUNK), col2im_task, &j);
 }
 
 static float *grow(float *p, size_t *have, size_t need)
