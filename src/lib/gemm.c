@@ -32,16 +32,16 @@
 typedef float vf __attribute__((vector_size(NR * sizeof(float))));
 typedef float vfu __attribute__((vector_size(NR * sizeof(float)), aligned(4)));
 
-/* s = sum_k ap[k][0..MR) x bp[k][0..NR) over kc values of k, k in order; then
+/* s = sum_k ap[k][0..MR) x bp[k*ldb + 0..NR) over kc values of k, k in order; then
  * c == NULL: acc = s (MR x NR); else c[r][0..NR) += s[r] (row stride ldc).  Both
  * give the same bits as adding acc to c afterwards. */
 KERNEL_CLONES
-static void kernel(int kc, const float *restrict ap, const float *restrict bp,
+static void kernel(int kc, const float *restrict ap, const float *restrict bp, size_t ldb,
                    float *restrict acc, float *restrict c, int ldc)
 {
 	vf c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 };
 	for (int k = 0; k < kc; k++) {
-		vf b = *(const vfu *)(bp + (size_t)k * NR);
+		vf b = *(const vfu *)(bp + (size_t)k * ldb);
 		const float *a = ap + (size_t)k * MR;
 		c0 += a[0] * b;
 		c1 += a[1] * b;
@@ -91,12 +91,8 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 	for (int s = 0; s < nstrip; s++) {
 		float *d = bp + (size_t)s * kc * NR;
 		int jn = nc - s * NR < NR ? nc - s * NR : NR;
-		if (!g->transB && jn == NR) {
-			const float *src = g->B + (size_t)k0 * g->ldb + j0 + s * NR;
-			for (int k = 0; k < kc; k++)
-				memcpy(d + (size_t)k * NR, src + (size_t)k * g->ldb, NR * sizeof *d);
-			continue;
-		}
+		if (!g->transB && jn == NR)
+			continue;   /* the kernel reads B in place */
 		if (g->transB) {
 			/* row j of the stored B is contiguous in k */
 			for (int j = 0; j < jn; j++) {
@@ -147,11 +143,17 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 		for (int si = 0; si < mstrip; si++) {
 			int in = mc - si * MR < MR ? mc - si * MR : MR;
 			float *c0 = dst + (size_t)(si * MR) * ldd + sj * NR;
+			const float *b = bp + (size_t)sj * kc * NR;
+			size_t ldb = NR;
+			if (!g->transB && jn == NR) {
+				b = g->B + (size_t)k0 * g->ldb + j0 + sj * NR;
+				ldb = (size_t)g->ldb;
+			}
 			if (add && g->alpha == 1.0f && in == MR && jn == NR) {
-				kernel(kc, ap + (size_t)si * kc * MR, bp + (size_t)sj * kc * NR, NULL, c0, ldd);
+				kernel(kc, ap + (size_t)si * kc * MR, b, ldb, NULL, c0, ldd);
 				continue;
 			}
-			kernel(kc, ap + (size_t)si * kc * MR, bp + (size_t)sj * kc * NR, acc, NULL, 0);
+			kernel(kc, ap + (size_t)si * kc * MR, b, ldb, acc, NULL, 0);
 			for (int r = 0; r < in; r++) {
 				float *c = dst + (size_t)(si * MR + r) * ldd + sj * NR;
 				const float *a = acc + r * NR;

@@ -76,7 +76,7 @@ int main(int argc, char **argv)
 		 * forward (conv 28224 + 225792 + 294912, convT 294912 + 225792 + 28224);
 		 * training = 3x forward (backward: data and weight gradients) */
 		double flop = 0;
-		if (!strcmp(model_config(m)->arch, "conv:16-32-64") && cfg.dim == 784)
+		if (kind == MODEL_AE && !strcmp(model_config(m)->arch, "conv:16-32-64") && cfg.dim == 784)
 			flop = 2.0 * 1097856.0;
 		double sps = iters * (double)B / dt, bsps = 10.0 * B / best, esps = iters * (double)B / de;
 		printf("%s %s threads %d: train %.0f samples/s (best 10-batch chunk %.0f), "
