@@ -325,22 +325,31 @@ static void pool_task(void *ctx, int c, int tid)
 	for (int b = 0; b < j->B; b++) {
 		size_t pin = ((size_t)c * j->B + b) * H * W, pout = ((size_t)c * j->B + b) * oh * ow;
 		const float *x = j->x + pin;
-		if (j->dx)
-			memset(j->dx + pin, 0, (size_t)H * W * sizeof(float));
+		if (!j->dx) {
+			float *o = j->out + pout;
+			for (int y = 0; y < oh; y++) {
+				const float *r0 = x + (size_t)(2 * y) * W, *r1 = r0 + W;
+				for (int xx = 0; xx < ow; xx++) {
+					float m = r0[2 * xx], v;
+					v = r0[2 * xx + 1]; if (v > m || v != v) m = v;
+					v = r1[2 * xx]; if (v > m || v != v) m = v;
+					v = r1[2 * xx + 1]; if (v > m || v != v) m = v;
+					o[(size_t)y * ow + xx] = m;
+				}
+			}
+			continue;
+		}
+		float *dx = j->dx + pin;
+		const float *dy = j->dy + pout;
+		memset(dx, 0, (size_t)H * W * sizeof(float));
 		for (int y = 0; y < oh; y++)
 			for (int xx = 0; xx < ow; xx++) {
-				int best = 2 * y * W + 2 * xx;
-				float m = x[best];
-				int cand[3] = { best + 1, best + W, best + W + 1 };
-				for (int q = 0; q < 3; q++)
-					if (x[cand[q]] > m || isnan(x[cand[q]])) {
-						m = x[cand[q]];
-						best = cand[q];
-					}
-				if (j->dx)
-					j->dx[pin + best] += j->dy[pout + (size_t)y * ow + xx];
-				else
-					j->out[pout + (size_t)y * ow + xx] = m;
+				int best = 2 * y * W + 2 * xx, q;
+				float m = x[best], v;
+				q = best + 1; v = x[q]; if (v > m || v != v) { m = v; best = q; }
+				q = 2 * y * W + W + 2 * xx; v = x[q]; if (v > m || v != v) { m = v; best = q; }
+				q++; v = x[q]; if (v > m || v != v) { m = v; best = q; }
+				dx[best] += dy[(size_t)y * ow + xx];
 			}
 	}
 }
