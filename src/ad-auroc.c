@@ -81,8 +81,15 @@ int main(int argc, char **argv)
 		if (m == 0)
 			ad_die("%s: %s", ad_name(path), ad_errmsg());
 		printf("#fpr\ttpr\tthreshold\n");
-		for (size_t k = 0; k < m; k++)
-			printf("%.9g\t%.9g\t%.17g\n", fpr[k], tpr[k], thr[k]);
+		for (size_t k = 0; k < m; k++) {
+			double row[3] = { fpr[k], tpr[k], thr[k] };
+			for (int i = 0; i < 3; i++) {
+				if (i)
+					putchar('\t');
+				scores_write_double(stdout, row[i]);
+			}
+			putchar('\n');
+		}
 		free(fpr);
 		free(tpr);
 		free(thr);
