@@ -115,3 +115,10 @@ near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(d <= 1e-6 && d >= -1
 	run -1 --separate-stderr bash -c 'ad-auroc -l class "$1" > /dev/full' _ "$FIX/auroc-ties.tsv"
 	[ "$stderr" = "ad-auroc: write error: No space left on device" ]
 }
+
+@test "ad-auroc: the man page examples run" {
+	run -0 bash -c "printf '0\t0.1\n1\t0.4\n0\t0.35\n1\t0.8\n0\t0.4\n1\t0.4\n' | ad-auroc -p"
+	[ "$output" = "0.888889	0.833333" ]
+	run -0 bash -c "printf '7\t0.9\t1\n8\t0.2\t0\n' | ad-auroc -c 2 -l 3"
+	[ "$output" = "1.000000" ]
+}

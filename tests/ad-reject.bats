@@ -116,3 +116,11 @@ setup() { load test_helper; load numcmp; }
 	run -1 --separate-stderr bash -c 'ad-reject "$1" > /dev/full' _ "$FIX/stats-groups.tsv"
 	[ "$stderr" = "ad-reject: write error: No space left on device" ]
 }
+
+@test "ad-reject: the man page examples run" {
+	run -0 bash -c "printf '0\t1\n0\t2\n1\t9\n\n0\t3\n0\t4\n' | ad-reject"
+	[ "$output" = "$(printf '0\t1\t1\n0\t2\t1\n1\t9\t0.1\n\n0\t3\t1\n0\t4\t0.1')" ]
+	# the 0.9-quantile of 1..20 is 1 + 19 * 0.9 = 18.1
+	run -0 bash -c "seq 20 | ad-reject -d -q 0.9"
+	[ "$output" = "$(seq 18)" ]
+}

@@ -185,3 +185,10 @@ setup() { load test_helper; load numcmp; }
 	run -1 --separate-stderr bash -c 'ad-zscore "$1" > /dev/full' _ "$FIX/stats-groups.tsv"
 	[ "$stderr" = "ad-zscore: write error: No space left on device" ]
 }
+
+@test "ad-zscore: the man page examples run" {
+	run -0 bash -c "printf '%s\n' 0.10 0.12 0.15 0.20 0.25 0.30 0.50 1.00 2.00 5.00 | ad-zscore"
+	[ "${lines[9]}" = "5.00	19.315227272727267	1.5" ]
+	run -0 bash -c "printf '0\t1\n0\t2\n1\t9\n\n0\t3\n0\t4\n' | ad-zscore | ad-reject"
+	[ "$output" = "$(printf '0\t1\t-0.6745\t2\t1\n0\t2\t0\t2\t1\n1\t9\t4.7215\t1.5\t0.1\n\n0\t3\t-0.6745\t2\t1\n0\t4\t0.6745\t1.9814306020408163\t0.1')" ]
+}
