@@ -181,9 +181,12 @@ static void group_add(ScoreGroup *g, const ScoreReader *r)
 	size_t len = strlen(r->line) + 1;
 	if (g->nrow == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 64;
-		g->v = ad_xrealloc(g->v, ad_mul(ad_mul(g->cap, r->ncol), sizeof *g->v));
 		g->line = ad_xrealloc(g->line, ad_mul(g->cap, sizeof *g->line));
 		g->off = ad_xrealloc(g->off, ad_mul(g->cap, sizeof *g->off));
+	}
+	if ((g->nrow + 1) * r->ncol > g->vcap) {   /* a group may move to another reader */
+		g->vcap = ad_mul(g->cap, r->ncol);
+		g->v = ad_xrealloc(g->v, ad_mul(g->vcap, sizeof *g->v));
 	}
 	while (g->buflen + len > g->bufcap) {
 		g->bufcap = g->bufcap ? 2 * g->bufcap : 4096;

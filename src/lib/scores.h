@@ -36,7 +36,7 @@ typedef struct {
 	size_t *off;          /* start of each row's text in buf */
 	char *buf;            /* the rows' text, each NUL-terminated, newline removed */
 	int blank;            /* 1 if the group ended with an empty line (not EOF/limit) */
-	size_t cap, bufcap, buflen;
+	size_t cap, vcap, bufcap, buflen;
 } ScoreGroup;
 
 /* Start reading f (name for messages; the reader does not close f).  Reads

@@ -3,6 +3,7 @@
 #include "unit.h"
 #include "scores.h"
 #include "rng.h"
+#include "stats.h"
 #include "util.h"
 #include <stdlib.h>
 #include <string.h>
@@ -137,8 +138,73 @@ static void test_roundtrip(void)
 	fclose(f);
 }
 
+/* The --weigh path: the trainer writes its batch scores as text, the filters
+ * compute z, alpha, w from what they read and write them as text, the trainer
+ * reads them back.  Every step must give the same bits as hetero_batch on the
+ * trainer's own doubles. */
+static void test_weigh_path(void)
+{
+	enum { B = 100 };
+	Rng rng;
+	double s[B], z[B], al[B], w[B], scr[B], z2[B], al2[B], w2[B], got[B][3];
+	FILE *f = tmpfile(), *g2 = tmpfile();
+	ScoreReader *r;
+	ScoreGroup g = { 0 };
+	int same = 1;
+	rng_seed(&rng, 11);
+	for (int i = 0; i < B; i++) {
+		double u = rng_normal(&rng);
+		s[i] = 15 + 4 * u * u * u;    /* skewed, like reconstruction errors */
+	}
+	s[7] = s[8];
+	hetero_batch(s, B, 0.5, 0.1, 1.5, z, al, w, scr);
+	/* trainer -> filter */
+	fputs("#label\tscore\n", f);
+	for (int i = 0; i < B; i++) {
+		fputs("0\t", f);
+		scores_write_double(f, s[i]);
+		fputc('\n', f);
+	}
+	fputc('\n', f);
+	rewind(f);
+	r = scores_open(f, "t");
+	CHECK(r && scores_next(r, 0, &g) == 1 && g.nrow == B && g.blank);
+	if (!r || g.nrow != B)
+		return;
+	/* filter: what ad-zscore and ad-reject compute */
+	{
+		double sr[B];
+		scores_column_values(&g, 1, sr);
+		modz_batch(sr, B, z2, scr);
+		alpha_batch(z2, B, 1.5, AD_ZFLOOR, al2);
+		reject_batch(sr, B, 0.5, 0.1, w2, scr);
+	}
+	/* filter -> trainer */
+	fputs("#label\tscore\tz\talpha\tw\n", g2);
+	for (int i = 0; i < B; i++) {
+		double ex[3] = { z2[i], al2[i], w2[i] };
+		scores_write_row(g2, &g, (size_t)i, ex, 3);
+	}
+	scores_close(r);
+	rewind(g2);
+	r = scores_open(g2, "t2");
+	CHECK(r && scores_next(r, 0, &g) == 1 && g.nrow == B);
+	for (int i = 0; r && i < B && (size_t)i < g.nrow; i++)
+		for (int k = 0; k < 3; k++)
+			got[i][k] = scores_get(&g, (size_t)i, (size_t)(2 + k));
+	for (int i = 0; i < B; i++)
+		same &= !memcmp(&got[i][0], &z[i], sizeof z[i]) && !memcmp(&got[i][1], &al[i], sizeof al[i])
+		        && !memcmp(&got[i][2], &w[i], sizeof w[i]);
+	CHECK(same);
+	scores_group_free(&g);
+	scores_close(r);
+	fclose(f);
+	fclose(g2);
+}
+
 int main(void)
 {
+	test_weigh_path();
 	test_groups();
 	test_errors();
 	test_roundtrip();
