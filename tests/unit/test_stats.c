@@ -3,7 +3,10 @@
 #include "unit.h"
 #include "stats.h"
 #include "ga.h"
+#include <string.h>
+#include "rng.h"
 #include <stddef.h>
+#include <stdlib.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -56,6 +59,38 @@ static void test_quantiles(void)
 		for (int k = 0; k <= 60; k++)
 			CHECK_NEAR(ad_quantile(x, 61, k / 60.0, scr), s[k], 1e-12);
 	}
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* selection against a full sort, on random inputs full of ties, sorted and
+ * reversed inputs, every size from 1 to 40 */
+static void test_quantile_random(void)
+{
+	Rng rng;
+	double x[40], s[40];
+	int bad = 0;
+	rng_seed(&rng, 3);
+	for (int trial = 0; trial < 300; trial++) {
+		size_t n = 1 + (size_t)trial % 40;
+		int kind = trial % 3;
+		for (size_t i = 0; i < n; i++)
+			x[i] = kind == 0 ? (double)rng_below(&rng, 5) : kind == 1 ? (double)i : -(double)i;
+		memcpy(s, x, n * sizeof *x);
+		qsort(s, n, sizeof *s, cmp_double);
+		for (int j = 0; j <= 20; j++) {
+			double q = j / 20.0, h = (double)(n - 1) * q, lo = floor(h);
+			size_t k = (size_t)lo;
+			double ref = k + 1 < n ? s[k] + (h - lo) * (s[k + 1] - s[k]) : s[k];
+			if (fabs(ad_quantile(x, n, q, scr) - ref) > 1e-12)
+				bad++;
+		}
+	}
+	CHECK(bad == 0);
 }
 
 /* METHODS 1.3, batch A */
@@ -285,6 +320,7 @@ static void test_logz(void)
 int main(void)
 {
 	test_quantiles();
+	test_quantile_random();
 	test_batch_a();
 	test_batch_b();
 	test_mad_zero();
