@@ -28,12 +28,15 @@ double ga_drho_dc(double s, double alpha, double c);
 
 /* log Z(alpha), Z(alpha) = integral over the real line of exp(-rho(x^2, alpha, 1)) dx,
  * for alpha in [0, 4]; NaN outside.  A table computed once (thread-safe, on the
- * first call, or by ga_init()) and interpolated with cubic Hermite polynomials;
- * accurate to about 1e-9.  The NLL of the adaptive loss is
- * rho + log c + log Z(alpha). */
+ * first call, or by ga_init(); about 0.13 s) and interpolated with cubic Hermite
+ * polynomials in w = cbrt(alpha - 2), 4097 knots: within 1e-9 of the quadrature
+ * (measured 6e-10 worst), and the golden values of METHODS 2.4.  The NLL of the
+ * adaptive loss is rho + log c + log Z(alpha). */
 double ga_logz(double alpha);
-/* d log Z / d alpha, from the same interpolant.  -inf at alpha = 2, where the
- * true derivative diverges (log Z(2 - b) - log Z(2) ~ b log b); NaN outside [0, 4]. */
+/* d log Z / d alpha, from the same interpolant (within 1e-7 of a central
+ * difference of the quadrature for alpha >= 0.05, 1e-6 below).  -inf at alpha = 2,
+ * where the true derivative diverges (log Z(2 - b) - log Z(2) ~ b log b; about
+ * -1.41 at 1.999, -2.56 at 1.99999); NaN outside [0, 4]. */
 double ga_dlogz(double alpha);
 /* Build the table now (optional; ga_logz does it on first use).  Thread-safe. */
 void ga_init(void);
