@@ -209,6 +209,14 @@ FILE *ad_fopen_read(const char *path)
 	return ad_gzopen(path);
 }
 
+char *ad_printable(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+	return s;
+}
+
 const char *ad_name(const char *path)
 {
 	return (!path || !strcmp(path, "-")) ? "<stdin>" : path;

@@ -60,6 +60,8 @@ FILE *ad_fopen_read(const char *path);
  * "read error: STRERROR" or "corrupt gzip data: REASON".  Report it as
  * ad_error("%s: %s", name, ad_ferror_msg(f)). */
 const char *ad_ferror_msg(FILE *f);
+/* Replace bytes outside printable ASCII with '?' (for names from files in messages). */
+char *ad_printable(char *s);
 /* Display name for messages: "<stdin>" for "-" or NULL. */
 const char *ad_name(const char *path);
 
