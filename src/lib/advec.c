@@ -130,7 +130,7 @@ static int text_getline(AdvReader *r)
 	ssize_t n = getline(&r->line, &r->cap, r->f);
 	if (n < 0) {
 		if (ferror(r->f))
-			return ad_error("%s: read error: %s", r->name, strerror(errno ? errno : EIO));
+			return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
 		return 0;
 	}
 	r->lineno++;
@@ -171,7 +171,7 @@ static AdvReader *open_common(FILE *f, const char *name, int own)
 	c = getc(f);
 	if (c == EOF) {
 		if (ferror(f))
-			ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+			ad_error("%s: %s", name, ad_ferror_msg(f));
 		else
 			ad_error("%s: empty input", name);
 		goto fail;
@@ -314,8 +314,7 @@ int adv_read(AdvReader *r, int *label, float *x)
 			got = fread(r->rec, 1, 4, r->f);
 			if (got == 0) {
 				if (ferror(r->f))
-					return ad_error("%s: read error: %s", r->name,
-					                strerror(errno ? errno : EIO));
+					return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
 				return 0;
 			}
 			if (got == 4 && !memcmp(r->rec, "ADVB", 4)) {
@@ -336,7 +335,7 @@ int adv_read(AdvReader *r, int *label, float *x)
 			got += fread(r->rec + 4, 1, rs - 4, r->f);
 		if (got != rs) {
 			if (ferror(r->f))
-				return ad_error("%s: read error: %s", r->name, strerror(errno ? errno : EIO));
+				return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
 			return ad_error("%s: record %ld: truncated (%zu of %zu bytes)", r->name,
 			                r->lineno, got, rs);
 		}
