@@ -29,8 +29,7 @@ static const char usage[] =
 	"  -S scale    divide every value by scale (e.g. 255 for pixels; default 1)\n"
 	"  -h, --help  this help;  -V, --version  the version\n"
 	"\n"
-	"e.g.  gzip -dc train-images-idx3-ubyte.gz > img; gzip -dc train-labels-idx1-ubyte.gz > lab\n"
-	"      ad-load -b -S 255 -l lab img > train.adv\n"
+	"e.g.  ad-load -b -S 255 -l train-labels-idx1-ubyte.gz train-images-idx3-ubyte.gz\n"
 	"See also: ad-scale(1), ad-split(1), adv(5)\n";
 
 static char *usage_text(void)
