@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 typedef struct Cookie {
 	FILE *under, *self;
@@ -15,6 +16,7 @@ typedef struct Cookie {
 	unsigned char peek[2];
 	int npeek, ppos;
 	AdInflate *z;                  /* NULL: plain pass-through */
+	int fd;                        /* >= 0: unseekable input, read with read(2) */
 	int failed;
 	char msg[256];
 	struct Cookie *next;
@@ -41,6 +43,19 @@ static long raw_read(void *ctx, unsigned char *buf, size_t n)
 	size_t k = 0;
 	while (c->ppos < c->npeek && k < n)
 		buf[k++] = c->peek[c->ppos++];
+	if (k < n && c->fd >= 0) {
+		/* a pipe: return what is there now, so that a co-process gets its
+		 * answer without waiting for a full buffer */
+		ssize_t r;
+		if (k > 0)
+			return (long)k;
+		do
+			r = read(c->fd, buf, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return ad_error("read error: %s", strerror(errno));
+		return (long)r;
+	}
 	if (k < n) {
 		size_t r = fread(buf + k, 1, n - k, c->under);
 		k += r;
@@ -101,7 +116,26 @@ FILE *ad_gzopen(const char *path)
 		return NULL;
 	}
 	pos = ftello(f);
-	got = fread(b, 1, 2, f);
+	if (pos < 0) {
+		/* unseekable: peek with read(2) so that stdio buffers nothing ahead */
+		ssize_t r = 0;
+		got = 0;
+		while (got < 2) {
+			r = read(fileno(f), b + got, 2 - got);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			got += (size_t)r;
+		}
+		if (r < 0) {
+			ad_error("%s: read error: %s", ad_name(path), strerror(errno));
+			if (!is_stdin)
+				fclose(f);
+			return NULL;
+		}
+	} else
+		got = fread(b, 1, 2, f);
 	if (ferror(f)) {
 		ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
 		if (!is_stdin)
@@ -115,6 +149,7 @@ FILE *ad_gzopen(const char *path)
 	}
 	c = ad_xcalloc(1, sizeof *c);
 	c->under = f;
+	c->fd = pos < 0 ? fileno(f) : -1;
 	c->close_under = !is_stdin;
 	memcpy(c->peek, b, got);
 	c->npeek = (int)got;
