@@ -20,16 +20,16 @@ static const char usage[] =
 	"              from the file name); one of:\n"
 	"%s"
 	"  -l labels   IDX labels file read in step with the (single) IDX input\n"
-	"  -c column   CSV/TSV label column: a number from 1, or a header name with -H;\n"
-	"              0 or 'none' for no label column, every label 0 (default none)\n"
+	"  -c column   CSV/TSV label column: a number from 1 (-1 for the last, -2 the\n"
+	"              one before...), or a header name with -H; 0 or 'none' for no\n"
+	"              label column, every label 0 (default none)\n"
 	"  -H          CSV/TSV: the first line is a header\n"
 	"  -d delim    CSV/TSV field delimiter, one character or '\\t' (default ',' for\n"
 	"              csv, TAB for tsv)\n"
 	"  -S scale    divide every value by scale (e.g. 255 for pixels; default 1)\n"
 	"  -h, --help  this help;  -V, --version  the version\n"
 	"\n"
-	"e.g.  gzip -dc train-images-idx3-ubyte.gz > img; gzip -dc train-labels-idx1-ubyte.gz > lab\n"
-	"      ad-load -b -S 255 -l lab img > train.adv\n"
+	"e.g.  ad-load -b -S 255 -l train-labels-idx1-ubyte.gz train-images-idx3-ubyte.gz\n"
 	"See also: ad-scale(1), ad-split(1), adv(5)\n";
 
 static char *usage_text(void)
@@ -92,11 +92,17 @@ int main(int argc, char **argv)
 	in = nin ? argv + optind : stdin_only;
 	if (!nin)
 		nin = 1;
-	if (o.labelcol && !o.header && strspn(o.labelcol, "0123456789") != strlen(o.labelcol) &&
-	    strcmp(o.labelcol, "none"))
-		ad_usage_error(u, "-c: '%s' is a column name: it needs -H", o.labelcol);
-	if (o.labelcol && !strcmp(o.labelcol, ""))
-		ad_usage_error(u, "-c: empty column");
+	if (o.labelcol) {
+		const char *d = o.labelcol + (o.labelcol[0] == '-');
+		long v;
+		if (!*o.labelcol)
+			ad_usage_error(u, "-c: empty column");
+		if (*d && strspn(d, "0123456789") == strlen(d)) {
+			if (ad_parse_long(d, d == o.labelcol ? 0 : 1, 1L << 30, &v))
+				ad_usage_error(u, "-c: bad column number '%s'", o.labelcol);
+		} else if (!o.header && strcmp(o.labelcol, "none"))
+			ad_usage_error(u, "-c: '%s' is a column name: it needs -H", o.labelcol);
+	}
 	if (o.labels && nin != 1)
 		ad_usage_error(u, "-l: a labels file goes with exactly one input file");
 
