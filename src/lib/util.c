@@ -1,5 +1,6 @@
 /* util.c: see util.h. */
 #include "util.h"
+#include "gzfile.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -205,13 +206,15 @@ size_t ad_mul(size_t n, size_t size)
 
 FILE *ad_fopen_read(const char *path)
 {
-	FILE *f;
-	if (!path || !strcmp(path, "-"))
-		return stdin;
-	f = fopen(path, "rb");
-	if (!f)
-		ad_error("%s: %s", path, strerror(errno));
-	return f;
+	return ad_gzopen(path);
+}
+
+char *ad_printable(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '?';
+	return s;
 }
 
 const char *ad_name(const char *path)

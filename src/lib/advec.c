@@ -1,0 +1,554 @@
+/* advec.c: vector streams, text and binary.  See advec.h and man/adv.5. */
+#include "advec.h"
+#include "util.h"
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ADVB_VERSION 1
+#define ADVB_HDR 24
+
+struct AdvReader {
+	FILE *f;
+	char *name;
+	int own;                /* close f at the end */
+	int binary;
+	AdvInfo info;
+	long lineno;            /* text: line number; binary: record number */
+	char *line;             /* text: current line buffer */
+	size_t cap;
+	int pending;            /* text: a data row is already in `line` (header-less stream) */
+	unsigned char hdr[ADVB_HDR];
+	unsigned char *rec;     /* binary record buffer */
+};
+
+struct AdvWriter {
+	FILE *f;
+	int binary;
+	AdvInfo info;
+	unsigned char *rec;
+};
+
+static int host_is_le(void)
+{
+	const uint16_t one = 1;
+	return *(const unsigned char *)&one == 1;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+}
+
+int adv_parse_shape(const char *s, int shape[3])
+{
+	long v[3];
+	int k = 0;
+	const char *p = s;
+	while (k < 3) {
+		char *end;
+		errno = 0;
+		v[k] = strtol(p, &end, 10);
+		if (end == p || errno || v[k] < 1 || v[k] > ADV_MAX_DIM)
+			return -1;
+		k++;
+		if (*end == 'x') {
+			p = end + 1;
+			continue;
+		}
+		if (*end && *end != ' ' && *end != '\t' && *end != '\n')
+			return -1;
+		break;
+	}
+	if (k < 2)
+		return -1;
+	if (k == 2) {
+		shape[0] = 1; shape[1] = (int)v[0]; shape[2] = (int)v[1];
+	} else {
+		shape[0] = (int)v[0]; shape[1] = (int)v[1]; shape[2] = (int)v[2];
+	}
+	if ((long long)shape[0] * shape[1] * shape[2] > ADV_MAX_DIM)
+		return -1;
+	return 0;
+}
+
+/* Parse "#adv 1 dim=N [shape=CxHxW]" into info; 0 or -1 + ad_error. */
+static int parse_header(AdvReader *r, const char *line)
+{
+	const char *p = line + 4;
+	long dim = -1;
+	int shape[3] = {0, 0, 0}, has_shape = 0;
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n' || *p == '\r')
+			break;
+		if (!strncmp(p, "dim=", 4)) {
+			char *end;
+			errno = 0;
+			dim = strtol(p + 4, &end, 10);
+			if (end == p + 4 || errno || dim < 1 || dim > ADV_MAX_DIM)
+				return ad_error("%s:%ld: bad dim in #adv header (1 to %d)", r->name,
+				                r->lineno, ADV_MAX_DIM);
+			p = end;
+		} else if (!strncmp(p, "shape=", 6)) {
+			if (adv_parse_shape(p + 6, shape))
+				return ad_error("%s:%ld: bad shape in #adv header (expected CxHxW)",
+				                r->name, r->lineno);
+			has_shape = 1;
+		}
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+	}
+	if (dim < 0 && has_shape)
+		dim = (long)shape[0] * shape[1] * shape[2];
+	if (dim < 0)
+		return ad_error("%s:%ld: #adv header without dim=", r->name, r->lineno);
+	if (has_shape && (long)shape[0] * shape[1] * shape[2] != dim)
+		return ad_error("%s:%ld: shape %dx%dx%d does not match dim=%ld", r->name,
+		                r->lineno, shape[0], shape[1], shape[2], dim);
+	r->info.dim = (int)dim;
+	r->info.has_shape = has_shape;
+	if (has_shape)
+		memcpy(r->info.shape, shape, sizeof shape);
+	else {
+		r->info.shape[0] = (int)dim; r->info.shape[1] = 1; r->info.shape[2] = 1;
+	}
+	return 0;
+}
+
+/* Read one line into r->line; 1, 0 at EOF, -1 on read error. */
+static int text_getline(AdvReader *r)
+{
+	ssize_t n = getline(&r->line, &r->cap, r->f);
+	if (n < 0) {
+		if (ferror(r->f))
+			return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+		return 0;
+	}
+	r->lineno++;
+	if ((size_t)n != strlen(r->line))
+		return ad_error("%s:%ld: NUL byte in text stream", r->name, r->lineno);
+	return 1;
+}
+
+static int blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	return !*s;
+}
+
+/* Count fields of a data row (label + values). */
+static long count_fields(const char *s)
+{
+	long n = 0;
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s || *s == '\n' || *s == '\r')
+			return n;
+		n++;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n' && *s != '\r')
+			s++;
+	}
+}
+
+static AdvReader *open_common(FILE *f, const char *name, int own)
+{
+	AdvReader *r = ad_xcalloc(1, sizeof *r);
+	int c;
+	r->f = f;
+	r->own = own;
+	r->name = ad_xstrdup(name);
+	c = getc(f);
+	if (c == EOF) {
+		if (ferror(f))
+			ad_error("%s: %s", name, ad_ferror_msg(f));
+		else
+			ad_error("%s: empty input", name);
+		goto fail;
+	}
+	if (c == 'A') {
+		size_t got;
+		r->hdr[0] = 'A';
+		got = fread(r->hdr + 1, 1, ADVB_HDR - 1, f);
+		if (memcmp(r->hdr, "ADVB", got + 1 < 4 ? got + 1 : 4) != 0)
+			goto nottext;
+		if (got != ADVB_HDR - 1) {
+			ad_error("%s: truncated binary header", name);
+			goto fail;
+		}
+		uint32_t ver = get_u32(r->hdr + 4), dim = get_u32(r->hdr + 8);
+		uint32_t C = get_u32(r->hdr + 12), H = get_u32(r->hdr + 16), W = get_u32(r->hdr + 20);
+		if (ver != ADVB_VERSION) {
+			ad_error("%s: unsupported binary version %u", name, ver);
+			goto fail;
+		}
+		if (dim < 1 || dim > ADV_MAX_DIM || C < 1 || H < 1 || W < 1 ||
+		    (uint64_t)C * H * W != dim) {
+			ad_error("%s: bad binary header (dim %u, shape %ux%ux%u)", name, dim, C, H, W);
+			goto fail;
+		}
+		r->binary = 1;
+		r->info.dim = (int)dim;
+		r->info.shape[0] = (int)C; r->info.shape[1] = (int)H; r->info.shape[2] = (int)W;
+		r->info.has_shape = !(C == dim && H == 1 && W == 1);
+		r->rec = ad_xmalloc(4 + (size_t)dim * 4);
+		return r;
+	}
+	if (ungetc(c, f) == EOF) {
+		ad_error("%s: read error", name);
+		goto fail;
+	}
+	/* text: comments, the #adv header, or the first row */
+	for (;;) {
+		int k = text_getline(r);
+		if (k < 0)
+			goto fail;
+		if (k == 0) {
+			ad_error("%s: no vectors in input", name);
+			goto fail;
+		}
+		if (!strncmp(r->line, "#adv", 4) && (r->line[4] == ' ' || r->line[4] == '\t' ||
+		                                     r->line[4] == '\n')) {
+			if (parse_header(r, r->line))
+				goto fail;
+			return r;
+		}
+		if (r->line[0] == '#' || blank(r->line))
+			continue;
+		long nf = count_fields(r->line);
+		if (nf < 2) {
+			ad_error("%s:%ld: a row needs a label and at least one value", name, r->lineno);
+			goto fail;
+		}
+		if (nf - 1 > ADV_MAX_DIM) {
+			ad_error("%s:%ld: too many values (%ld)", name, r->lineno, nf - 1);
+			goto fail;
+		}
+		r->info.dim = (int)(nf - 1);
+		r->info.shape[0] = r->info.dim; r->info.shape[1] = 1; r->info.shape[2] = 1;
+		r->pending = 1;
+		return r;
+	}
+nottext:
+	ad_error("%s: not a vector stream (bad magic)", name);
+fail:
+	if (own)
+		fclose(f);
+	free(r->name);
+	free(r->line);
+	free(r);
+	return NULL;
+}
+
+AdvReader *adv_open_stream(FILE *f, const char *name)
+{
+	return open_common(f, name, 0);
+}
+
+AdvReader *adv_open(const char *path)
+{
+	FILE *f = ad_fopen_read(path);
+	if (!f)
+		return NULL;
+	return open_common(f, ad_name(path), f != stdin);
+}
+
+const AdvInfo *adv_info(const AdvReader *r) { return &r->info; }
+long adv_lineno(const AdvReader *r) { return r->lineno; }
+int adv_is_binary(const AdvReader *r) { return r->binary; }
+
+static int parse_row(AdvReader *r, int *label, float *x)
+{
+	char *p = r->line, *end;
+	long lab;
+	int dim = r->info.dim;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	errno = 0;
+	lab = strtol(p, &end, 10);
+	if (end == p || (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r' && *end) ||
+	    errno || lab < INT32_MIN || lab > INT32_MAX)
+		return ad_error("%s:%ld: bad label '%.*s'", r->name, r->lineno,
+		                (int)strcspn(p, " \t\r\n"), p);
+	*label = (int)lab;
+	p = end;
+	for (int j = 0; j < dim; j++) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n' || *p == '\r')
+			return ad_error("%s:%ld: expected %d values, got %d", r->name, r->lineno,
+			                dim, j);
+		errno = 0;
+		float v = strtof(p, &end);
+		if (end == p || (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r' && *end))
+			return ad_error("%s:%ld: field %d: not a number '%.*s'", r->name, r->lineno,
+			                j + 2, (int)strcspn(p, " \t\r\n"), p);
+		if (!isfinite(v))
+			return ad_error("%s:%ld: field %d: value is not finite '%.*s'", r->name,
+			                r->lineno, j + 2, (int)strcspn(p, " \t\r\n"), p);
+		x[j] = v;
+		p = end;
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (*p)
+		return ad_error("%s:%ld: expected %d values, got more", r->name, r->lineno, dim);
+	return 1;
+}
+
+int adv_read(AdvReader *r, int *label, float *x)
+{
+	if (r->binary) {
+		size_t rs = 4 + (size_t)r->info.dim * 4, got;
+		for (;;) {
+			got = fread(r->rec, 1, 4, r->f);
+			if (got == 0) {
+				if (ferror(r->f))
+					return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+				return 0;
+			}
+			if (got == 4 && !memcmp(r->rec, "ADVB", 4)) {
+				/* a repeated header: concatenated streams must agree */
+				unsigned char h[ADVB_HDR];
+				memcpy(h, "ADVB", 4);
+				if (fread(h + 4, 1, ADVB_HDR - 4, r->f) != ADVB_HDR - 4)
+					return ad_error("%s: truncated binary header", r->name);
+				if (memcmp(h, r->hdr, ADVB_HDR))
+					return ad_error("%s: record %ld: concatenated stream with a different header",
+					                r->name, r->lineno + 1);
+				continue;
+			}
+			break;
+		}
+		r->lineno++;
+		if (got == 4)
+			got += fread(r->rec + 4, 1, rs - 4, r->f);
+		if (got != rs) {
+			if (ferror(r->f))
+				return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+			return ad_error("%s: record %ld: truncated (%zu of %zu bytes)", r->name,
+			                r->lineno, got, rs);
+		}
+		int32_t lab;
+		memcpy(&lab, r->rec, 4);
+		if (!host_is_le())
+			lab = (int32_t)get_u32(r->rec);
+		*label = lab;
+		if (host_is_le())
+			memcpy(x, r->rec + 4, (size_t)r->info.dim * 4);
+		else
+			for (int j = 0; j < r->info.dim; j++) {
+				uint32_t u = get_u32(r->rec + 4 + 4 * (size_t)j);
+				memcpy(&x[j], &u, 4);
+			}
+		for (int j = 0; j < r->info.dim; j++)
+			if (!isfinite(x[j]))
+				return ad_error("%s: record %ld: value %d is not finite", r->name,
+				                r->lineno, j + 1);
+		return 1;
+	}
+	for (;;) {
+		if (r->pending)
+			r->pending = 0;
+		else {
+			int k = text_getline(r);
+			if (k <= 0)
+				return k;
+		}
+		if (r->line[0] == '#') {
+			if (!strncmp(r->line, "#adv", 4) && (r->line[4] == ' ' || r->line[4] == '\t')) {
+				AdvInfo old = r->info;
+				if (parse_header(r, r->line))
+					return -1;
+				if (old.dim != r->info.dim)
+					return ad_error("%s:%ld: concatenated stream with dim %d, expected %d",
+					                r->name, r->lineno, r->info.dim, old.dim);
+			}
+			continue;
+		}
+		if (blank(r->line))
+			continue;
+		return parse_row(r, label, x) < 0 ? -1 : 1;
+	}
+}
+
+void adv_close(AdvReader *r)
+{
+	if (!r)
+		return;
+	if (r->own)
+		fclose(r->f);
+	free(r->name);
+	free(r->line);
+	free(r->rec);
+	free(r);
+}
+
+static int werr(void)
+{
+	return ad_error("write error: %s", strerror(errno ? errno : EIO));
+}
+
+AdvWriter *adv_writer(FILE *f, int binary, const AdvInfo *info)
+{
+	AdvWriter *w = ad_xcalloc(1, sizeof *w);
+	w->f = f;
+	w->binary = binary;
+	w->info = *info;
+	if (!w->info.shape[0]) {
+		w->info.shape[0] = info->dim; w->info.shape[1] = 1; w->info.shape[2] = 1;
+	}
+	if (binary) {
+		unsigned char h[ADVB_HDR];
+		memcpy(h, "ADVB", 4);
+		put_u32(h + 4, ADVB_VERSION);
+		put_u32(h + 8, (uint32_t)info->dim);
+		put_u32(h + 12, (uint32_t)w->info.shape[0]);
+		put_u32(h + 16, (uint32_t)w->info.shape[1]);
+		put_u32(h + 20, (uint32_t)w->info.shape[2]);
+		w->rec = ad_xmalloc(4 + (size_t)info->dim * 4);
+		if (fwrite(h, 1, ADVB_HDR, f) != ADVB_HDR)
+			goto fail;
+	} else {
+		int r;
+		if (info->has_shape)
+			r = fprintf(f, "#adv 1 dim=%d shape=%dx%dx%d\n", info->dim, info->shape[0],
+			            info->shape[1], info->shape[2]);
+		else
+			r = fprintf(f, "#adv 1 dim=%d\n", info->dim);
+		if (r < 0)
+			goto fail;
+	}
+	return w;
+fail:
+	werr();
+	free(w->rec);
+	free(w);
+	return NULL;
+}
+
+/* %.9g, but without the printf machinery for the common exact cases */
+static char *fmt_float(char *p, float v)
+{
+	if (v == 0.0f && !signbit(v)) {
+		*p++ = '0';
+		return p;
+	}
+	if (v == 1.0f) {
+		*p++ = '1';
+		return p;
+	}
+	return p + sprintf(p, "%.9g", v);
+}
+
+int adv_write(AdvWriter *w, int label, const float *x)
+{
+	int dim = w->info.dim;
+	if (w->binary) {
+		put_u32(w->rec, (uint32_t)label);
+		if (host_is_le())
+			memcpy(w->rec + 4, x, (size_t)dim * 4);
+		else
+			for (int j = 0; j < dim; j++) {
+				uint32_t u;
+				memcpy(&u, &x[j], 4);
+				put_u32(w->rec + 4 + 4 * (size_t)j, u);
+			}
+		if (fwrite(w->rec, 1, 4 + (size_t)dim * 4, w->f) != 4 + (size_t)dim * 4)
+			return werr();
+		return 0;
+	}
+	char buf[32 * 64];
+	char *p = buf + sprintf(buf, "%d", label);
+	for (int j = 0; j < dim; j++) {
+		*p++ = '\t';
+		p = fmt_float(p, x[j]);
+		if (p - buf > (long)sizeof buf - 40) {
+			if (fwrite(buf, 1, (size_t)(p - buf), w->f) != (size_t)(p - buf))
+				return werr();
+			p = buf;
+		}
+	}
+	*p++ = '\n';
+	if (fwrite(buf, 1, (size_t)(p - buf), w->f) != (size_t)(p - buf))
+		return werr();
+	return 0;
+}
+
+int adv_writer_close(AdvWriter *w)
+{
+	int r = 0;
+	if (fflush(w->f) != 0 || ferror(w->f))
+		r = werr();
+	free(w->rec);
+	free(w);
+	return r;
+}
+
+void adv_data_push(AdvData *d, int label, const float *x)
+{
+	size_t dim = (size_t)d->info.dim;
+	long cap = 1;
+	while (cap < d->n + 1)
+		cap <<= 1;
+	if (d->n == 0 || (d->n & (d->n - 1)) == 0) { /* n is 0 or a power of two: grow */
+		d->label = ad_xrealloc(d->label, ad_mul((size_t)cap, sizeof *d->label));
+		d->x = ad_xrealloc(d->x, ad_mul(ad_mul((size_t)cap, dim), sizeof *d->x));
+	}
+	d->label[d->n] = label;
+	memcpy(d->x + (size_t)d->n * dim, x, dim * sizeof *x);
+	d->n++;
+}
+
+int adv_load(const char *path, AdvData *d)
+{
+	AdvReader *r = adv_open(path);
+	int k, lab;
+	float *x;
+	memset(d, 0, sizeof *d);
+	if (!r)
+		return -1;
+	d->info = r->info;
+	x = ad_xmalloc((size_t)d->info.dim * sizeof *x);
+	while ((k = adv_read(r, &lab, x)) == 1)
+		adv_data_push(d, lab, x);
+	free(x);
+	adv_close(r);
+	if (k < 0) {
+		adv_data_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+void adv_data_free(AdvData *d)
+{
+	free(d->label);
+	free(d->x);
+	d->label = NULL;
+	d->x = NULL;
+	d->n = 0;
+}
+
+int adv_save(FILE *f, int binary, const AdvData *d)
+{
+	AdvWriter *w = adv_writer(f, binary, &d->info);
+	if (!w)
+		return -1;
+	for (long i = 0; i < d->n; i++)
+		if (adv_write(w, d->label[i], d->x + (size_t)i * d->info.dim)) {
+			adv_writer_close(w);
+			return -1;
+		}
+	return adv_writer_close(w);
+}
