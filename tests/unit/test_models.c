@@ -205,6 +205,106 @@ static void threads_identical(int kind, const char *arch, int c, int h, int w)
 	free(b);
 }
 
+/* ---- golden values from PyTorch ----
+ * The model is built here (seed 5), its tensors were loaded into the same network
+ * written with torch.nn.functional in float64 (conv2d, conv_transpose2d with the
+ * computed output_padding, batch_norm, leaky_relu, max_pool2d, interpolate, the
+ * MemAE formulas of METHODS.md 5), and these values were printed there.  Input
+ * x[i] = (i*37 mod 101)/100, B = 3; one train forward, backward of
+ * L = sum(out * dout) (+ aux) with dout = out - target, one torch.optim.Adam step
+ * (lr 0.01, weight decay 0.001), then an eval forward. */
+typedef struct {
+	const char *kind, *arch;
+	int c, h, w, pretrain;
+	double out[5], sum, aux;
+	const char *g1;
+	double gv1[3];
+	const char *g2;
+	double gv2[3];
+	double eval[5];
+} Golden;
+
+static void golden(const Golden *G)
+{
+	ModelConfig cfg;
+	int kind = model_kind_parse(G->kind);
+	model_config_defaults(&cfg, kind);
+	snprintf(cfg.arch, sizeof cfg.arch, "%s", G->arch);
+	cfg.shape[0] = G->c; cfg.shape[1] = G->h; cfg.shape[2] = G->w;
+	cfg.dim = G->c * G->h * G->w;
+	if (kind == MODEL_MEMAE) { cfg.mem_slots = 7; cfg.shrink = 0.1f; cfg.entropy_weight = 0.05f; }
+	cfg.seed = 5;
+	Model *m = model_new(&cfg);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	int B = 3, D = cfg.dim, idx[5] = { 0, 1, 7, 50, 100 };
+	float *x = ad_xmalloc(sizeof(float) * B * D);
+	for (int i = 0; i < B * D; i++)
+		x[i] = (float)((i * 37 % 101) / 100.0);
+	if (kind == MODEL_DSVDD) {
+		if (G->pretrain)
+			model_set_phase(m, PHASE_PRETRAIN);
+		else
+			CHECK(model_init_center(m, x, B) == 0);
+	}
+	Adam *a = adam_new(m, 0.01f, 0.001f);
+	model_zero_grad(m);
+	CHECK(model_forward(m, x, B, 1) == 0);
+	int O = model_out_dim(m);
+	const float *o = model_out(m);
+	double sum = 0;
+	for (int i = 0; i < B * O; i++)
+		sum += o[i];
+	for (int k = 0; k < 5; k++)
+		if (idx[k] < B * O)
+			CHECK_NEAR(o[idx[k]], G->out[k], 1e-4 * fabs(G->out[k]) + 1e-6);
+	CHECK_NEAR(sum, G->sum, 1e-5 * fabs(G->sum) + 1e-5);
+	CHECK_NEAR(model_aux_loss(m), G->aux, 1e-5 * G->aux + 1e-9);
+	float *d = ad_xmalloc(sizeof(float) * B * O);
+	for (int i = 0; i < B * O; i++)
+		d[i] = model_out(m)[i] - model_target(m)[i];
+	model_backward(m, d, B);
+	const float *g1 = model_tensor(m, find(m, G->g1)).grad, *g2 = model_tensor(m, find(m, G->g2)).grad;
+	for (int k = 0; k < 3; k++) {
+		CHECK_NEAR(g1[k], G->gv1[k], 1e-3 * fabs(G->gv1[k]) + 1e-5);
+		if (G->gv2[k] != 0)
+			CHECK_NEAR(g2[k], G->gv2[k], 1e-3 * fabs(G->gv2[k]) + 1e-5);
+	}
+	adam_step(a);
+	CHECK(model_forward(m, x, B, 0) == 0);
+	for (int k = 0; k < 5; k++)
+		if (idx[k] < B * O)
+			CHECK_NEAR(model_out(m)[idx[k]], G->eval[k], 1e-4 * fabs(G->eval[k]) + 1e-6);
+	adam_free(a);
+	model_free(m);
+	free(x);
+	free(d);
+}
+
+static const Golden goldens[] = {
+	{ "ae", "conv:2-3", 1, 6, 6, 0,
+	  { 0.106930831, -0.0450704983, -0.157204522, 0.161326937, 0.127752775 }, 9.84784207, 0,
+	  "enc.0.conv.weight", { -1.18203526, -3.11154556, -1.60875613 },
+	  "dec.1.convt.bias", { -43.372158, 0, 0 },
+	  { 0.0951894119, 0.0946401937, 0.0769070274, 0.0926882189, 0.0940391685 } },
+	{ "memae", "mlp:5-4", 7, 1, 1, 0,
+	  { -0.151320294, -0.195824639, -0.344336017, 0, 0 }, -4.04820604, 0.0666555001,
+	  "enc.0.linear.weight", { -0.0954736848, -0.0954736848, 0.045016252 },
+	  "mem.weight", { -0.0799818023, 0.687866111, -0.299129431 },
+	  { -0.346075433, 0.372721685, -0.343190011, 0, 0 } },
+	{ "dsvdd", "lenet", 1, 28, 28, 1,
+	  { 0.629422797, 0.536710008, 0.568641419, 0.518317645, 0.661729744 }, 1503.94316, 0,
+	  "enc.0.conv.weight", { -1.35911161, 3.13584392, 1.34918309 },
+	  "dec.2.convt.weight", { 19.3006664, 21.3326492, 19.3319543 },
+	  { 0.503162866, 0.501247379, 0.502489384, 0.50177695, 0.502729205 } },
+	{ "dsvdd", "lenet", 1, 28, 28, 0,
+	  { -0.0503963259, 1.05239306, 0.954969862, 1.01330143, 0 }, 16.2854876, 0,
+	  "enc.2.linear.weight", { 0.0949655585, -1.17949715, -0.490009657 },
+	  "enc.0.conv.weight", { 0.186382793, 2.64097254, -0.938001071 },
+	  { 0.356665955, -0.120849627, -0.224963854, -0.15811918, 0 } },
+};
+
 int main(void)
 {
 	Rng r;
@@ -456,6 +556,9 @@ int main(void)
 		adam_free(a);
 		model_free(m);
 	}
+
+	for (size_t i = 0; i < sizeof goldens / sizeof goldens[0]; i++)
+		golden(&goldens[i]);
 
 	/* ---- determinism: same seed same model; threads 1/2/3 bit-identical ---- */
 	{
