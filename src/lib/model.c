@@ -138,10 +138,10 @@ static int build_ae_conv(Model *m, const int *ch, int L, Rng *r)
 	for (int i = L - 1, d = 0; i >= 0; i--, d++) {
 		int oc = i > 0 ? ch[i - 1] : C;
 		int oph = hs[i] - (2 * m->dec.h - 1), opw = ws[i] - (2 * m->dec.w - 1);
-		if (oph != opw || oph < 0 || oph > 1)
+		if (oph < 0 || oph > 1 || opw < 0 || opw > 1)
 			return ad_error("architecture %s: cannot mirror a %dx%d input", m->cfg.arch, H, W);
 		name(nm, "dec", d, "convt");
-		seq_convt(&m->dec, nm, oc, 3, 2, 1, oph, 1, r);
+		seq_convt2(&m->dec, nm, oc, 3, 2, 1, oph, opw, 1, r);
 		if (i > 0) {
 			name(nm, "dec", d, "bn");
 			seq_bn(&m->dec, nm, 1, 1e-5f);

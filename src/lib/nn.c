@@ -632,21 +632,28 @@ void seq_conv(Seq *s, const char *name, int cout, int k, int stride, int pad, in
 	done(s, l);
 }
 
-void seq_convt(Seq *s, const char *name, int cout, int k, int stride, int pad, int opad,
-               int bias, Rng *r)
+void seq_convt2(Seq *s, const char *name, int cout, int k, int stride, int pad, int oph,
+                int opw, int bias, Rng *r)
 {
 	Layer *l = add(s, NN_CONVT, name);
 	l->oc = cout;
 	l->k = k;
 	l->stride = stride;
 	l->pad = pad;
-	l->opad = opad;
+	l->opad = oph;
+	l->opadw = opw;
 	l->bias = bias;
-	l->oh = (l->ih - 1) * stride - 2 * pad + k + opad;
-	l->ow = (l->iw - 1) * stride - 2 * pad + k + opad;
+	l->oh = (l->ih - 1) * stride - 2 * pad + k + oph;
+	l->ow = (l->iw - 1) * stride - 2 * pad + k + opw;
 	/* torch computes fan_in from weight dim 1, which is cout for a transposed conv */
 	params(l, (size_t)l->ic * cout * k * k, bias ? cout : 0, cout * k * k, r);
 	done(s, l);
+}
+
+void seq_convt(Seq *s, const char *name, int cout, int k, int stride, int pad, int opad,
+               int bias, Rng *r)
+{
+	seq_convt2(s, name, cout, k, stride, pad, opad, opad, bias, r);
 }
 
 void seq_bn(Seq *s, const char *name, int affine, float eps)

@@ -46,14 +46,14 @@ def forward(x, train):
         ch = [int(v) for v in arch[5:].split("+")[0].split("-")]
         h = x; sizes = []
         for i, c in enumerate(ch):
-            sizes.append(h.shape[2])
+            sizes.append((h.shape[2], h.shape[3]))
             h = F.conv2d(h, par(f"enc.{i}.conv.weight", (c, h.shape[1], 3, 3)), par(f"enc.{i}.conv.bias", (c,)), stride=2, padding=1)
             h = F.leaky_relu(bn(h, f"enc.{i}.bn", True, 1e-5, train), slope)
         if kind == "memae":
             h = memory(h)
         for d, i in enumerate(range(len(ch) - 1, -1, -1)):
             oc = ch[i - 1] if i > 0 else C
-            op = sizes[i] - (2 * h.shape[2] - 1)
+            op = (sizes[i][0] - (2 * h.shape[2] - 1), sizes[i][1] - (2 * h.shape[3] - 1))
             h = F.conv_transpose2d(h, par(f"dec.{d}.convt.weight", (h.shape[1], oc, 3, 3)), par(f"dec.{d}.convt.bias", (oc,)), stride=2, padding=1, output_padding=op)
             if i > 0:
                 h = F.leaky_relu(bn(h, f"dec.{d}.bn", True, 1e-5, train), slope)

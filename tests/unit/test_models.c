@@ -402,6 +402,10 @@ int main(void)
 	m = make(MODEL_AE, "conv:2-3", 2, 9, 9, 2);
 	CHECK(check_model("ae-conv-odd", m, 3, &r));
 	model_free(m);
+	m = make(MODEL_AE, "conv:2-3", 1, 7, 10, 8);   /* 7 -> 4 -> 2, 10 -> 5 -> 3: op (1,0), (0,1) */
+	CHECK(m && model_out_dim(m) == 70);
+	CHECK(check_model("ae-conv-7x10", m, 3, &r));
+	model_free(m);
 	m = make(MODEL_AE, "mlp:5-3", 6, 1, 1, 3);
 	CHECK(check_model("ae-mlp", m, 5, &r));
 	model_free(m);
