@@ -37,7 +37,7 @@ typedef float vfu __attribute__((vector_size(NR * sizeof(float)), aligned(4)));
  * give the same bits as adding acc to c afterwards. */
 KERNEL_CLONES
 static void kernel(int kc, const float *restrict ap, const float *restrict bp, size_t ldb,
-                   float *restrict acc, float *restrict c, int ldc)
+                   float *restrict acc, float *restrict c, int ldc, int store)
 {
 	vf c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 };
 	for (int k = 0; k < kc; k++) {
@@ -57,6 +57,16 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp, s
 		*(vfu *)(acc + 3 * NR) = c3;
 		*(vfu *)(acc + 4 * NR) = c4;
 		*(vfu *)(acc + 5 * NR) = c5;
+		return;
+	}
+	if (store) {   /* C was "zero": 0 + s, which turns -0 into +0 as the sum would */
+		vf z = { 0 };
+		*(vfu *)(c + 0 * (size_t)ldc) = z + c0;
+		*(vfu *)(c + 1 * (size_t)ldc) = z + c1;
+		*(vfu *)(c + 2 * (size_t)ldc) = z + c2;
+		*(vfu *)(c + 3 * (size_t)ldc) = z + c3;
+		*(vfu *)(c + 4 * (size_t)ldc) = z + c4;
+		*(vfu *)(c + 5 * (size_t)ldc) = z + c5;
 		return;
 	}
 	*(vfu *)(c + 0 * (size_t)ldc) += c0;
@@ -79,9 +89,10 @@ typedef struct {
 } Job;
 
 /* The product of the K slice [k0, k0+kc) for the block at (i0, j0): if add, C +=
- * alpha * slice; else the slice is stored into dst (row stride ldd). */
+ * alpha * slice (zero: C = 0 + alpha * slice, C not read); else the slice is stored
+ * into dst (row stride ldd). */
 static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
-                  int tid, float *dst, int ldd, int add)
+                  int tid, float *dst, int ldd, int add, int zero)
 {
 	int nstrip = (nc + NR - 1) / NR, mstrip = (mc + MR - 1) / MR;
 	float *bp = nn_scratch(tid, (size_t)KC * NR * nstrip + (size_t)KC * MR * mstrip + MR * NR);
@@ -150,15 +161,21 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 				ldb = (size_t)g->ldb;
 			}
 			if (add && g->alpha == 1.0f && in == MR && jn == NR) {
-				kernel(kc, ap + (size_t)si * kc * MR, b, ldb, NULL, c0, ldd);
+				kernel(kc, ap + (size_t)si * kc * MR, b, ldb, NULL, c0, ldd, zero);
 				continue;
 			}
-			kernel(kc, ap + (size_t)si * kc * MR, b, ldb, acc, NULL, 0);
+			kernel(kc, ap + (size_t)si * kc * MR, b, ldb, acc, NULL, 0, 0);
 			for (int r = 0; r < in; r++) {
 				float *c = dst + (size_t)(si * MR + r) * ldd + sj * NR;
 				const float *a = acc + r * NR;
 				if (!add)
 					memcpy(c, a, (size_t)jn * sizeof *c);
+				else if (zero && g->alpha == 1.0f)
+					for (int j = 0; j < jn; j++)
+						c[j] = 0.0f + a[j];
+				else if (zero)
+					for (int j = 0; j < jn; j++)
+						c[j] = 0.0f + g->alpha * a[j];
 				else if (g->alpha == 1.0f)
 					for (int j = 0; j < jn; j++)
 						c[j] += a[j];
@@ -196,10 +213,13 @@ static void task_block(void *ctx, int t, int tid)
 	const Job *g = ctx;
 	int i0, mc, j0, nc;
 	block_bounds(g, t, &i0, &mc, &j0, &nc);
-	scale_c(g, i0, mc, j0, nc);
+	int zero = g->beta == 0.0f && g->K > 0;   /* the first slice writes C */
+	if (!zero)
+		scale_c(g, i0, mc, j0, nc);
 	for (int k0 = 0; k0 < g->K; k0 += KC) {
 		int kc = g->K - k0 < KC ? g->K - k0 : KC;
-		slice(g, i0, mc, j0, nc, k0, kc, tid, g->C + (size_t)i0 * g->ldc + j0, g->ldc, 1);
+		slice(g, i0, mc, j0, nc, k0, kc, tid, g->C + (size_t)i0 * g->ldc + j0, g->ldc, 1,
+		      zero && k0 == 0);
 	}
 }
 
@@ -212,7 +232,7 @@ static void task_part(void *ctx, int t, int tid)
 	block_bounds(g, b, &i0, &mc, &j0, &nc);
 	int k0 = s * KC, kc = g->K - k0 < KC ? g->K - k0 : KC;
 	float *p = g->part + (size_t)s * g->M * g->N;
-	slice(g, i0, mc, j0, nc, k0, kc, tid, p + (size_t)i0 * g->N + j0, g->N, 0);
+	slice(g, i0, mc, j0, nc, k0, kc, tid, p + (size_t)i0 * g->N + j0, g->N, 0, 0);
 }
 
 /* K-split mode: C row i = beta C + alpha p_0 + alpha p_1 ..., in slice order,
