@@ -357,6 +357,8 @@ Model *model_new(const ModelConfig *cfg)
 		ad_error("memae: %d memory slots", c->mem_slots);
 		goto fail;
 	}
+	if (c->kind == MODEL_MEMAE && c->shrink < 0)   /* negative: the default 1/N */
+		c->shrink = 1.0f / c->mem_slots;
 	if (c->kind == MODEL_DSVDD) {
 		if (kind_mlp)
 			c->rep_dim = wd[L - 1];
