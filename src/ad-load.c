@@ -1,0 +1,142 @@
+/* ad-load: read data set files (IDX, CIFAR, CSV/TSV, vector streams) and
+ * write one vector stream.  See man/ad-load.1. */
+#include "advec.h"
+#include "source.h"
+#include "util.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: ad-load [-bH] [-f format] [-l labels] [-c column] [-d delim] [-S scale]\n"
+	"               [file ...]\n"
+	"\n"
+	"Read data set files (standard input if none or '-') and write their rows,\n"
+	"in order, as one vector stream (text, or binary with -b).\n"
+	"\n"
+	"  -b          write the binary vector stream (ADVB)\n"
+	"  -f format   input format (default: detected from the magic number, then\n"
+	"              from the file name); one of:\n"
+	"%s"
+	"  -l labels   IDX labels file read in step with the (single) IDX input\n"
+	"  -c column   CSV/TSV label column: a number from 1, or a header name with -H;\n"
+	"              0 or 'none' for no label column, every label 0 (default none)\n"
+	"  -H          CSV/TSV: the first line is a header\n"
+	"  -d delim    CSV/TSV field delimiter, one character or '\\t' (default ',' for\n"
+	"              csv, TAB for tsv)\n"
+	"  -S scale    divide every value by scale (e.g. 255 for pixels; default 1)\n"
+	"  -h, --help  this help;  -V, --version  the version\n"
+	"\n"
+	"e.g.  gzip -dc train-images-idx3-ubyte.gz > img; gzip -dc train-labels-idx1-ubyte.gz > lab\n"
+	"      ad-load -b -S 255 -l lab img > train.adv\n"
+	"See also: ad-scale(1), ad-split(1), adv(5)\n";
+
+static char *usage_text(void)
+{
+	static char buf[4096];
+	char list[2048];
+	size_t n = 0;
+	for (const AdFormat *F = ad_formats; F->name && n < sizeof list - 100; F++)
+		n += (size_t)snprintf(list + n, sizeof list - n, "                %-9s %s\n",
+		                      F->name, F->what);
+	snprintf(buf, sizeof buf, usage, list);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	AdSourceOpts o = {0};
+	const char *fmt = NULL, *u;
+	double scale = 1;
+	int binary = 0, c, nin;
+	char **in, *stdin_only[] = {"-"};
+	AdvWriter *w = NULL;
+	AdvInfo first = {0};
+	float *x = NULL;
+	long rows = 0;
+
+	ad_setprogname(argv[0]);
+	u = usage_text();
+	ad_stdopts(argc, argv, u);
+	opterr = 0;
+	while ((c = getopt(argc, argv, ":bc:d:f:Hhl:S:V")) != -1) {
+		switch (c) {
+		case 'b': binary = 1; break;
+		case 'c': o.labelcol = optarg; break;
+		case 'd':
+			if (!strcmp(optarg, "\\t"))
+				o.delim = '\t';
+			else if (strlen(optarg) == 1 && optarg[0] != '"' && optarg[0] != '\n')
+				o.delim = optarg[0];
+			else
+				ad_usage_error(u, "-d: bad delimiter '%s' (one character, or '\\t')",
+				               optarg);
+			break;
+		case 'f':
+			if (!ad_format_find(optarg))
+				ad_usage_error(u, "-f: unknown format '%s'", optarg);
+			fmt = optarg;
+			break;
+		case 'H': o.header = 1; break;
+		case 'h': ad_help(u);
+		case 'l': o.labels = optarg; break;
+		case 'S':
+			scale = ad_opt_double(u, c, optarg, 1e-30, 1e30);
+			break;
+		case 'V': ad_version();
+		default: ad_bad_option(u);
+		}
+	}
+	nin = argc - optind;
+	in = nin ? argv + optind : stdin_only;
+	if (!nin)
+		nin = 1;
+	if (o.labelcol && !o.header && strspn(o.labelcol, "0123456789") != strlen(o.labelcol) &&
+	    strcmp(o.labelcol, "none"))
+		ad_usage_error(u, "-c: '%s' is a column name: it needs -H", o.labelcol);
+	if (o.labelcol && !strcmp(o.labelcol, ""))
+		ad_usage_error(u, "-c: empty column");
+	if (o.labels && nin != 1)
+		ad_usage_error(u, "-l: a labels file goes with exactly one input file");
+
+	for (int i = 0; i < nin; i++) {
+		AdSource *s = ad_source_open(in[i], fmt, &o);
+		int lab, k;
+		if (!s)
+			ad_die("%s", ad_errmsg());
+		if (!w) {
+			first = s->info;
+			x = ad_xmalloc((size_t)first.dim * sizeof *x);
+			if (!(w = adv_writer(stdout, binary, &first)))
+				ad_die("%s", ad_errmsg());
+		} else if (s->info.dim != first.dim ||
+		           memcmp(s->info.shape, first.shape, sizeof first.shape)) {
+			ad_die("%s: rows of %d values (shape %dx%dx%d) differ from the first input's "
+			       "%d (%dx%dx%d)", s->name, s->info.dim, s->info.shape[0],
+			       s->info.shape[1], s->info.shape[2], first.dim, first.shape[0],
+			       first.shape[1], first.shape[2]);
+		}
+		while ((k = ad_source_read(s, &lab, x)) == 1) {
+			rows++;
+			if (scale != 1) {
+				float fs = (float)scale;
+				for (int j = 0; j < first.dim; j++) {
+					x[j] /= fs;
+					if (!isfinite(x[j]))
+						ad_die("%s: row %ld: value %d is not finite after scaling",
+						       s->name, rows, j + 1);
+				}
+			}
+			if (adv_write(w, lab, x))
+				ad_die("%s", ad_errmsg());
+		}
+		if (k < 0)
+			ad_die("%s", ad_errmsg());
+		ad_source_close(s);
+	}
+	if (adv_writer_close(w))
+		ad_die("%s", ad_errmsg());
+	free(x);
+	return ad_finish_stdout();
+}

@@ -1,0 +1,248 @@
+/* csv.c: CSV and TSV, streamed line by line (constant memory).
+ *
+ * One record per line; fields split at the delimiter (',' for CSV, TAB for
+ * TSV, or -d).  Blanks around a field and a final CR are ignored.  A field may
+ * be double-quoted ("1.5", with "" for a quote inside), but a record may not
+ * span lines.  Empty lines are skipped.  One column may hold the label (an
+ * integer); every other field must be a finite number.  Every record must
+ * have as many fields as the first one (or as the header). */
+#include "source.h"
+#include "util.h"
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	char delim;
+	int labcol;             /* 0-based, or -1 */
+	long nf;                /* fields per record */
+	long lineno;
+	char *line;
+	size_t cap;
+	char **fld;
+	long fcap;
+	int pending;            /* the first record is already split in fld */
+} Csv;
+
+static int csv_getline(AdSource *s, Csv *c)
+{
+	ssize_t n;
+	for (;;) {
+		errno = 0;
+		n = getline(&c->line, &c->cap, s->f);
+		if (n < 0) {
+			if (ferror(s->f))
+				return ad_error("%s: read error: %s", s->name,
+				                strerror(errno ? errno : EIO));
+			return 0;
+		}
+		c->lineno++;
+		if ((size_t)n != strlen(c->line))
+			return ad_error("%s:%ld: NUL byte in text input", s->name, c->lineno);
+		while (n > 0 && (c->line[n - 1] == '\n' || c->line[n - 1] == '\r'))
+			c->line[--n] = 0;
+		if (strspn(c->line, " ") != (size_t)n)
+			return 1;       /* else a blank line: skip it */
+	}
+}
+
+static int isblank_c(char ch)
+{
+	return ch == ' ' || (ch == '\t');
+}
+
+/* Split c->line in place into c->fld; the count, or -1 + ad_error. */
+static long split(AdSource *s, Csv *c)
+{
+	char *p = c->line;
+	long k = 0;
+	for (;;) {
+		char *start, *w;
+		if (k == c->fcap) {
+			c->fcap = c->fcap ? 2 * c->fcap : 64;
+			c->fld = ad_xrealloc(c->fld, ad_mul((size_t)c->fcap, sizeof *c->fld));
+		}
+		while (isblank_c(*p) && *p != c->delim)
+			p++;
+		if (*p == '"') {
+			start = w = ++p;
+			for (;;) {
+				if (!*p)
+					return ad_error("%s:%ld: field %ld: unterminated quote", s->name,
+					                c->lineno, k + 1);
+				if (*p == '"') {
+					if (p[1] != '"')
+						break;
+					p++;
+				}
+				*w++ = *p++;
+			}
+			p++;
+			while (isblank_c(*p) && *p != c->delim)
+				p++;
+			if (*p && *p != c->delim)
+				return ad_error("%s:%ld: field %ld: text after the closing quote",
+				                s->name, c->lineno, k + 1);
+			while (w > start && isblank_c(w[-1]))
+				w--;
+			*w = 0;
+			while (isblank_c(*start))
+				start++;
+		} else {
+			start = p;
+			while (*p && *p != c->delim)
+				p++;
+			w = p;
+			while (w > start && isblank_c(w[-1]) && w[-1] != c->delim)
+				w--;
+		}
+		c->fld[k++] = start;
+		if (!*p) {
+			*w = 0;
+			return k;
+		}
+		*w = 0;
+		p++;            /* past the delimiter (w <= p, so this byte is intact) */
+	}
+}
+
+static int csv_read(AdSource *s, int *label, float *x)
+{
+	Csv *c = s->state;
+	long nf;
+	int j = 0;
+	if (c->pending) {
+		c->pending = 0;
+		nf = c->nf;
+	} else {
+		int k = csv_getline(s, c);
+		if (k <= 0)
+			return k;
+		if ((nf = split(s, c)) < 0)
+			return -1;
+	}
+	if (nf != c->nf)
+		return ad_error("%s:%ld: expected %ld fields, got %ld", s->name, c->lineno, c->nf,
+		                nf);
+	*label = 0;
+	for (long k = 0; k < nf; k++) {
+		const char *f = c->fld[k];
+		char *end;
+		float v;
+		if (k == c->labcol) {
+			if (ad_parse_label(f, label))
+				return ad_error("%s:%ld: field %ld: label '%s' is not an integer",
+				                s->name, c->lineno, k + 1, f);
+			continue;
+		}
+		if (!*f)
+			return ad_error("%s:%ld: field %ld: empty", s->name, c->lineno, k + 1);
+		errno = 0;
+		v = strtof(f, &end);
+		if (end == f || *end)
+			return ad_error("%s:%ld: field %ld: not a number '%s'", s->name, c->lineno,
+			                k + 1, f);
+		if (isinf(v) && errno == ERANGE)
+			return ad_error("%s:%ld: field %ld: value out of float range '%s'", s->name,
+			                c->lineno, k + 1, f);
+		if (!isfinite(v))
+			return ad_error("%s:%ld: field %ld: value is not finite '%s'", s->name,
+			                c->lineno, k + 1, f);
+		x[j++] = v;
+	}
+	return 1;
+}
+
+static void csv_close(AdSource *s)
+{
+	Csv *c = s->state;
+	free(c->line);
+	free(c->fld);
+	free(c);
+}
+
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
+{
+	Csv *c = ad_xcalloc(1, sizeof *c);
+	const char *lc = o->labelcol;
+	int k;
+	c->delim = o->delim ? o->delim : delim;
+	c->labcol = -1;
+	s->state = c;
+	s->close = csv_close;
+	if (lc && strcmp(lc, "none") && strcmp(lc, "0")) {
+		if (all_digits(lc)) {
+			long v;
+			if (ad_parse_long(lc, 1, 1L << 30, &v))
+				return ad_error("bad label column '%s'", lc);
+			c->labcol = (int)v - 1;
+		} else if (!o->header) {
+			return ad_error("label column '%s' is a name: it needs a header line (-H)", lc);
+		}
+	} else
+		lc = NULL;
+	k = csv_getline(s, c);
+	if (k < 0)
+		return -1;
+	if (k == 0)
+		return ad_error("%s: empty input", s->name);
+	if ((c->nf = split(s, c)) < 0)
+		return -1;
+	if (o->header) {
+		if (lc && c->labcol < 0) {
+			for (long i = 0; i < c->nf && c->labcol < 0; i++)
+				if (!strcmp(c->fld[i], lc))
+					c->labcol = (int)i;
+			if (c->labcol < 0)
+				return ad_error("%s:%ld: no column named '%s' in the header", s->name,
+				                c->lineno, lc);
+		}
+		k = csv_getline(s, c);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			return ad_error("%s: no data after the header", s->name);
+		long nf = split(s, c);
+		if (nf < 0)
+			return -1;
+		if (nf != c->nf)
+			return ad_error("%s:%ld: expected %ld fields (as the header), got %ld",
+			                s->name, c->lineno, c->nf, nf);
+	}
+	if (c->labcol >= c->nf)
+		return ad_error("%s:%ld: label column %d, but the rows have %ld fields", s->name,
+		                c->lineno, c->labcol + 1, c->nf);
+	if (c->nf - (c->labcol >= 0) < 1)
+		return ad_error("%s:%ld: no value columns besides the label", s->name, c->lineno);
+	if (c->nf - (c->labcol >= 0) > ADV_MAX_DIM)
+		return ad_error("%s:%ld: too many fields (%ld)", s->name, c->lineno, c->nf);
+	c->pending = 1;
+	s->info.dim = (int)(c->nf - (c->labcol >= 0));
+	s->info.shape[0] = s->info.dim;
+	s->info.shape[1] = s->info.shape[2] = 1;
+	s->read = csv_read;
+	return 0;
+}
+
+int ad_csv_open(AdSource *s, FILE *f, const AdSourceOpts *o)
+{
+	(void)f;
+	return open_delim(s, o, ',');
+}
+
+int ad_tsv_open(AdSource *s, FILE *f, const AdSourceOpts *o)
+{
+	(void)f;
+	return open_delim(s, o, '\t');
+}

@@ -1,0 +1,233 @@
+/* gemm.c: cache-blocked SGEMM with a 4x16 register-blocked kernel.  See gemm.h.
+ *
+ * Blocks of C (MC x NC) are the parallel tasks.  Inside a task, K is walked in
+ * fixed KC slices; for each slice op(B) is packed into 16-column strips and op(A)
+ * into 4-row strips (zero padded), and the kernel sums k in order into local
+ * accumulators that are then added to C.  The summation order of an element
+ * depends only on K, never on the task grid or thread count. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+#include "gemm.h"
+#include "pool.h"
+#include "util.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define MR 4
+#define NR 16
+#define MC 64
+#define NC 256
+#define KC 256
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#elif defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 14
+#define KERNEL_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define KERNEL_CLONES
+#endif
+
+/* acc = sum_k ap[k][0..3] x bp[k][0..15] over kc values of k. */
+KERNEL_CLONES
+static void kernel(int kc, const float *restrict ap, const float *restrict bp,
+                   float *restrict acc)
+{
+	float c[MR][NR];
+	for (int r = 0; r < MR; r++)
+		for (int j = 0; j < NR; j++)
+			c[r][j] = 0.0f;
+	for (int k = 0; k < kc; k++) {
+		const float *b = bp + (size_t)k * NR;
+		for (int r = 0; r < MR; r++) {
+			float a = ap[k * MR + r];
+			for (int j = 0; j < NR; j++)
+				c[r][j] += a * b[j];
+		}
+	}
+	memcpy(acc, c, sizeof c);
+}
+
+typedef struct {
+	int transA, transB, M, N, K;
+	float alpha, beta;
+	const float *A, *B;
+	float *C;
+	int lda, ldb, ldc;
+	int nbm, nbn, nks;  /* task grid: row blocks x column blocks (x K slices) */
+	int mc, nc;         /* block sizes */
+	float *part;        /* K-split mode: nks partial products, each M x N */
+} Job;
+
+static float aget(const Job *g, int i, int k)
+{
+	return g->transA ? g->A[(size_t)k * g->lda + i] : g->A[(size_t)i * g->lda + k];
+}
+
+/* The product of the K slice [k0, k0+kc) for the block at (i0, j0): if add, C +=
+ * alpha * slice; else the slice is stored into dst (row stride ldd). */
+static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
+                  int tid, float *dst, int ldd, int add)
+{
+	int nstrip = (nc + NR - 1) / NR, mstrip = (mc + MR - 1) / MR;
+	float *bp = nn_scratch(tid, (size_t)KC * NR * nstrip + (size_t)KC * MR * mstrip + MR * NR);
+	float *ap = bp + (size_t)KC * NR * nstrip;
+	float *acc = ap + (size_t)KC * MR * mstrip;
+
+	for (int s = 0; s < nstrip; s++) {
+		float *d = bp + (size_t)s * kc * NR;
+		int jn = nc - s * NR < NR ? nc - s * NR : NR;
+		for (int k = 0; k < kc; k++) {
+			float *dk = d + (size_t)k * NR;
+			if (!g->transB) {
+				const float *src = g->B + (size_t)(k0 + k) * g->ldb + j0 + s * NR;
+				memcpy(dk, src, (size_t)jn * sizeof *dk);
+			} else {
+				const float *src = g->B + (size_t)(j0 + s * NR) * g->ldb + k0 + k;
+				for (int j = 0; j < jn; j++)
+					dk[j] = src[(size_t)j * g->ldb];
+			}
+			for (int j = jn; j < NR; j++)
+				dk[j] = 0.0f;
+		}
+	}
+	for (int s = 0; s < mstrip; s++) {
+		float *d = ap + (size_t)s * kc * MR;
+		int in = mc - s * MR < MR ? mc - s * MR : MR;
+		for (int k = 0; k < kc; k++) {
+			for (int r = 0; r < in; r++)
+				d[k * MR + r] = aget(g, i0 + s * MR + r, k0 + k);
+			for (int r = in; r < MR; r++)
+				d[k * MR + r] = 0.0f;
+		}
+	}
+	for (int sj = 0; sj < nstrip; sj++) {
+		int jn = nc - sj * NR < NR ? nc - sj * NR : NR;
+		for (int si = 0; si < mstrip; si++) {
+			int in = mc - si * MR < MR ? mc - si * MR : MR;
+			kernel(kc, ap + (size_t)si * kc * MR, bp + (size_t)sj * kc * NR, acc);
+			for (int r = 0; r < in; r++) {
+				float *c = dst + (size_t)(si * MR + r) * ldd + sj * NR;
+				const float *a = acc + r * NR;
+				if (!add)
+					memcpy(c, a, (size_t)jn * sizeof *c);
+				else if (g->alpha == 1.0f)
+					for (int j = 0; j < jn; j++)
+						c[j] += a[j];
+				else
+					for (int j = 0; j < jn; j++)
+						c[j] += g->alpha * a[j];
+			}
+		}
+	}
+}
+
+static void scale_c(const Job *g, int i0, int mc, int j0, int nc)
+{
+	for (int i = 0; i < mc; i++) {
+		float *c = g->C + (size_t)(i0 + i) * g->ldc + j0;
+		if (g->beta == 0.0f)
+			memset(c, 0, (size_t)nc * sizeof *c);
+		else if (g->beta != 1.0f)
+			for (int j = 0; j < nc; j++)
+				c[j] *= g->beta;
+	}
+}
+
+static void block_bounds(const Job *g, int b, int *i0, int *mc, int *j0, int *nc)
+{
+	*i0 = (b / g->nbn) * g->mc;
+	*j0 = (b % g->nbn) * g->nc;
+	*mc = g->M - *i0 < g->mc ? g->M - *i0 : g->mc;
+	*nc = g->N - *j0 < g->nc ? g->N - *j0 : g->nc;
+}
+
+/* one C block over all of K */
+static void task_block(void *ctx, int t, int tid)
+{
+	const Job *g = ctx;
+	int i0, mc, j0, nc;
+	block_bounds(g, t, &i0, &mc, &j0, &nc);
+	scale_c(g, i0, mc, j0, nc);
+	for (int k0 = 0; k0 < g->K; k0 += KC) {
+		int kc = g->K - k0 < KC ? g->K - k0 : KC;
+		slice(g, i0, mc, j0, nc, k0, kc, tid, g->C + (size_t)i0 * g->ldc + j0, g->ldc, 1);
+	}
+}
+
+/* K-split mode: one (block, K slice) product into its partial buffer */
+static void task_part(void *ctx, int t, int tid)
+{
+	const Job *g = ctx;
+	int b = t / g->nks, s = t % g->nks;
+	int i0, mc, j0, nc;
+	block_bounds(g, b, &i0, &mc, &j0, &nc);
+	int k0 = s * KC, kc = g->K - k0 < KC ? g->K - k0 : KC;
+	float *p = g->part + (size_t)s * g->M * g->N;
+	slice(g, i0, mc, j0, nc, k0, kc, tid, p + (size_t)i0 * g->N + j0, g->N, 0);
+}
+
+/* K-split mode: C row i = beta C + alpha p_0 + alpha p_1 ..., in slice order,
+ * exactly the additions task_block() makes */
+static void task_reduce(void *ctx, int i, int tid)
+{
+	const Job *g = ctx;
+	(void)tid;
+	scale_c(g, i, 1, 0, g->N);
+	float *c = g->C + (size_t)i * g->ldc;
+	for (int s = 0; s < g->nks; s++) {
+		const float *p = g->part + ((size_t)s * g->M + i) * g->N;
+		if (g->alpha == 1.0f)
+			for (int j = 0; j < g->N; j++)
+				c[j] += p[j];
+		else
+			for (int j = 0; j < g->N; j++)
+				c[j] += g->alpha * p[j];
+	}
+}
+
+static float *part_buf;
+static size_t part_n;
+
+void sgemm(int transA, int transB, int M, int N, int K, float alpha,
+           const float *A, int lda, const float *B, int ldb, float beta,
+           float *C, int ldc)
+{
+	if (M <= 0 || N <= 0)
+		return;
+	if (K < 0)
+		K = 0;
+	Job g = { transA, transB, M, N, K, alpha, beta, A, B, C, lda, ldb, ldc,
+	          0, 0, 1, MC, NC, NULL };
+	int nt = nn_threads();
+	double work = (double)M * N * (K > 0 ? K : 1);
+	if (nt == 1 || work < 65536.0) {
+		g.nbm = (M + MC - 1) / MC;
+		g.nbn = (N + NC - 1) / NC;
+		for (int t = 0; t < g.nbm * g.nbn; t++)
+			task_block(&g, t, 0);
+		return;
+	}
+	/* The grid only decides who computes what: results do not depend on it. */
+	g.nbm = (M + MC - 1) / MC;
+	g.nbn = (N + NC - 1) / NC;
+	if (g.nbm * g.nbn < 4 * nt && N > 64) {
+		g.nc = 64;
+		g.nbn = (N + 63) / 64;
+	}
+	int nks = (K + KC - 1) / KC;
+	if (g.nbm * g.nbn < 2 * nt && nks > 1) {
+		size_t need = (size_t)nks * M * N;
+		if (part_n < need) {
+			free(part_buf);
+			part_buf = ad_xmalloc(need * sizeof *part_buf);
+			part_n = need;
+		}
+		g.part = part_buf;
+		g.nks = nks;
+		nn_parallel(g.nbm * g.nbn * nks, task_part, &g);
+		nn_parallel(M, task_reduce, &g);
+		return;
+	}
+	nn_parallel(g.nbm * g.nbn, task_block, &g);
+}

@@ -1,0 +1,17 @@
+/* gemm.h: single-precision matrix multiply (row-major, BLAS-like argument order).
+ *
+ *   C = alpha * op(A) * op(B) + beta * C,   op(A) M x K, op(B) K x N, C M x N
+ *
+ * transA = 0: A is M x K with row stride lda; 1: A is stored K x M (A^T).
+ * transB = 0: B is K x N with row stride ldb; 1: B is stored N x K.
+ * beta = 0 overwrites C (its old contents are not read).  Threads: the work is
+ * split over a fixed grid of C blocks, and every element sums over k in the same
+ * order, so the result is the same for any nn_set_threads() value. */
+#ifndef AD_GEMM_H
+#define AD_GEMM_H
+
+void sgemm(int transA, int transB, int M, int N, int K, float alpha,
+           const float *A, int lda, const float *B, int ldb, float beta,
+           float *C, int ldc);
+
+#endif

@@ -1,0 +1,560 @@
+/* model.c: AE, MemAE and Deep SVDD behind model.h.
+ *
+ * Architectures (PyTorch-equivalent layer shapes, padding and default init):
+ *  AE/MemAE "conv:c1-c2-..": encoder per level conv k3 s2 p1 -> BN2d -> LeakyReLU;
+ *    decoder mirrors it with ConvTranspose2d k3 s2 p1, output_padding chosen so the
+ *    sizes invert exactly, BN + activation after every decoder layer but the last.
+ *  AE/MemAE "mlp:h1-h2-..": Linear -> BN1d -> activation per encoder layer and per
+ *    decoder layer, then a final Linear back to dim.
+ *  MemAE: the memory module (memae.h) between encoder and decoder.
+ *  DSVDD "lenet[:c1-c2-..]": per level conv k5 p2 -> BN2d(no affine, eps 1e-4) ->
+ *    LeakyReLU -> max-pool, then Linear to rep_dim; no bias anywhere.  Pretraining
+ *    decoder (Ruff et al.): view rep_dim/16 x 4 x 4 -> LeakyReLU -> nearest x2 up
+ *    until the size reaches the pooled size, ConvTranspose k5 -> BN -> LeakyReLU,
+ *    then per level: up x2, ConvTranspose k5 (padding set so the size matches the
+ *    encoder's) -> BN -> LeakyReLU, the last one -> sigmoid.
+ *  DSVDD "mlp:h1-..-rep": bias-free Linear -> BN1d(no affine, eps 1e-4) -> activation,
+ *    the last Linear gives the embedding; the decoder mirrors it (final Linear, no
+ *    activation). */
+#include "model.h"
+#include "memae.h"
+#include "nn.h"
+#include "util.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAXLEV 16
+
+typedef struct {
+	char name[64];
+	float *data, *grad;
+	size_t n;
+	int decay;
+	int part;        /* 0 encoder, 1 decoder, 2 memory, 3 centre */
+} Entry;
+
+struct Model {
+	ModelConfig cfg;
+	int is_conv;             /* input kept as [C][B][H*W] (else [dim][B]) */
+	int C, S;                /* input layout */
+	Seq enc, dec;
+	int has_mem;
+	Mem mem;
+	float *center;
+	int phase;
+	int B, maxB, out_dim;
+	float *xin, *out, *target, *dbuf, *dz, *dh;
+	Entry *t;
+	int nt;
+};
+
+void model_config_defaults(ModelConfig *cfg, int kind)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->kind = kind;
+	cfg->slope = kind == MODEL_DSVDD ? 0.01f : 0.2f;
+	cfg->mem_slots = 100;
+	cfg->shrink = 1.0f / 100;
+	cfg->entropy_weight = 0.0002f;
+	cfg->rep_dim = 0;  /* 0: 32 for 1-channel images, 128 for more channels */
+}
+
+int model_kind_parse(const char *s)
+{
+	if (!strcmp(s, "ae")) return MODEL_AE;
+	if (!strcmp(s, "memae")) return MODEL_MEMAE;
+	if (!strcmp(s, "dsvdd")) return MODEL_DSVDD;
+	return -1;
+}
+
+const char *model_kind_name(int kind)
+{
+	switch (kind) {
+	case MODEL_AE: return "ae";
+	case MODEL_MEMAE: return "memae";
+	case MODEL_DSVDD: return "dsvdd";
+	}
+	return "?";
+}
+
+const ModelConfig *model_config(const Model *m) { return &m->cfg; }
+
+/* "a-b-c" -> widths; returns the count or -1 */
+static int parse_widths(const char *s, int *w)
+{
+	int n = 0;
+	while (*s) {
+		char *end;
+		long v = strtol(s, &end, 10);
+		if (end == s || v < 1 || v > 100000 || n == MAXLEV)
+			return -1;
+		w[n++] = (int)v;
+		s = end;
+		if (*s == '-')
+			s++;
+		else if (*s)
+			return -1;
+		if (s[-1] == '-' && !*s)
+			return -1;
+	}
+	return n;
+}
+
+static void act(Seq *s, const ModelConfig *c)
+{
+	if (c->relu)
+		seq_relu(s);
+	else
+		seq_lrelu(s, c->slope);
+}
+
+static void name(char *buf, const char *part, int i, const char *what)
+{
+	snprintf(buf, 40, "%s.%d.%s", part, i, what);
+}
+
+static int build_ae_conv(Model *m, const int *ch, int L, Rng *r)
+{
+	int C = m->cfg.shape[0], H = m->cfg.shape[1], W = m->cfg.shape[2];
+	int hs[MAXLEV + 1], ws[MAXLEV + 1];
+	char nm[40];
+	seq_input(&m->enc, C, H, W);
+	for (int i = 0; i < L; i++) {
+		hs[i] = m->enc.h;
+		ws[i] = m->enc.w;
+		if (m->enc.h < 2 || m->enc.w < 2)
+			return ad_error("architecture %s: input %dx%d too small for %d levels",
+			                m->cfg.arch, H, W, L);
+		name(nm, "enc", i, "conv");
+		seq_conv(&m->enc, nm, ch[i], 3, 2, 1, 1, r);
+		name(nm, "enc", i, "bn");
+		seq_bn(&m->enc, nm, 1, 1e-5f);
+		act(&m->enc, &m->cfg);
+	}
+	seq_input(&m->dec, m->enc.c, m->enc.h, m->enc.w);
+	for (int i = L - 1, d = 0; i >= 0; i--, d++) {
+		int oc = i > 0 ? ch[i - 1] : C;
+		int oph = hs[i] - (2 * m->dec.h - 1), opw = ws[i] - (2 * m->dec.w - 1);
+		if (oph != opw || oph < 0 || oph > 1)
+			return ad_error("architecture %s: cannot mirror a %dx%d input", m->cfg.arch, H, W);
+		name(nm, "dec", d, "convt");
+		seq_convt(&m->dec, nm, oc, 3, 2, 1, oph, 1, r);
+		if (i > 0) {
+			name(nm, "dec", d, "bn");
+			seq_bn(&m->dec, nm, 1, 1e-5f);
+			act(&m->dec, &m->cfg);
+		}
+	}
+	return 0;
+}
+
+static void build_ae_mlp(Model *m, const int *wd, int L, Rng *r)
+{
+	char nm[40];
+	seq_input(&m->enc, m->cfg.dim, 1, 1);
+	for (int i = 0; i < L; i++) {
+		name(nm, "enc", i, "linear");
+		seq_linear(&m->enc, nm, wd[i], 1, r);
+		name(nm, "enc", i, "bn");
+		seq_bn(&m->enc, nm, 1, 1e-5f);
+		act(&m->enc, &m->cfg);
+	}
+	seq_input(&m->dec, wd[L - 1], 1, 1);
+	for (int i = L - 2, d = 0; i >= 0; i--, d++) {
+		name(nm, "dec", d, "linear");
+		seq_linear(&m->dec, nm, wd[i], 1, r);
+		name(nm, "dec", d, "bn");
+		seq_bn(&m->dec, nm, 1, 1e-5f);
+		act(&m->dec, &m->cfg);
+	}
+	name(nm, "dec", L - 1, "linear");
+	seq_linear(&m->dec, nm, m->cfg.dim, 1, r);
+}
+
+static int build_lenet(Model *m, const int *ch, int L, Rng *r)
+{
+	int C = m->cfg.shape[0], H = m->cfg.shape[1], W = m->cfg.shape[2];
+	int rep = m->cfg.rep_dim, sz[MAXLEV];
+	char nm[40];
+	float sl = m->cfg.slope;
+	if (H != W)
+		return ad_error("architecture lenet: needs a square image (got %dx%d)", H, W);
+	if (rep % 16)
+		return ad_error("architecture lenet: rep_dim %d is not a multiple of 16", rep);
+	seq_input(&m->enc, C, H, W);
+	for (int i = 0; i < L; i++) {
+		sz[i] = m->enc.h;
+		if (m->enc.h < 2)
+			return ad_error("architecture %s: input %dx%d too small for %d levels",
+			                m->cfg.arch, H, W, L);
+		name(nm, "enc", i, "conv");
+		seq_conv(&m->enc, nm, ch[i], 5, 1, 2, 0, r);
+		name(nm, "enc", i, "bn");
+		seq_bn(&m->enc, nm, 0, 1e-4f);
+		act(&m->enc, &m->cfg);
+		seq_maxpool(&m->enc);
+	}
+	int P = m->enc.h;
+	seq_flatten(&m->enc);
+	name(nm, "enc", L, "linear");
+	seq_linear(&m->enc, nm, rep, 0, r);
+
+	/* pretraining decoder */
+	seq_input(&m->dec, rep, 1, 1);
+	seq_unflatten(&m->dec, rep / 16, 4, 4);
+	if (m->cfg.relu) seq_relu(&m->dec); else seq_lrelu(&m->dec, sl);
+	while (m->dec.h < P)
+		seq_upsample(&m->dec);
+	name(nm, "dec", 0, "convt");
+	seq_convt(&m->dec, nm, ch[L - 1], 5, 1, 2, 0, 0, r);
+	name(nm, "dec", 0, "bn");
+	seq_bn(&m->dec, nm, 0, 1e-4f);
+	act(&m->dec, &m->cfg);
+	for (int i = L - 1, d = 1; i >= 0; i--, d++) {
+		seq_upsample(&m->dec);
+		int c = m->dec.h, p2 = c + 4 - sz[i];
+		if (p2 < 0 || p2 % 2 || p2 / 2 > 4)
+			return ad_error("architecture lenet: no decoder for a %dx%d input", H, W);
+		name(nm, "dec", d, "convt");
+		seq_convt(&m->dec, nm, i > 0 ? ch[i - 1] : C, 5, 1, p2 / 2, 0, 0, r);
+		if (i > 0) {
+			name(nm, "dec", d, "bn");
+			seq_bn(&m->dec, nm, 0, 1e-4f);
+			act(&m->dec, &m->cfg);
+		} else {
+			seq_sigmoid(&m->dec);
+		}
+	}
+	return 0;
+}
+
+static void build_dsvdd_mlp(Model *m, const int *wd, int L, Rng *r)
+{
+	char nm[40];
+	seq_input(&m->enc, m->cfg.dim, 1, 1);
+	for (int i = 0; i < L; i++) {
+		name(nm, "enc", i, "linear");
+		seq_linear(&m->enc, nm, wd[i], 0, r);
+		if (i < L - 1) {
+			name(nm, "enc", i, "bn");
+			seq_bn(&m->enc, nm, 0, 1e-4f);
+			act(&m->enc, &m->cfg);
+		}
+	}
+	seq_input(&m->dec, wd[L - 1], 1, 1);
+	for (int i = L - 2, d = 0; i >= 0; i--, d++) {
+		name(nm, "dec", d, "linear");
+		seq_linear(&m->dec, nm, wd[i], 0, r);
+		name(nm, "dec", d, "bn");
+		seq_bn(&m->dec, nm, 0, 1e-4f);
+		act(&m->dec, &m->cfg);
+	}
+	name(nm, "dec", L - 1, "linear");
+	seq_linear(&m->dec, nm, m->cfg.dim, 0, r);
+}
+
+static void add_entry(Model *m, const char *nm, float *data, float *grad, size_t n, int part)
+{
+	m->t = ad_xrealloc(m->t, (size_t)(m->nt + 1) * sizeof *m->t);
+	Entry *e = &m->t[m->nt++];
+	snprintf(e->name, sizeof e->name, "%s", nm);
+	e->data = data;
+	e->grad = grad;
+	e->n = n;
+	e->decay = grad != NULL;
+	e->part = part;
+}
+
+static void add_seq_entries(Model *m, Seq *s, int part)
+{
+	char nm[64];
+	for (int i = 0; i < s->n; i++) {
+		Layer *l = &s->L[i];
+		size_t nb = l->type == NN_BN ? (size_t)l->ic : (size_t)l->oc;
+		if (l->w) {
+			snprintf(nm, sizeof nm, "%s.weight", l->name);
+			add_entry(m, nm, l->w, l->gw, l->nw, part);
+		}
+		if (l->b) {
+			snprintf(nm, sizeof nm, "%s.bias", l->name);
+			add_entry(m, nm, l->b, l->gb, nb, part);
+		}
+		if (l->rmean) {
+			snprintf(nm, sizeof nm, "%s.running_mean", l->name);
+			add_entry(m, nm, l->rmean, NULL, nb, part);
+			snprintf(nm, sizeof nm, "%s.running_var", l->name);
+			add_entry(m, nm, l->rvar, NULL, nb, part);
+		}
+	}
+}
+
+Model *model_new(const ModelConfig *cfg)
+{
+	Model *m = ad_xcalloc(1, sizeof *m);
+	m->cfg = *cfg;
+	ModelConfig *c = &m->cfg;
+	c->arch[sizeof c->arch - 1] = '\0';
+	if (c->kind != MODEL_AE && c->kind != MODEL_MEMAE && c->kind != MODEL_DSVDD) {
+		ad_error("unknown model kind %d", c->kind);
+		goto fail;
+	}
+	if (c->dim < 1) {
+		ad_error("model: input dimension %d", c->dim);
+		goto fail;
+	}
+	if (c->shape[0] <= 0) {
+		c->shape[0] = c->dim;
+		c->shape[1] = c->shape[2] = 1;
+	}
+	if (c->shape[1] < 1 || c->shape[2] < 1 ||
+	    (long)c->shape[0] * c->shape[1] * c->shape[2] != c->dim) {
+		ad_error("model: shape %dx%dx%d does not match dimension %d", c->shape[0],
+		         c->shape[1], c->shape[2], c->dim);
+		goto fail;
+	}
+	int image = c->shape[1] > 1 || c->shape[2] > 1;
+	if (!c->arch[0]) {
+		const char *a = c->kind == MODEL_DSVDD ? (image ? "lenet" : "mlp:32-16-8")
+		              : image ? (c->shape[0] == 1 ? "conv:16-32-64" : "conv:64-128-128-256")
+		              : "mlp:128-64-32";
+		snprintf(c->arch, sizeof c->arch, "%s", a);
+	}
+	int wd[MAXLEV], L;
+	const char *arch = c->arch;
+	int kind_conv = !strncmp(arch, "conv:", 5), kind_mlp = !strncmp(arch, "mlp:", 4);
+	int kind_lenet = !strcmp(arch, "lenet") || !strncmp(arch, "lenet:", 6);
+	if (kind_conv)
+		L = parse_widths(arch + 5, wd);
+	else if (kind_mlp)
+		L = parse_widths(arch + 4, wd);
+	else if (kind_lenet && arch[5] == ':')
+		L = parse_widths(arch + 6, wd);
+	else if (kind_lenet) {
+		L = c->shape[0] == 1 ? 2 : 3;
+		int d1[] = { 8, 4 }, d3[] = { 32, 64, 128 };
+		memcpy(wd, L == 2 ? d1 : d3, (size_t)L * sizeof *wd);
+	} else
+		L = -1;
+	if (L < 1 || (c->kind == MODEL_DSVDD && kind_conv) || (c->kind != MODEL_DSVDD && kind_lenet)) {
+		ad_error("bad architecture '%s' for %s", arch, model_kind_name(c->kind));
+		goto fail;
+	}
+	if ((kind_conv || kind_lenet) && !image) {
+		ad_error("architecture %s needs an image shape (C,H,W)", arch);
+		goto fail;
+	}
+	if (c->kind == MODEL_MEMAE && c->mem_slots < 1) {
+		ad_error("memae: %d memory slots", c->mem_slots);
+		goto fail;
+	}
+	if (c->kind == MODEL_DSVDD) {
+		if (kind_mlp)
+			c->rep_dim = wd[L - 1];
+		else if (c->rep_dim <= 0)
+			c->rep_dim = c->shape[0] == 1 ? 32 : 128;
+	}
+	Rng r;
+	rng_seed(&r, c->seed);
+	seq_init(&m->enc);
+	seq_init(&m->dec);
+	m->is_conv = kind_conv || kind_lenet;
+	m->C = m->is_conv ? c->shape[0] : c->dim;
+	m->S = m->is_conv ? c->shape[1] * c->shape[2] : 1;
+	if (kind_conv && build_ae_conv(m, wd, L, &r) < 0)
+		goto fail;
+	if (kind_lenet && build_lenet(m, wd, L, &r) < 0)
+		goto fail;
+	if (kind_mlp) {
+		if (c->kind == MODEL_DSVDD)
+			build_dsvdd_mlp(m, wd, L, &r);
+		else
+			build_ae_mlp(m, wd, L, &r);
+	}
+	add_seq_entries(m, &m->enc, 0);
+	if (c->kind == MODEL_MEMAE) {
+		m->has_mem = 1;
+		mem_init(&m->mem, c->mem_slots, m->enc.c, c->shrink, c->entropy_weight, &r);
+		add_entry(m, "mem.weight", m->mem.w, m->mem.gw, (size_t)c->mem_slots * m->enc.c, 2);
+	}
+	add_seq_entries(m, &m->dec, 1);
+	if (c->kind == MODEL_DSVDD) {
+		m->center = ad_xcalloc((size_t)c->rep_dim, sizeof(float));
+		add_entry(m, "center", m->center, NULL, (size_t)c->rep_dim, 3);
+	}
+	m->phase = PHASE_MAIN;
+	m->out_dim = c->kind == MODEL_DSVDD ? c->rep_dim : c->dim;
+	return m;
+fail:
+	model_free(m);
+	return NULL;
+}
+
+void model_free(Model *m)
+{
+	if (!m)
+		return;
+	seq_free(&m->enc);
+	seq_free(&m->dec);
+	if (m->has_mem)
+		mem_free(&m->mem);
+	free(m->center);
+	free(m->xin); free(m->out); free(m->target); free(m->dbuf); free(m->dz); free(m->dh);
+	free(m->t);
+	free(m);
+}
+
+int model_out_dim(const Model *m) { return m->out_dim; }
+const float *model_out(const Model *m) { return m->out; }
+const float *model_target(const Model *m) { return m->target; }
+double model_aux_loss(const Model *m) { return m->has_mem ? m->mem.aux : 0.0; }
+
+static int ae_mode(const Model *m)
+{
+	return m->cfg.kind != MODEL_DSVDD || m->phase == PHASE_PRETRAIN;
+}
+
+static void ensure(Model *m, int B)
+{
+	if (B <= m->maxB)
+		return;
+	size_t b = (size_t)B, d = (size_t)m->cfg.dim, o = (size_t)m->cfg.dim;
+	if (m->cfg.kind == MODEL_DSVDD && (size_t)m->cfg.rep_dim > o)
+		o = (size_t)m->cfg.rep_dim;
+	size_t z = (size_t)m->enc.c * m->enc.h * m->enc.w;
+	free(m->xin); free(m->out); free(m->target); free(m->dbuf); free(m->dz); free(m->dh);
+	m->xin = ad_xmalloc(ad_mul(b * d, 4));
+	m->out = ad_xmalloc(ad_mul(b * o, 4));
+	m->target = ad_xmalloc(ad_mul(b * o, 4));
+	m->dbuf = ad_xmalloc(ad_mul(b * o, 4));
+	m->dz = ad_xmalloc(ad_mul(b * z, 4));
+	m->dh = ad_xmalloc(ad_mul(b * z, 4));
+	m->maxB = B;
+}
+
+int model_forward(Model *m, const float *x, int B, int train)
+{
+	if (B < 1)
+		return ad_error("model: empty batch");
+	ensure(m, B);
+	m->B = B;
+	nn_to_cnhw(x, m->xin, B, m->C, m->S);
+	float *h = seq_forward(&m->enc, m->xin, B, train);
+	if (!h)
+		return -1;
+	if (ae_mode(m)) {
+		if (m->has_mem)
+			h = mem_forward(&m->mem, h, B * m->enc.h * m->enc.w);
+		float *y = seq_forward(&m->dec, h, B, train);
+		if (!y)
+			return -1;
+		nn_from_cnhw(y, m->out, B, m->C, m->S);
+		memcpy(m->target, x, (size_t)B * m->cfg.dim * sizeof *x);
+	} else {
+		int R = m->cfg.rep_dim;
+		nn_from_cnhw(h, m->out, B, R, 1);
+		for (int i = 0; i < B; i++)
+			memcpy(m->target + (size_t)i * R, m->center, (size_t)R * sizeof(float));
+	}
+	size_t n = (size_t)B * m->out_dim;
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(m->out[i]))
+			return ad_error("model output is not finite (diverged?)");
+	return 0;
+}
+
+void model_scores(const Model *m, int B, int mean, double *s)
+{
+	int D = m->out_dim;
+	for (int i = 0; i < B; i++) {
+		const float *o = m->out + (size_t)i * D, *t = m->target + (size_t)i * D;
+		double a = 0.0;
+		for (int j = 0; j < D; j++) {
+			double d = (double)o[j] - t[j];
+			a += d * d;
+		}
+		s[i] = mean ? a / D : a;
+	}
+}
+
+void model_zero_grad(Model *m)
+{
+	for (int i = 0; i < m->nt; i++)
+		if (m->t[i].grad)
+			memset(m->t[i].grad, 0, m->t[i].n * sizeof(float));
+}
+
+void model_backward(Model *m, const float *dout, int B)
+{
+	if (ae_mode(m)) {
+		nn_to_cnhw(dout, m->dbuf, B, m->C, m->S);
+		seq_backward(&m->dec, m->dbuf, m->dz, B);
+		float *dh = m->dz;
+		if (m->has_mem) {
+			mem_backward(&m->mem, m->dz, m->dh);
+			dh = m->dh;
+		}
+		seq_backward(&m->enc, dh, NULL, B);
+	} else {
+		nn_to_cnhw(dout, m->dbuf, B, m->cfg.rep_dim, 1);
+		seq_backward(&m->enc, m->dbuf, NULL, B);
+	}
+}
+
+void model_set_phase(Model *m, int phase)
+{
+	if (m->cfg.kind != MODEL_DSVDD)
+		return;
+	m->phase = phase == PHASE_PRETRAIN ? PHASE_PRETRAIN : PHASE_MAIN;
+	m->out_dim = m->phase == PHASE_PRETRAIN ? m->cfg.dim : m->cfg.rep_dim;
+}
+
+int model_phase(const Model *m) { return m->phase; }
+
+int model_init_center(Model *m, const float *x, int n)
+{
+	if (m->cfg.kind != MODEL_DSVDD)
+		return ad_error("model: only dsvdd has a centre");
+	if (n < 1)
+		return ad_error("dsvdd: no rows to compute the centre from");
+	int R = m->cfg.rep_dim, chunk = 256;
+	double *sum = ad_xcalloc((size_t)R, sizeof *sum);
+	ensure(m, chunk < n ? chunk : n);
+	for (int i0 = 0; i0 < n; i0 += chunk) {
+		int b = n - i0 < chunk ? n - i0 : chunk;
+		nn_to_cnhw(x + (size_t)i0 * m->cfg.dim, m->xin, b, m->C, m->S);
+		float *h = seq_forward(&m->enc, m->xin, b, 0);
+		if (!h) {
+			free(sum);
+			return -1;
+		}
+		for (int j = 0; j < R; j++)
+			for (int k = 0; k < b; k++)
+				sum[j] += h[(size_t)j * b + k];
+	}
+	const double eps = 0.1;
+	for (int j = 0; j < R; j++) {
+		double c = sum[j] / n;
+		if (!isfinite(c)) {
+			free(sum);
+			return ad_error("dsvdd: centre is not finite");
+		}
+		if (fabs(c) < eps)
+			c = c < 0 ? -eps : eps;
+		m->center[j] = (float)c;
+	}
+	free(sum);
+	return 0;
+}
+
+int model_ntensors(const Model *m) { return m->nt; }
+
+ModelTensor model_tensor(Model *m, int i)
+{
+	Entry *e = &m->t[i];
+	ModelTensor t = { e->name, e->data, e->grad, e->n, e->decay, 0 };
+	if (e->grad)
+		t.active = m->cfg.kind != MODEL_DSVDD || m->phase == PHASE_PRETRAIN || e->part == 0;
+	return t;
+}

@@ -1,0 +1,23 @@
+/* pool.h: a small persistent pthread worker pool for the numeric kernels.
+ *
+ * Work is cut into a fixed grid of tasks that does not depend on the number of
+ * threads; each task writes its own outputs only, so a kernel gives bit-identical
+ * results for every thread count.  Not reentrant: one nn_parallel() at a time. */
+#ifndef AD_POOL_H
+#define AD_POOL_H
+#include <stddef.h>
+
+/* Worker count (>= 1; values < 1 mean 1, capped at 64).  The calling thread
+ * counts as one worker.  Default 1. */
+void nn_set_threads(int n);
+int nn_threads(void);
+
+/* Run fn(ctx, task, tid) for task = 0 .. ntasks-1 across the workers and wait for
+ * all of them.  tid in [0, nn_threads()) identifies the worker (for scratch). */
+typedef void (*nn_task_fn)(void *ctx, int task, int tid);
+void nn_parallel(int ntasks, nn_task_fn fn, void *ctx);
+
+/* Per-worker scratch of at least n floats (grow-only, reused between calls). */
+float *nn_scratch(int tid, size_t n);
+
+#endif

@@ -1,0 +1,198 @@
+/* source.c: the table of data set formats, detection, and the vector-stream
+ * format (ad-load re-emits vector streams, converting text <-> binary). */
+#include "source.h"
+#include "util.h"
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- vector streams as a source ---- */
+
+static int adv_src_read(AdSource *s, int *label, float *x)
+{
+	return adv_read(s->state, label, x);
+}
+
+static void adv_src_close(AdSource *s)
+{
+	adv_close(s->state);
+}
+
+static int adv_sniff(const unsigned char *h, size_t n)
+{
+	return n >= 4 && (!memcmp(h, "ADVB", 4) || !memcmp(h, "#adv", 4));
+}
+
+static int adv_src_open(AdSource *s, FILE *f, const AdSourceOpts *o)
+{
+	AdvReader *r = adv_open_stream(f, s->name);
+	(void)o;
+	if (!r)
+		return -1;
+	s->state = r;
+	s->info = *adv_info(r);
+	s->read = adv_src_read;
+	s->close = adv_src_close;
+	return 0;
+}
+
+/* ---- the table ---- */
+
+const AdFormat ad_formats[] = {
+	{"adv", "vector stream, text or binary (man adv(5))", adv_sniff, "", 0, adv_src_open},
+	{"idx", "IDX (MNIST, Fashion-MNIST); labels with -l", ad_idx_sniff,
+	 "-ubyte .idx", 1, ad_idx_open},
+	{"cifar", "CIFAR-10 binary batches (label byte + 3x32x32 bytes)", NULL, ".bin", 0,
+	 ad_cifar10_open},
+	{"cifar100", "CIFAR-100 binary (coarse, fine label bytes + 3x32x32); fine labels",
+	 NULL, "", 0, ad_cifar100_open},
+	{"csv", "comma-separated values (-c, -H, -d)", NULL, ".csv", 0, ad_csv_open},
+	{"tsv", "tab-separated values (-c, -H, -d)", NULL, ".tsv .tab", 0, ad_tsv_open},
+	{NULL, NULL, NULL, NULL, 0, NULL}
+};
+
+const AdFormat *ad_format_find(const char *name)
+{
+	for (const AdFormat *F = ad_formats; F->name; F++)
+		if (!strcmp(F->name, name))
+			return F;
+	return NULL;
+}
+
+/* Does path end in one of the space-separated endings (ignoring a final .gz)? */
+static int has_ending(const char *path, const char *ends)
+{
+	size_t n = strlen(path);
+	if (n > 3 && !strcmp(path + n - 3, ".gz"))
+		n -= 3;
+	while (*ends) {
+		size_t k = strcspn(ends, " ");
+		if (k && k <= n && !strncmp(path + n - k, ends, k))
+			return 1;
+		ends += k;
+		while (*ends == ' ')
+			ends++;
+	}
+	return 0;
+}
+
+/* Read up to n bytes and push them back (C guarantees one byte of pushback;
+ * glibc, musl and the BSD libcs give at least 4).  Returns the count or -1. */
+static long peek(FILE *f, unsigned char *buf, size_t n)
+{
+	size_t k = 0;
+	int c;
+	while (k < n && (c = getc(f)) != EOF)
+		buf[k++] = (unsigned char)c;
+	if (k < n && ferror(f))
+		return -1;
+	for (size_t i = k; i > 0; i--)
+		if (ungetc(buf[i - 1], f) == EOF)
+			return -1;
+	return (long)k;
+}
+
+static const AdFormat *detect(FILE *f, const char *path, const char *name)
+{
+	unsigned char h[AD_SNIFF];
+	long n = peek(f, h, sizeof h);
+	if (n < 0) {
+		ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		return NULL;
+	}
+	if (n == 0) {
+		ad_error("%s: empty input", name);
+		return NULL;
+	}
+	for (const AdFormat *F = ad_formats; F->name; F++)
+		if (F->sniff && F->sniff(h, (size_t)n))
+			return F;
+	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) {
+		ad_error("%s: gzip-compressed input: decompress it first (gzip -dc)", name);
+		return NULL;
+	}
+	if (path && strcmp(path, "-"))
+		for (const AdFormat *F = ad_formats; F->name; F++)
+			if (F->ext && has_ending(path, F->ext))
+				return F;
+	ad_error("%s: cannot detect the format (use -f)", name);
+	return NULL;
+}
+
+AdSource *ad_source_open(const char *path, const char *fmt, const AdSourceOpts *o)
+{
+	static const AdSourceOpts none;
+	const AdFormat *F = NULL;
+	AdSource *s;
+	FILE *f;
+	if (!o)
+		o = &none;
+	if (fmt && !(F = ad_format_find(fmt))) {
+		ad_error("unknown format '%s'", fmt);
+		return NULL;
+	}
+	f = ad_fopen_read(path);
+	if (!f)
+		return NULL;
+	s = ad_xcalloc(1, sizeof *s);
+	s->name = ad_name(path);
+	s->f = f;
+	s->own = f != stdin;
+	if (!F && !(F = detect(f, path, s->name)))
+		goto fail;
+	if (o->labels && !F->labels_file) {
+		ad_error("%s: a labels file (-l) is not used with %s input", s->name, F->name);
+		goto fail;
+	}
+	s->format = F->name;
+	if (F->open(s, f, o)) {
+		if (s->state && s->close)
+			s->close(s);
+		goto fail;
+	}
+	return s;
+fail:
+	if (s->own)
+		fclose(f);
+	free(s);
+	return NULL;
+}
+
+int ad_source_read(AdSource *s, int *label, float *x)
+{
+	return s->read(s, label, x);
+}
+
+void ad_source_close(AdSource *s)
+{
+	if (!s)
+		return;
+	if (s->close)
+		s->close(s);
+	if (s->own)
+		fclose(s->f);
+	free(s);
+}
+
+int ad_parse_label(const char *s, int *out)
+{
+	char *end;
+	long v;
+	double d;
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*end && !errno && v >= INT32_MIN && v <= INT32_MAX) {
+		*out = (int)v;
+		return 0;
+	}
+	errno = 0;
+	d = strtod(s, &end);
+	if (*end || errno || !isfinite(d) || d != floor(d) || d < INT32_MIN || d > INT32_MAX)
+		return -1;
+	*out = (int)d;
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* source.h: data set readers behind one interface (the formats of ad-load).
+ *
+ * A source yields rows (integer label, dim floats) one at a time, in constant
+ * memory where the format allows.  Each format is one entry of ad_formats[]:
+ * a name (for -f), an optional magic-number test, the file-name endings that
+ * imply it, and an open function that fills an AdSource.  Adding a format is
+ * adding a reader file and one table entry in source.c. */
+#ifndef AD_SOURCE_H
+#define AD_SOURCE_H
+#include "advec.h"
+#include <stdio.h>
+
+typedef struct {
+	const char *labels;     /* separate labels file (IDX), or NULL */
+	char delim;             /* CSV/TSV field delimiter; 0 = the format's default */
+	int header;             /* CSV/TSV: the first line is a header */
+	const char *labelcol;   /* CSV/TSV: label column, a number from 1 or a header
+	                           name; NULL, "0" or "none" = no label column (label 0) */
+} AdSourceOpts;
+
+typedef struct AdSource AdSource;
+struct AdSource {
+	AdvInfo info;           /* dim and shape of every row */
+	const char *name;       /* display name of the input, for messages */
+	void *state;            /* the reader's own */
+	/* next row: 1 = read, 0 = end, -1 = error (ad_error "NAME...: ...") */
+	int (*read)(AdSource *s, int *label, float *x);
+	void (*close)(AdSource *s);   /* frees state; never closes the input FILE */
+	/* set by ad_source_open */
+	FILE *f;
+	int own;
+	const char *format;
+};
+
+typedef struct {
+	const char *name;       /* the -f name */
+	const char *what;       /* one line for the usage text */
+	/* 1 if the first n bytes (n <= AD_SNIFF) carry this format's magic; NULL = none */
+	int (*sniff)(const unsigned char *head, size_t n);
+	const char *ext;        /* space-separated file-name endings implying the format */
+	int labels_file;        /* accepts opts->labels */
+	/* read the header; 0, or -1 + ad_error.  f is positioned at the start. */
+	int (*open)(AdSource *s, FILE *f, const AdSourceOpts *o);
+} AdFormat;
+
+#define AD_SNIFF 4
+
+extern const AdFormat ad_formats[];     /* ends with a {NULL} entry */
+const AdFormat *ad_format_find(const char *name);
+
+/* Open path ("-" or NULL = stdin) as format fmt (NULL = detect from the magic
+ * number, then from the file name).  NULL + ad_error on failure. */
+AdSource *ad_source_open(const char *path, const char *fmt, const AdSourceOpts *o);
+int ad_source_read(AdSource *s, int *label, float *x);
+void ad_source_close(AdSource *s);
+
+/* The readers (one file each). */
+int ad_idx_sniff(const unsigned char *head, size_t n);
+int ad_idx_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_cifar10_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_cifar100_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_csv_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_tsv_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+
+/* Label parsing shared by the text readers: an integer, or a number with an
+ * integral value ("1.0"), within int32.  0 or -1 (no message). */
+int ad_parse_label(const char *s, int *out);
+
+#endif

@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# ad-scale: fit, save, re-apply; constant features; strict statistics files.
+# Data: feature 1 = 1 2 3 6 (min 1, max 6, mean 3, population std sqrt(3.5)),
+# feature 2 constant 7.  Expected floats: float32 of the exact values, %.9g
+# (python: (x-3)/sqrt(3.5) = -1.06904495 -0.534522474 0 1.60356748).
+setup() {
+	load test_helper
+	printf '#adv 1 dim=2\n0\t1\t7\n1\t2\t7\n0\t3\t7\n1\t6\t7\n' > "$TMP/s.adv"
+	printf '#adv 1 dim=2\n5\t11\t8\n' > "$TMP/t.adv"
+}
+
+@test "ad-scale: -h, --help, -V" {
+	run -0 --separate-stderr ad-scale -h
+	[[ "${lines[0]}" == "usage: ad-scale "* ]]
+	[ -z "$stderr" ]
+	run -0 ad-scale --help
+	[[ "${lines[0]}" == "usage: ad-scale "* ]]
+	run -0 ad-scale -V
+	[[ "$output" =~ ^ad-scale\ \(adpipe\)\ [0-9] ]]
+}
+
+@test "ad-scale: usage errors (exit 2)" {
+	run -2 --separate-stderr ad-scale -m a -o b
+	[ "${stderr_lines[0]}" = "ad-scale: -m and -o exclude each other (apply or fit)" ]
+	[[ "${stderr_lines[1]}" == "usage: ad-scale "* ]]
+	run -2 --separate-stderr ad-scale -m a -z
+	[ "${stderr_lines[0]}" = "ad-scale: -z, -l and -u are fitting options: with -m they come from the statistics file" ]
+	run -2 --separate-stderr ad-scale -l 1 -u 1
+	[ "${stderr_lines[0]}" = "ad-scale: -l 1 must be below -u 1" ]
+	run -2 --separate-stderr ad-scale -l x
+	[ "${stderr_lines[0]}" = "ad-scale: -l: bad value 'x' (expected a number from -1e+30 to 1e+30)" ]
+	run -2 --separate-stderr ad-scale a b
+	[ "${stderr_lines[0]}" = "ad-scale: too many operands" ]
+	run -2 --separate-stderr ad-scale -m - -
+	[ "${stderr_lines[0]}" = "ad-scale: -m: the statistics and the input cannot both be standard input" ]
+	run -2 --separate-stderr ad-scale -q
+	[ "${stderr_lines[0]}" = "ad-scale: unknown option or missing argument: -q" ]
+	run -2 --separate-stderr ad-scale -o
+	[ "${stderr_lines[0]}" = "ad-scale: unknown option or missing argument: -o" ]
+}
+
+@test "ad-scale: min-max fit, the statistics file, constant feature to lower" {
+	run -0 --separate-stderr ad-scale -o "$TMP/st" "$TMP/s.adv"
+	[ "$output" = "$(printf '#adv 1 dim=2\n0\t0\t0\n1\t0.200000003\t0\n0\t0.400000006\t0\n1\t1\t0')" ]
+	[ -z "$stderr" ]
+	run -0 cat "$TMP/st"
+	[ "$output" = "$(printf '#adscale 1 method=minmax dim=2 n=4 lower=0 upper=1\n#feature\tmin\tmax\tmean\tstd\n1\t1\t6\t3\t1.8708286933869707\n2\t7\t7\t7\t0')" ]
+	# without -o: the same output, nothing saved
+	ad-scale < "$TMP/s.adv" | cmp - <(ad-scale -o "$TMP/st2" "$TMP/s.adv")
+}
+
+@test "ad-scale: -l/-u set the range" {
+	run -0 ad-scale -l -1 -u 1 "$TMP/s.adv"
+	# -1 + 2 (x - 1) / 5: -1 -0.6 -0.2 1; constant: -1 + 0
+	[ "$output" = "$(printf '#adv 1 dim=2\n0\t-1\t-1\n1\t-0.600000024\t-1\n0\t-0.200000003\t-1\n1\t1\t-1')" ]
+}
+
+@test "ad-scale: z-score fit; constant feature to x - mean" {
+	run -0 ad-scale -z -o "$TMP/st" "$TMP/s.adv"
+	[ "$output" = "$(printf '#adv 1 dim=2\n0\t-1.06904495\t0\n1\t-0.534522474\t0\n0\t0\t0\n1\t1.60356748\t0')" ]
+	[ "$(head -1 "$TMP/st")" = "#adscale 1 method=zscore dim=2 n=4 lower=0 upper=1" ]
+}
+
+@test "ad-scale: -m re-applies train statistics to other data (streaming)" {
+	ad-scale -o "$TMP/mm" "$TMP/s.adv" > /dev/null
+	ad-scale -z -o "$TMP/zz" "$TMP/s.adv" > /dev/null
+	# min-max: (11 - 1) / 5 = 2 (not clipped); constant: 0 + (8 - 7) = 1
+	run -0 ad-scale -m "$TMP/mm" "$TMP/t.adv"
+	[ "$output" = "$(printf '#adv 1 dim=2\n5\t2\t1')" ]
+	# z-score: (11 - 3) / sqrt(3.5) = 4.27617979; constant: 8 - 7 = 1
+	run -0 ad-scale -m "$TMP/zz" < "$TMP/t.adv"
+	[ "$output" = "$(printf '#adv 1 dim=2\n5\t4.27617979\t1')" ]
+	# applying saved statistics to the fitted data gives exactly the fitted output
+	ad-scale -m "$TMP/zz" "$TMP/s.adv" | cmp - <(ad-scale -z "$TMP/s.adv")
+	ad-scale -m "$TMP/mm" "$TMP/s.adv" | cmp - <(ad-scale "$TMP/s.adv")
+	# binary output, and binary input
+	ad-scale -b -m "$TMP/mm" "$TMP/s.adv" | ad-scale -m "$TMP/mm" -b | ad-load > "$TMP/twice"
+	[ "$(sed -n 5p "$TMP/twice")" = "1	0	-7" ]
+	# the statistics may come from standard input
+	ad-scale -m - "$TMP/t.adv" < "$TMP/mm" | cmp - <(ad-scale -m "$TMP/mm" "$TMP/t.adv")
+}
+
+@test "ad-scale: bad input streams" {
+	run -1 --separate-stderr ad-scale < /dev/null
+	[ "$stderr" = "ad-scale: <stdin>: empty input" ]
+	run -1 --separate-stderr ad-scale < <(printf '#adv 1 dim=2\n')
+	[ "$stderr" = "ad-scale: <stdin>: no rows to fit the statistics on" ]
+	run -1 --separate-stderr ad-scale < <(printf '#adv 1 dim=2\n0\t1\t2\n0\t1\n')
+	[ "$stderr" = "ad-scale: <stdin>:3: expected 2 values, got 1" ]
+	run -1 --separate-stderr ad-scale < <(printf '#adv 1 dim=2\n0\t1\tinf\n')
+	[ "$stderr" = "ad-scale: <stdin>:2: field 3: value is not finite 'inf'" ]
+	ad-scale -o "$TMP/mm" "$TMP/s.adv" > /dev/null
+	run -1 --separate-stderr ad-scale -m "$TMP/mm" < <(printf '#adv 1 dim=3\n0\t1\t2\t3\n')
+	[ "$stderr" = "ad-scale: <stdin>: rows of 3 values, the statistics $TMP/mm have 2" ]
+	run -1 --separate-stderr ad-scale -m "$TMP/mm" < <(printf '#adv 1 dim=2\n0\t1\tx\n')
+	[ "$stderr" = "ad-scale: <stdin>:2: field 3: not a number 'x'" ]
+	# a scaled value beyond float range
+	printf '#adv 1 dim=1\n0\t0\n0\t1e-30\n' > "$TMP/tiny.adv"
+	run -0 ad-scale -z -o "$TMP/tz" "$TMP/tiny.adv"
+	[ "$output" = "$(printf '#adv 1 dim=1\n0\t-1\n0\t1')" ]
+	run -1 --separate-stderr ad-scale -m "$TMP/tz" < <(printf '#adv 1 dim=1\n0\t1e30\n')
+	[ "$stderr" = "ad-scale: <stdin>: row 1: scaled value 1 is not finite" ]
+	run -1 --separate-stderr bash -c 'ad-scale "$1" > /dev/full' _ "$TMP/s.adv"
+	[ "$stderr" = "ad-scale: write error: No space left on device" ]
+	run -1 --separate-stderr ad-scale -o /nonexistent/dir/st "$TMP/s.adv"
+	[ "$stderr" = "ad-scale: /nonexistent/dir/st: No such file or directory" ]
+}
+
+@test "ad-scale: bad statistics files are rejected with a clear message" {
+	ad-scale -o "$TMP/mm" "$TMP/s.adv" > /dev/null
+	bad() { printf "$1" > "$TMP/bad"; run -1 --separate-stderr ad-scale -m "$TMP/bad" "$TMP/s.adv"; }
+	bad ''
+	[ "$stderr" = "ad-scale: $TMP/bad: empty statistics file" ]
+	bad '#adv 1 dim=2\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:1: not an ad-scale statistics file (no #adscale header)" ]
+	bad '#adscale 2 method=minmax dim=2 n=4 lower=0 upper=1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:1: unsupported statistics version 2 (expected 1)" ]
+	bad '#adscale 1 method=minmax dim=2 n=4\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:1: bad header (expected '#adscale 1 method=M dim=D n=N lower=L upper=U')" ]
+	bad '#adscale 1 method=minmax dim=2 n=4 lower=0 upper=1 extra\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:1: bad header (expected '#adscale 1 method=M dim=D n=N lower=L upper=U')" ]
+	bad '#adscale 1 method=robust dim=2 n=4 lower=0 upper=1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:1: unknown method 'robust'" ]
+	bad '#adscale 1 method=minmax dim=0 n=4 lower=0 upper=1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:1: bad header values (dim=0 n=4 lower=0 upper=1)" ]
+	bad '#adscale 1 method=minmax dim=2 n=4 lower=0 upper=1\n1\t1\t6\t3\t1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:2: expected the column line '#feature<TAB>min<TAB>max<TAB>mean<TAB>std'" ]
+	h='#adscale 1 method=minmax dim=2 n=4 lower=0 upper=1\n#feature\tmin\tmax\tmean\tstd\n'
+	bad "$h"'1\t1\t6\t3\t1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad: 1 features, the header says dim=2" ]
+	bad "$h"'1\t1\t6\t3\t1\n3\t1\t6\t3\t1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:4: expected feature number 2" ]
+	bad "$h"'1\t1\t6\t3\t1\n2\t1\t6\t3\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:4: expected 5 fields: number, min, max, mean, std (finite)" ]
+	bad "$h"'1\t1\t6\t3\t1\n2\t1\t6\t3\t1\t0\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:4: expected 5 fields: number, min, max, mean, std (finite)" ]
+	bad "$h"'1\t1\t6\t3\tnan\n2\t1\t6\t3\t1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:3: expected 5 fields: number, min, max, mean, std (finite)" ]
+	bad "$h"'1\t1\t6x\t3\t1\n2\t1\t6\t3\t1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:3: expected 5 fields: number, min, max, mean, std (finite)" ]
+	bad "$h"'1\t7\t6\t3\t1\n2\t1\t6\t3\t1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:3: inconsistent statistics (min > max, or std < 0)" ]
+	bad "$h"'1\t1\t6\t3\t1\n2\t1\t6\t3\t1\n3\t1\t6\t3\t1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:5: more features than dim=2" ]
+	run -1 --separate-stderr ad-scale -m "$TMP/none" "$TMP/s.adv"
+	[ "$stderr" = "ad-scale: $TMP/none: No such file or directory" ]
+	# the good file still works
+	run -0 ad-scale -m "$TMP/mm" "$TMP/t.adv"
+}

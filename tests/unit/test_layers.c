@@ -1,0 +1,329 @@
+/* test_layers.c: every layer type of nn.h against finite differences (input and
+ * parameter gradients, batch-norm in train mode), convolutions against a naive
+ * direct convolution, and bit-identity of a forward + backward across threads.
+ * Loss: L = sum_i y_i r_i for a fixed random r, so dL/dy = r.
+ * Tolerance: central differences in float with step 1e-2; an element passes if
+ * |num - ana| <= 2e-3 + 1e-2 |ana| (inputs keep 0.05 away from any kink). */
+#include "unit.h"
+#include "gradcheck.h"
+#include "nn.h"
+#include "util.h"
+
+typedef struct {
+	Seq *s;
+	float *x, *r;
+	int B;
+	size_t nout;
+} Ctx;
+
+static double loss(void *p)
+{
+	Ctx *c = p;
+	float *y = seq_forward(c->s, c->x, c->B, 1);
+	return gc_dot(y, c->r, c->nout);
+}
+
+/* Finite-difference check of a sequence on input [C][B][HW]: input gradient and
+ * every parameter.  Returns the number of failing elements. */
+static float step = 1e-2f;
+
+static int check_seq(const char *what, Seq *s, int B, int away, Rng *rg)
+{
+	int c, h, w;
+	size_t nin = (size_t)s->L[0].ic * s->L[0].ih * s->L[0].iw * B;
+	seq_out_shape(s, &c, &h, &w);
+	size_t nout = (size_t)c * h * w * B;
+	float *x = ad_xmalloc(nin * 4), *r = ad_xmalloc(nout * 4), *dx = ad_xmalloc(nin * 4);
+	if (away)
+		gc_fill_away(x, nin, 0.05, 1.0, rg);
+	else
+		gc_fill(x, nin, -1.0, 1.0, rg);
+	gc_fill(r, nout, -1.0, 1.0, rg);
+	Ctx ctx = { s, x, r, B, nout };
+	for (int i = 0; i < s->n; i++) {
+		Layer *l = &s->L[i];
+		if (l->gw) memset(l->gw, 0, l->nw * 4);
+		if (l->gb) memset(l->gb, 0, (size_t)l->oc * 4);
+	}
+	seq_forward(s, x, B, 1);
+	seq_backward(s, r, dx, B);
+	char name[80];
+	int bad = 0;
+	snprintf(name, sizeof name, "%s dx", what);
+	bad += gc_check(name, loss, &ctx, x, dx, nin, step, 2e-3, 1e-2, 400);
+	for (int i = 0; i < s->n; i++) {
+		Layer *l = &s->L[i];
+		size_t nb = l->type == NN_BN ? (size_t)l->ic : (size_t)l->oc;
+		if (l->gw) {
+			float *g = ad_xmalloc(l->nw * 4);
+			memcpy(g, l->gw, l->nw * 4);
+			snprintf(name, sizeof name, "%s %s.weight", what, l->name);
+			bad += gc_check(name, loss, &ctx, l->w, g, l->nw, step, 2e-3, 1e-2, 400);
+			free(g);
+		}
+		if (l->gb) {
+			float *g = ad_xmalloc(nb * 4);
+			memcpy(g, l->gb, nb * 4);
+			snprintf(name, sizeof name, "%s %s.bias", what, l->name);
+			bad += gc_check(name, loss, &ctx, l->b, g, nb, step, 2e-3, 1e-2, 400);
+			free(g);
+		}
+	}
+	free(x); free(r); free(dx);
+	return bad;
+}
+
+/* naive direct convolution, input and output [C][B][H][W] */
+static void naive_conv(const Layer *l, const float *x, float *y, int B)
+{
+	for (int co = 0; co < l->oc; co++)
+		for (int b = 0; b < B; b++)
+			for (int oy = 0; oy < l->oh; oy++)
+				for (int ox = 0; ox < l->ow; ox++) {
+					double s = l->bias ? l->b[co] : 0.0;
+					for (int ci = 0; ci < l->ic; ci++)
+						for (int ky = 0; ky < l->k; ky++)
+							for (int kx = 0; kx < l->k; kx++) {
+								int iy = oy * l->stride - l->pad + ky;
+								int ix = ox * l->stride - l->pad + kx;
+								if (iy < 0 || iy >= l->ih || ix < 0 || ix >= l->iw)
+									continue;
+								s += (double)l->w[((co * l->ic + ci) * l->k + ky) * l->k + kx] *
+								     x[(((size_t)ci * B + b) * l->ih + iy) * l->iw + ix];
+							}
+					y[(((size_t)co * B + b) * l->oh + oy) * l->ow + ox] = (float)s;
+				}
+}
+
+/* naive transposed convolution: scatter every input pixel through the kernel */
+static void naive_convt(const Layer *l, const float *x, float *y, int B)
+{
+	size_t no = (size_t)l->oc * B * l->oh * l->ow;
+	double *acc = calloc(no, sizeof *acc);
+	for (int ci = 0; ci < l->ic; ci++)
+		for (int b = 0; b < B; b++)
+			for (int iy = 0; iy < l->ih; iy++)
+				for (int ix = 0; ix < l->iw; ix++) {
+					double v = x[(((size_t)ci * B + b) * l->ih + iy) * l->iw + ix];
+					for (int co = 0; co < l->oc; co++)
+						for (int ky = 0; ky < l->k; ky++)
+							for (int kx = 0; kx < l->k; kx++) {
+								int oy = iy * l->stride - l->pad + ky;
+								int ox = ix * l->stride - l->pad + kx;
+								if (oy < 0 || oy >= l->oh || ox < 0 || ox >= l->ow)
+									continue;
+								acc[(((size_t)co * B + b) * l->oh + oy) * l->ow + ox] +=
+									v * l->w[((ci * l->oc + co) * l->k + ky) * l->k + kx];
+							}
+				}
+	for (size_t i = 0; i < no; i++) {
+		int co = (int)(i / ((size_t)B * l->oh * l->ow));
+		y[i] = (float)(acc[i] + (l->bias ? l->b[co] : 0.0));
+	}
+	free(acc);
+}
+
+static double conv_vs_naive(Seq *s, int B, Rng *rg)
+{
+	Layer *l = &s->L[0];
+	size_t nin = layer_in_size(l) * B, nout = layer_out_size(l) * B;
+	float *x = ad_xmalloc(nin * 4), *ref = ad_xmalloc(nout * 4);
+	gc_fill(x, nin, -1, 1, rg);
+	float *y = seq_forward(s, x, B, 0);
+	if (l->type == NN_CONV)
+		naive_conv(l, x, ref, B);
+	else
+		naive_convt(l, x, ref, B);
+	double worst = 0.0;
+	for (size_t i = 0; i < nout; i++)
+		if (fabs(y[i] - ref[i]) > worst)
+			worst = fabs(y[i] - ref[i]);
+	free(x); free(ref);
+	return worst;
+}
+
+/* forward + backward of a small conv net with t threads; gradients and outputs copied */
+static void run_threads(int t, float *out, size_t nout, float *grads, size_t ng, float *dxo)
+{
+	Rng r;
+	rng_seed(&r, 7);
+	nn_set_threads(t);
+	Seq s;
+	seq_init(&s);
+	seq_input(&s, 3, 20, 20);
+	seq_conv(&s, "c1", 8, 3, 2, 1, 1, &r);
+	seq_bn(&s, "b1", 1, 1e-5f);
+	seq_lrelu(&s, 0.2f);
+	seq_conv(&s, "c2", 16, 5, 1, 2, 0, &r);
+	seq_maxpool(&s);
+	seq_convt(&s, "t1", 4, 3, 2, 1, 1, 1, &r);
+	seq_bn(&s, "b2", 0, 1e-4f);
+	seq_upsample(&s);
+	seq_sigmoid(&s);
+	seq_flatten(&s);
+	seq_linear(&s, "fc", 10, 1, &r);
+	int B = 37;
+	size_t nin = (size_t)3 * 400 * B;
+	float *x = ad_xmalloc(nin * 4), *dy = ad_xmalloc(10 * B * 4);
+	gc_fill(x, nin, -1, 1, &r);
+	gc_fill(dy, 10 * B, -1, 1, &r);
+	float *y = seq_forward(&s, x, B, 1);
+	memcpy(out, y, nout * 4);
+	seq_backward(&s, dy, dxo, B);
+	size_t k = 0;
+	for (int i = 0; i < s.n; i++) {
+		Layer *l = &s.L[i];
+		if (l->gw) { memcpy(grads + k, l->gw, l->nw * 4); k += l->nw; }
+		if (l->gb) { memcpy(grads + k, l->gb, (size_t)l->oc * 4); k += l->oc; }
+		if (l->rvar) { memcpy(grads + k, l->rvar, (size_t)l->ic * 4); k += l->ic; }
+	}
+	CHECK(k <= ng);
+	free(x); free(dy);
+	seq_free(&s);
+	nn_set_threads(1);
+}
+
+int main(void)
+{
+	Rng r;
+	rng_seed(&r, 1);
+	Seq s;
+
+	/* Linear with and without bias */
+	seq_init(&s); seq_input(&s, 7, 1, 1); seq_linear(&s, "fc", 5, 1, &r);
+	CHECK(check_seq("linear", &s, 4, 0, &r) == 0); seq_free(&s);
+	seq_init(&s); seq_input(&s, 2, 2, 2); seq_linear(&s, "fc", 3, 0, &r);
+	CHECK(check_seq("linear-nobias", &s, 3, 0, &r) == 0); seq_free(&s);
+
+	/* Conv2d: stride, padding, bias optional */
+	int conv[][6] = { /* cin, h, cout, k, stride, pad */
+		{ 2, 7, 3, 3, 2, 1 }, { 1, 8, 2, 5, 1, 2 }, { 3, 6, 2, 3, 1, 0 }, { 2, 9, 4, 3, 3, 2 } };
+	for (int i = 0; i < 4; i++) {
+		int *c = conv[i];
+		seq_init(&s); seq_input(&s, c[0], c[1], c[1] - 1);
+		seq_conv(&s, "conv", c[2], c[3], c[4], c[5], i != 1, &r);
+		CHECK(check_seq("conv", &s, 3, 0, &r) == 0);
+		CHECK(conv_vs_naive(&s, 3, &r) < 1e-5);
+		seq_free(&s);
+	}
+	/* ConvTranspose2d: stride, padding, output_padding, bias optional */
+	int convt[][7] = { /* cin, h, cout, k, stride, pad, opad */
+		{ 3, 4, 2, 3, 2, 1, 0 }, { 2, 4, 3, 3, 2, 1, 1 }, { 2, 4, 2, 5, 1, 3, 0 },
+		{ 2, 3, 2, 5, 1, 2, 0 }, { 1, 3, 2, 3, 3, 0, 2 } };
+	for (int i = 0; i < 5; i++) {
+		int *c = convt[i];
+		seq_init(&s); seq_input(&s, c[0], c[1], c[1] + 1);
+		seq_convt(&s, "convt", c[2], c[3], c[4], c[5], c[6], i % 2 == 0, &r);
+		CHECK(check_seq("convt", &s, 2, 0, &r) == 0);
+		CHECK(conv_vs_naive(&s, 3, &r) < 1e-5);
+		seq_free(&s);
+	}
+	/* output sizes as the AE needs them: 4 -> 7 (op 0) -> 14 (op 1) -> 28 (op 1) */
+	seq_init(&s); seq_input(&s, 1, 4, 4); 
+	seq_convt(&s, "a", 1, 3, 2, 1, 0, 1, &r);
+	CHECK(s.h == 7);
+	seq_convt(&s, "b", 1, 3, 2, 1, 1, 1, &r);
+	CHECK(s.h == 14);
+	seq_free(&s);
+
+	/* BatchNorm 1d / 2d in train mode, affine or not; eval mode uses running stats */
+	seq_init(&s); seq_input(&s, 3, 1, 1); seq_bn(&s, "bn", 1, 1e-5f);
+	gc_fill(s.L[0].w, 3, 0.5, 1.5, &r); gc_fill(s.L[0].b, 3, -0.5, 0.5, &r);
+	CHECK(check_seq("bn1d", &s, 5, 0, &r) == 0); seq_free(&s);
+	seq_init(&s); seq_input(&s, 2, 3, 2); seq_bn(&s, "bn", 0, 1e-4f);
+	CHECK(check_seq("bn2d-noaffine", &s, 3, 0, &r) == 0); seq_free(&s);
+	seq_init(&s); seq_input(&s, 2, 3, 3); seq_bn(&s, "bn", 1, 1e-5f);
+	gc_fill(s.L[0].w, 2, 0.5, 1.5, &r); gc_fill(s.L[0].b, 2, -0.5, 0.5, &r);
+	CHECK(check_seq("bn2d", &s, 2, 0, &r) == 0);
+	{
+		/* running stats: one train forward from (0, 1): rm = 0.1 mean, rv = 0.9 + 0.1 var_unbiased */
+		float x[] = { 1, 2, 3, 4 }; /* 1 channel, B = 2, 1x2 */
+		Seq t; seq_init(&t); seq_input(&t, 1, 1, 2); seq_bn(&t, "bn", 1, 1e-5f);
+		float *y = seq_forward(&t, x, 2, 1);
+		CHECK_NEAR(t.L[0].rmean[0], 0.25, 1e-7);
+		CHECK_NEAR(t.L[0].rvar[0], 0.9 + 0.1 * 5.0 / 3.0, 1e-6);
+		CHECK_NEAR(y[0], -1.5 / sqrt(1.25 + 1e-5), 1e-6);
+		y = seq_forward(&t, x, 2, 0);
+		CHECK_NEAR(y[3], (4 - 0.25) / sqrt(0.9 + 0.5 / 3.0 + 1e-5), 1e-5);
+		CHECK(seq_forward(&t, x, 1, 1) != NULL);   /* 2 values: fine */
+		Seq u; seq_init(&u); seq_input(&u, 1, 1, 1); seq_bn(&u, "bn", 1, 1e-5f);
+		CHECK(seq_forward(&u, x, 1, 1) == NULL);  /* 1 value per channel: error */
+		CHECK(seq_forward(&u, x, 1, 0) != NULL);  /* eval mode: fine */
+		seq_free(&t); seq_free(&u);
+	}
+	seq_free(&s);
+
+	/* activations, pooling, upsampling, flatten */
+	seq_init(&s); seq_input(&s, 2, 3, 3); seq_lrelu(&s, 0.2f);
+	CHECK(check_seq("lrelu", &s, 2, 1, &r) == 0); seq_free(&s);
+	seq_init(&s); seq_input(&s, 2, 3, 3); seq_relu(&s);
+	CHECK(check_seq("relu", &s, 2, 1, &r) == 0); seq_free(&s);
+	seq_init(&s); seq_input(&s, 2, 3, 3); seq_sigmoid(&s);
+	CHECK(check_seq("sigmoid", &s, 2, 0, &r) == 0); seq_free(&s);
+	seq_init(&s); seq_input(&s, 2, 2, 3); seq_upsample(&s);
+	CHECK(s.h == 4 && s.w == 6);
+	CHECK(check_seq("upsample", &s, 2, 0, &r) == 0); seq_free(&s);
+	{
+		/* max-pool: distinct values 0.1 apart, so no tie within the step */
+		seq_init(&s); seq_input(&s, 2, 5, 4); seq_maxpool(&s);
+		CHECK(s.h == 2 && s.w == 2);
+		int B = 2, n = 2 * 5 * 4 * B;
+		int *perm = ad_xmalloc(n * sizeof *perm);
+		for (int i = 0; i < n; i++) perm[i] = i;
+		rng_shuffle(&r, perm, n);
+		float *x = ad_xmalloc(n * 4), *rr = ad_xmalloc(16 * 4), *dx = ad_xmalloc(n * 4);
+		for (int i = 0; i < n; i++) x[i] = 0.1f * perm[i];
+		gc_fill(rr, 16, -1, 1, &r);
+		Ctx ctx = { &s, x, rr, B, 16 };
+		seq_forward(&s, x, B, 1);
+		seq_backward(&s, rr, dx, B);
+		CHECK(gc_check("maxpool dx", loss, &ctx, x, dx, n, 1e-2f, 2e-3, 1e-2, 400) == 0);
+		float *y = seq_forward(&s, x, B, 0);
+		CHECK(y[0] == fmaxf(fmaxf(x[0], x[1]), fmaxf(x[4], x[5])));
+		free(perm); free(x); free(rr); free(dx); seq_free(&s);
+	}
+	seq_init(&s); seq_input(&s, 3, 2, 2); seq_flatten(&s); seq_linear(&s, "fc", 4, 1, &r);
+	seq_unflatten(&s, 1, 2, 2); seq_conv(&s, "c", 2, 3, 1, 1, 1, &r);
+	CHECK(check_seq("flatten", &s, 3, 0, &r) == 0); seq_free(&s);
+
+	/* a stack: conv -> bn -> sigmoid -> convT -> bn(no affine) -> sigmoid (smooth, so
+	 * no kink is crossed; the leaky ReLU is checked alone above) */
+	seq_init(&s); seq_input(&s, 1, 6, 6);
+	seq_conv(&s, "c", 3, 3, 2, 1, 1, &r); seq_bn(&s, "b", 1, 1e-5f); seq_sigmoid(&s);
+	seq_convt(&s, "t", 2, 3, 2, 1, 1, 1, &r); seq_bn(&s, "b2", 0, 1e-4f); seq_sigmoid(&s);
+	CHECK(s.h == 6);
+	CHECK(check_seq("stack", &s, 3, 0, &r) == 0);
+	seq_free(&s);
+
+	/* the LeNet pretraining decoder's layer sequence (unflatten, upsampling,
+	 * stride-1 transposed convs with padding 2 and 3, BN without affine), smooth
+	 * activations */
+	seq_init(&s); seq_input(&s, 16, 1, 1);
+	seq_unflatten(&s, 1, 4, 4); seq_sigmoid(&s);
+	seq_convt(&s, "d0", 3, 5, 1, 2, 0, 0, &r); seq_bn(&s, "b0", 0, 1e-4f); seq_sigmoid(&s);
+	seq_upsample(&s); seq_convt(&s, "d1", 2, 5, 1, 3, 0, 0, &r); seq_bn(&s, "b1", 0, 1e-4f);
+	seq_sigmoid(&s); seq_upsample(&s); seq_convt(&s, "d2", 1, 5, 1, 2, 0, 0, &r);
+	seq_sigmoid(&s);
+	CHECK(s.h == 12 && s.w == 12);
+	CHECK(check_seq("lenet-decoder", &s, 4, 0, &r) == 0);
+	seq_free(&s);
+
+	/* bit-identical forward + backward for 1, 2, 3 threads */
+	{
+		size_t nout = 10 * 37, ng = 200000, nin = 3 * 400 * 37;
+		float *o[3], *g[3], *d[3];
+		for (int t = 0; t < 3; t++) {
+			o[t] = ad_xcalloc(nout, 4);
+			g[t] = ad_xcalloc(ng, 4);
+			d[t] = ad_xcalloc(nin, 4);
+			run_threads(t + 1, o[t], nout, g[t], ng, d[t]);
+		}
+		for (int t = 1; t < 3; t++) {
+			CHECK(memcmp(o[0], o[t], nout * 4) == 0);
+			CHECK(memcmp(g[0], g[t], ng * 4) == 0);
+			CHECK(memcmp(d[0], d[t], nin * 4) == 0);
+		}
+		for (int t = 0; t < 3; t++) { free(o[t]); free(g[t]); free(d[t]); }
+	}
+	return UNIT_DONE();
+}

@@ -1,0 +1,455 @@
+/* test_models.c: the detectors of model.h.  Whole-model backward against finite
+ * differences (AE conv, AE mlp, MemAE conv and mlp, DSVDD lenet and mlp in both
+ * phases), the memory addressing / shrinkage / entropy gradient on its own,
+ * architecture shapes and errors, tensor names, DSVDD centre, Adam against values
+ * computed by hand (torch's update), and bit-identity across thread counts.
+ * Loss for the checks: L = sum(out * r) + model_aux_loss(), so dL/dout = r.
+ * Tolerance: central differences in float, step 1e-3; an element passes if
+ * |num - ana| <= 3e-3 + 2e-2 |ana|.  Whole models contain leaky-ReLU kinks that a
+ * step may cross, so up to 3% of the sampled elements may miss (typically 0). */
+#include "unit.h"
+#include "gradcheck.h"
+#include "model.h"
+#include "memae.h"
+#include "nn.h"
+#include "optim.h"
+#include "util.h"
+
+typedef struct {
+	Model *m;
+	const float *x, *r;
+	int B;
+} Ctx;
+
+static double mloss(void *p)
+{
+	Ctx *c = p;
+	if (model_forward(c->m, c->x, c->B, 1) < 0)
+		return NAN;
+	size_t n = (size_t)c->B * model_out_dim(c->m);
+	return gc_dot(model_out(c->m), c->r, n) + model_aux_loss(c->m);
+}
+
+/* returns 1 if the model's gradients pass */
+static float mstep = 1e-3f;
+
+static int check_model(const char *what, Model *m, int B, Rng *rg)
+{
+	const ModelConfig *cfg = model_config(m);
+	size_t nx = (size_t)B * cfg->dim, no = (size_t)B * model_out_dim(m);
+	float *x = ad_xmalloc(nx * 4), *r = ad_xmalloc(no * 4);
+	gc_fill(x, nx, 0.0, 1.0, rg);
+	gc_fill(r, no, -1.0, 1.0, rg);
+	Ctx c = { m, x, r, B };
+	model_zero_grad(m);
+	CHECK(model_forward(m, x, B, 1) == 0);
+	model_backward(m, r, B);
+	int bad = 0, total = 0, active = 0;
+	for (int i = 0; i < model_ntensors(m); i++) {
+		ModelTensor t = model_tensor(m, i);
+		if (!t.grad || !t.active)
+			continue;
+		active++;
+		float *g = ad_xmalloc(t.n * 4);
+		memcpy(g, t.grad, t.n * 4);
+		char nm[128];
+		snprintf(nm, sizeof nm, "%s %s", what, t.name);
+		size_t maxn = 30;
+		total += (int)(t.n < maxn ? t.n : (t.n + (t.n + maxn - 1) / maxn - 1) / ((t.n + maxn - 1) / maxn));
+		bad += gc_check(nm, mloss, &c, t.data, g, t.n, mstep, 3e-3, 2e-2, maxn);
+		free(g);
+	}
+	free(x);
+	free(r);
+	if (getenv("GC_VERBOSE"))
+		fprintf(stderr, "%s: %d of %d sampled elements off, %d tensors\n", what, bad, total, active);
+	return active > 0 && bad <= total * 3 / 100;
+}
+
+static float slope;   /* != 0: override the default LeakyReLU slope */
+
+static Model *make(int kind, const char *arch, int c, int h, int w, uint64_t seed)
+{
+	ModelConfig cfg;
+	model_config_defaults(&cfg, kind);
+	if (slope != 0)
+		cfg.slope = slope;
+	if (arch)
+		snprintf(cfg.arch, sizeof cfg.arch, "%s", arch);
+	cfg.dim = c * h * w;
+	cfg.shape[0] = c;
+	cfg.shape[1] = h;
+	cfg.shape[2] = w;
+	cfg.seed = seed;
+	return model_new(&cfg);
+}
+
+static int find(Model *m, const char *name)
+{
+	for (int i = 0; i < model_ntensors(m); i++)
+		if (!strcmp(model_tensor(m, i).name, name))
+			return i;
+	return -1;
+}
+
+typedef struct { Mem *mem; const float *z, *r; int Q; } MemCtx;
+
+static double memloss(void *p)
+{
+	MemCtx *c = p;
+	float *o = mem_forward(c->mem, c->z, c->Q);
+	return gc_dot(o, c->r, (size_t)c->mem->C * c->Q) + c->mem->aux;
+}
+
+static int check_mem(float shrink, float ew, Rng *rg)
+{
+	Mem mem;
+	int N = 7, C = 4, Q = 6;
+	mem_init(&mem, N, C, 0.0f, ew, rg);
+	float z[24], r[24], dz[24];
+	gc_fill(z, 24, -1, 1, rg);
+	gc_fill(r, 24, -1, 1, rg);
+	/* sharpen the memory so the weights spread out on both sides of lambda */
+	for (int i = 0; i < N * C; i++)
+		mem.w[i] *= 6.0f;
+	/* lambda: the value near `shrink` farthest from every softmax weight (no kink) */
+	mem_forward(&mem, z, Q);
+	float best = shrink, bestd = 0;
+	for (int k = -10; k <= 10 && shrink > 0; k++) {
+		float lam = shrink * (1.0f + 0.03f * k), d = 1;
+		for (int i = 0; i < N * Q; i++)
+			d = fminf(d, fabsf(mem.soft[i] - lam));
+		if (d > bestd) {
+			bestd = d;
+			best = lam;
+		}
+	}
+	mem.shrink = best;
+	mem_forward(&mem, z, Q);
+	int kink = shrink > 0 && bestd < 0.003f;
+	int below = 0;
+	for (int i = 0; i < N * Q; i++)
+		below += shrink > 0 && mem.what[i] == 0.0f;
+	memset(mem.gw, 0, sizeof(float) * N * C);
+	mem_backward(&mem, r, dz);
+	float *gw = ad_xmalloc(sizeof(float) * N * C);
+	memcpy(gw, mem.gw, sizeof(float) * N * C);
+	MemCtx c = { &mem, z, r, Q };
+	int bad = gc_check("mem dz", memloss, &c, z, dz, 24, 1e-3f, 1e-3, 1e-2, 100) +
+	          gc_check("mem weight", memloss, &c, mem.w, gw, (size_t)N * C, 1e-3f, 1e-3, 1e-2, 100);
+	CHECK(!kink);
+	if (shrink > 0)
+		CHECK(below > 0);   /* the shrinkage really cut some weights */
+	/* every row of the final weights sums to 1 */
+	for (int q = 0; q < Q; q++) {
+		double s = 0;
+		for (int i = 0; i < N; i++)
+			s += mem.what[q * N + i];
+		CHECK_NEAR(s, 1.0, 1e-5);
+	}
+	free(gw);
+	mem_free(&mem);
+	return bad == 0;
+}
+
+/* forward + backward + Adam step of a model with t threads; all tensors copied */
+static size_t run_threads(int kind, const char *arch, int c, int h, int w, int t, float *dst)
+{
+	Rng r;
+	rng_seed(&r, 99);
+	nn_set_threads(t);
+	Model *m = make(kind, arch, c, h, w, 5);
+	int B = 23;
+	size_t nx = (size_t)B * c * h * w;
+	float *x = ad_xmalloc(nx * 4);
+	gc_fill(x, nx, 0, 1, &r);
+	Adam *a = adam_new(m, 1e-3f, 1e-6f);
+	for (int it = 0; it < 2; it++) {
+		model_zero_grad(m);
+		model_forward(m, x, B, 1);
+		int D = model_out_dim(m);
+		float *d = ad_xmalloc((size_t)B * D * 4);
+		for (int i = 0; i < B * D; i++)
+			d[i] = 2.0f * (model_out(m)[i] - model_target(m)[i]) / B;
+		model_backward(m, d, B);
+		adam_step(a);
+		free(d);
+	}
+	model_forward(m, x, B, 0);
+	size_t k = 0;
+	for (int i = 0; i < model_ntensors(m); i++) {
+		ModelTensor tt = model_tensor(m, i);
+		memcpy(dst + k, tt.data, tt.n * 4);
+		k += tt.n;
+	}
+	memcpy(dst + k, model_out(m), (size_t)B * model_out_dim(m) * 4);
+	k += (size_t)B * model_out_dim(m);
+	adam_free(a);
+	model_free(m);
+	free(x);
+	nn_set_threads(1);
+	return k;
+}
+
+static void threads_identical(int kind, const char *arch, int c, int h, int w)
+{
+	size_t cap = 2000000;
+	float *a = ad_xmalloc(cap * 4), *b = ad_xmalloc(cap * 4);
+	size_t na = run_threads(kind, arch, c, h, w, 1, a);
+	for (int t = 2; t <= 3; t++) {
+		size_t nb = run_threads(kind, arch, c, h, w, t, b);
+		CHECK(na == nb && na < cap);
+		CHECK(memcmp(a, b, na * 4) == 0);
+	}
+	free(a);
+	free(b);
+}
+
+int main(void)
+{
+	Rng r;
+	rng_seed(&r, 3);
+	Model *m;
+
+	/* ---- architectures ---- */
+	m = make(MODEL_AE, NULL, 1, 28, 28, 0);
+	CHECK(m && !strcmp(model_config(m)->arch, "conv:16-32-64"));
+	CHECK(model_out_dim(m) == 784);
+	CHECK(find(m, "enc.0.conv.weight") == 0);
+	CHECK(model_tensor(m, 0).n == 16 * 9);
+	CHECK(find(m, "dec.0.convt.weight") >= 0 && model_tensor(m, find(m, "dec.0.convt.weight")).n == 64 * 32 * 9);
+	CHECK(find(m, "dec.2.convt.bias") >= 0 && find(m, "dec.2.bn.weight") < 0);
+	CHECK(find(m, "enc.2.bn.running_var") >= 0);
+	/* init bounds: conv 1/sqrt(9), conv-transpose 1/sqrt(cout*9) (torch's fan_in) */
+	{
+		ModelTensor t = model_tensor(m, 0);
+		double mx = 0;
+		for (size_t i = 0; i < t.n; i++) mx = fmax(mx, fabs(t.data[i]));
+		CHECK(mx <= 1.0 / 3 && mx > 0.25);
+		t = model_tensor(m, find(m, "dec.0.convt.weight"));
+		mx = 0;
+		for (size_t i = 0; i < t.n; i++) mx = fmax(mx, fabs(t.data[i]));
+		CHECK(mx <= 1.0 / sqrt(32 * 9.0) && mx > 0.9 / sqrt(32 * 9.0));
+		t = model_tensor(m, find(m, "enc.1.bn.weight"));
+		CHECK(t.data[0] == 1.0f && t.grad);
+		t = model_tensor(m, find(m, "enc.1.bn.running_mean"));
+		CHECK(t.grad == NULL && t.data[0] == 0.0f && !t.active);
+	}
+	/* names unique */
+	for (int i = 0; i < model_ntensors(m); i++)
+		for (int j = i + 1; j < model_ntensors(m); j++)
+			CHECK(strcmp(model_tensor(m, i).name, model_tensor(m, j).name) != 0);
+	model_free(m);
+	m = make(MODEL_AE, NULL, 3, 32, 32, 0);
+	CHECK(m && !strcmp(model_config(m)->arch, "conv:64-128-128-256"));
+	model_free(m);
+	m = make(MODEL_AE, NULL, 20, 1, 1, 0);
+	CHECK(m && !strcmp(model_config(m)->arch, "mlp:128-64-32"));
+	CHECK(find(m, "dec.2.linear.weight") >= 0 && find(m, "dec.2.bn.weight") < 0);
+	CHECK(find(m, "enc.2.bn.weight") >= 0);
+	model_free(m);
+	m = make(MODEL_DSVDD, NULL, 1, 28, 28, 0);
+	CHECK(m && !strcmp(model_config(m)->arch, "lenet") && model_out_dim(m) == 32);
+	CHECK(find(m, "enc.2.linear.weight") >= 0 && model_tensor(m, find(m, "enc.2.linear.weight")).n == 32 * 196);
+	CHECK(find(m, "dec.1.convt.weight") >= 0 && model_tensor(m, find(m, "dec.1.convt.weight")).n == 4 * 8 * 25);
+	CHECK(find(m, "center") == model_ntensors(m) - 1);
+	for (int i = 0; i < model_ntensors(m); i++)
+		CHECK(strstr(model_tensor(m, i).name, ".bias") == NULL);   /* bias-free */
+	model_free(m);
+	m = make(MODEL_DSVDD, NULL, 3, 32, 32, 0);
+	CHECK(m && model_out_dim(m) == 128);
+	model_free(m);
+	m = make(MODEL_DSVDD, "mlp:10-6", 12, 1, 1, 0);
+	CHECK(m && model_out_dim(m) == 6 && model_config(m)->rep_dim == 6);
+	model_free(m);
+	/* errors */
+	CHECK(make(MODEL_AE, "conv:", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_AE, "conv:16--32", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_AE, "conv:16-32-", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_AE, "resnet", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_AE, "conv:4-4-4-4-4-4", 1, 28, 28, 0) == NULL);  /* too deep */
+	CHECK(make(MODEL_AE, "conv:4", 5, 1, 1, 0) == NULL);              /* not an image */
+	CHECK(make(MODEL_AE, "lenet", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_DSVDD, "conv:4", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_DSVDD, "lenet", 1, 28, 20, 0) == NULL);
+	CHECK(model_kind_parse("memae") == MODEL_MEMAE && model_kind_parse("x") == -1);
+	CHECK(!strcmp(model_kind_name(MODEL_DSVDD), "dsvdd"));
+
+	/* ---- gradients ----  a milder LeakyReLU (slope 0.7) keeps the error of a crossed
+	 * kink small; the slope-0.2/0.01 paths are checked layer by layer.  The LeNet
+	 * models (max-pool, BN with eps 1e-4 behind tiny activations) are so sensitive
+	 * that they are checked with slope 1 (the wiring; the decoder's layer sequence
+	 * with smooth activations is in test_layers). */
+	slope = 0.7f;
+	m = make(MODEL_AE, "conv:3-4", 1, 10, 10, 1);
+	CHECK(check_model("ae-conv", m, 4, &r));
+	model_free(m);
+	m = make(MODEL_AE, "conv:2-3", 2, 9, 9, 2);
+	CHECK(check_model("ae-conv-odd", m, 3, &r));
+	model_free(m);
+	m = make(MODEL_AE, "mlp:5-3", 6, 1, 1, 3);
+	CHECK(check_model("ae-mlp", m, 5, &r));
+	model_free(m);
+	{
+		ModelConfig cfg;
+		model_config_defaults(&cfg, MODEL_AE);
+		snprintf(cfg.arch, sizeof cfg.arch, "mlp:4");
+		cfg.dim = 5;
+		cfg.relu = 1;
+		m = model_new(&cfg);
+		CHECK(check_model("ae-mlp-relu", m, 6, &r));
+		model_free(m);
+	}
+	CHECK(check_mem(0.1f, 0.5f, &r));
+	CHECK(check_mem(0.0f, 0.5f, &r));
+	CHECK(check_mem(0.12f, 0.0f, &r));
+	{
+		ModelConfig cfg;
+		model_config_defaults(&cfg, MODEL_MEMAE);
+		cfg.slope = slope;
+		snprintf(cfg.arch, sizeof cfg.arch, "conv:3-4");
+		cfg.dim = 64; cfg.shape[0] = 1; cfg.shape[1] = 8; cfg.shape[2] = 8;
+		cfg.mem_slots = 6; cfg.shrink = 0.05f; cfg.entropy_weight = 0.1f; cfg.seed = 4;
+		m = model_new(&cfg);
+		CHECK(find(m, "mem.weight") >= 0);
+		CHECK(check_model("memae-conv", m, 3, &r));
+		CHECK(model_aux_loss(m) > 0);
+		model_free(m);
+		model_config_defaults(&cfg, MODEL_MEMAE);
+		cfg.slope = slope;
+		snprintf(cfg.arch, sizeof cfg.arch, "mlp:5-4");
+		cfg.dim = 7; cfg.mem_slots = 5; cfg.shrink = 0.02f; cfg.entropy_weight = 0.1f;
+		m = model_new(&cfg);
+		CHECK(check_model("memae-mlp", m, 6, &r));
+		model_free(m);
+	}
+	{
+		ModelConfig cfg;
+		model_config_defaults(&cfg, MODEL_DSVDD);
+		cfg.slope = slope;
+		snprintf(cfg.arch, sizeof cfg.arch, "lenet:2-3");
+		cfg.dim = 144; cfg.shape[0] = 1; cfg.shape[1] = 12; cfg.shape[2] = 12;
+		cfg.rep_dim = 16; cfg.seed = 6; cfg.slope = 1.0f;
+		m = model_new(&cfg);
+		CHECK(m != NULL);
+		model_set_phase(m, PHASE_PRETRAIN);
+		CHECK(model_phase(m) == PHASE_PRETRAIN && model_out_dim(m) == 144);
+		CHECK(check_model("dsvdd-lenet-pretrain", m, 4, &r));
+		model_set_phase(m, PHASE_MAIN);
+		float x[144 * 5];
+		gc_fill(x, 144 * 5, 0, 1, &r);
+		CHECK(model_init_center(m, x, 5) == 0);
+		ModelTensor c = model_tensor(m, find(m, "center"));
+		for (size_t j = 0; j < c.n; j++)
+			CHECK(fabsf(c.data[j]) >= 0.1f - 1e-7f);
+		int dec_active = 0;
+		for (int i = 0; i < model_ntensors(m); i++) {
+			ModelTensor t = model_tensor(m, i);
+			if (t.active && !strncmp(t.name, "dec.", 4)) dec_active++;
+		}
+		CHECK(dec_active == 0);
+		CHECK(check_model("dsvdd-lenet", m, 4, &r));
+		CHECK(model_forward(m, x, 5, 0) == 0);
+		CHECK(!memcmp(model_target(m) + 16, c.data, 16 * 4));
+		model_free(m);
+
+		model_config_defaults(&cfg, MODEL_DSVDD);
+		cfg.slope = slope;
+		snprintf(cfg.arch, sizeof cfg.arch, "mlp:6-4");
+		cfg.dim = 5; cfg.seed = 8;
+		m = model_new(&cfg);
+		model_set_phase(m, PHASE_PRETRAIN);
+		CHECK(model_out_dim(m) == 5);
+		CHECK(check_model("dsvdd-mlp-pretrain", m, 5, &r));
+		model_set_phase(m, PHASE_MAIN);
+		CHECK(model_out_dim(m) == 4);
+		CHECK(check_model("dsvdd-mlp", m, 5, &r));
+		model_free(m);
+	}
+
+	slope = 0;
+
+	/* ---- centre: mean of eval-mode embeddings, then |c| < 0.1 -> +-0.1 ---- */
+	{
+		m = make(MODEL_DSVDD, "mlp:3", 2, 1, 1, 0);
+		int iw = find(m, "enc.0.linear.weight");
+		float *w = model_tensor(m, iw).data;
+		float W[6] = { 1, 0, 0, 1, 0.01f, -0.01f };
+		memcpy(w, W, sizeof W);
+		float x[4] = { 1, 3, 0.5f, -1 };   /* rows (1,3), (0.5,-1) */
+		CHECK(model_init_center(m, x, 2) == 0);
+		float *c = model_tensor(m, find(m, "center")).data;
+		CHECK_NEAR(c[0], 0.75, 1e-7);
+		CHECK_NEAR(c[1], 1.0, 1e-7);
+		CHECK_NEAR(c[2], -0.1, 1e-7);   /* 0.0075 - 0.01 = -0.0025 -> -0.1 */
+		memset(w, 0, 6 * 4);
+		CHECK(model_init_center(m, x, 2) == 0);
+		CHECK(c[0] == 0.1f && c[1] == 0.1f);   /* exact 0 -> +eps */
+		/* scores against the centre: sum and mean */
+		memcpy(w, W, sizeof W);
+		CHECK(model_forward(m, x, 2, 0) == 0);
+		double s[2];
+		model_scores(m, 2, 0, s);
+		CHECK_NEAR(s[0], (1 - 0.1) * (1 - 0.1) + (3 - 0.1) * (3 - 0.1) + (-0.02 - 0.1) * (-0.02 - 0.1), 1e-5);
+		model_scores(m, 2, 1, s);
+		CHECK_NEAR(s[1], ((0.5 - 0.1) * (0.5 - 0.1) + (-1 - 0.1) * (-1 - 0.1) + (0.015 - 0.1) * (0.015 - 0.1)) / 3, 1e-5);
+		CHECK(model_init_center(m, x, 0) < 0);
+		model_free(m);
+	}
+
+	/* ---- Adam: values from torch's update rule, worked in double ---- */
+	{
+		float w = 1, g = 0.5f, mm = 0, v = 0;
+		adam_update(&w, &g, &mm, &v, 1, 0.01f, 0.1f, 0.9f, 0.999f, 1e-8f, 1);
+		CHECK_NEAR(w, 0.9900000001666667, 2e-7);
+		adam_update(&w, &g, &mm, &v, 1, 0.01f, 0.1f, 0.9f, 0.999f, 1e-8f, 2);
+		CHECK_NEAR(w, 0.9800004386015699, 2e-7);
+		g = -2.0f;
+		adam_update(&w, &g, &mm, &v, 1, 0.01f, 0.1f, 0.9f, 0.999f, 1e-8f, 3);
+		CHECK_NEAR(w, 0.9826908165706689, 2e-7);
+	}
+	{
+		m = make(MODEL_DSVDD, "mlp:3-2", 4, 1, 1, 0);
+		Adam *a = adam_new(m, 0.1f, 0.0f);
+		int nenc = 0;
+		for (int i = 0; i < model_ntensors(m); i++) {
+			ModelTensor t = model_tensor(m, i);
+			nenc += t.grad && !strncmp(t.name, "enc.", 4);
+		}
+		CHECK(adam_nstate(a) == nenc);
+		float *am, *av;
+		size_t n;
+		CHECK(!strcmp(adam_state(a, 0, &am, &av, &n), "enc.0.linear.weight") && n == 12);
+		ModelTensor t0 = model_tensor(m, 0);
+		float before = t0.data[0];
+		model_zero_grad(m);
+		t0.grad[0] = 1.0f;
+		adam_step(a);
+		CHECK(adam_get_t(a) == 1);
+		CHECK_NEAR(t0.data[0], before - 0.1, 1e-6);
+		CHECK_NEAR(am[0], 0.1, 1e-7);
+		CHECK(t0.data[1] == model_tensor(m, 0).data[1]);
+		adam_set_t(a, 5);
+		CHECK(adam_get_t(a) == 5);
+		adam_free(a);
+		model_set_phase(m, PHASE_PRETRAIN);
+		a = adam_new(m, 0.1f, 0.0f);
+		CHECK(adam_nstate(a) > nenc);
+		adam_free(a);
+		model_free(m);
+	}
+
+	/* ---- determinism: same seed same model; threads 1/2/3 bit-identical ---- */
+	{
+		Model *a = make(MODEL_AE, NULL, 1, 28, 28, 11), *b = make(MODEL_AE, NULL, 1, 28, 28, 11);
+		Model *c = make(MODEL_AE, NULL, 1, 28, 28, 12);
+		ModelTensor ta = model_tensor(a, 0), tb = model_tensor(b, 0), tc = model_tensor(c, 0);
+		CHECK(!memcmp(ta.data, tb.data, ta.n * 4) && memcmp(ta.data, tc.data, ta.n * 4));
+		model_free(a); model_free(b); model_free(c);
+	}
+	threads_identical(MODEL_AE, NULL, 1, 28, 28);
+	threads_identical(MODEL_MEMAE, "conv:8-16", 1, 16, 16);
+	threads_identical(MODEL_AE, "mlp:64-16", 40, 1, 1);
+	threads_identical(MODEL_DSVDD, NULL, 1, 28, 28);
+	return UNIT_DONE();
+}
