@@ -93,31 +93,37 @@ FILE *ad_gzopen(const char *path)
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	cookie_io_functions_t io = {cookie_read, NULL, NULL, cookie_close};
 	Cookie *c;
-	off_t pos;
-	size_t got;
-	unsigned char b[2];
+	int b0, b1 = EOF, gz;
 	if (!f) {
 		ad_error("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	pos = ftello(f);
-	got = fread(b, 1, 2, f);
-	if (ferror(f)) {
-		ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
-		if (!is_stdin)
-			fclose(f);
-		return NULL;
-	}
-	int gz = got == 2 && b[0] == 0x1f && b[1] == 0x8b;
-	if (!gz && pos >= 0 && fseeko(f, pos, SEEK_SET) == 0) {
-		clearerr(f);
+	/* Peek one byte, and a second only after 0x1f (never the first byte of text),
+	 * so that a reader of a pipe gets each line as soon as it is written. */
+	b0 = getc(f);
+	if (b0 != 0x1f) {
+		if (b0 == EOF && ferror(f)) {
+			ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
+			if (!is_stdin)
+				fclose(f);
+			return NULL;
+		}
+		if (b0 != EOF)
+			ungetc(b0, f);   /* one byte of pushback is guaranteed */
 		return f;
 	}
+	b1 = getc(f);
+	gz = b1 == 0x8b;
+	if (!gz && (b1 == EOF || ungetc(b1, f) != EOF) && ungetc(b0, f) != EOF)
+		return f;
+	/* gzip data, or two bytes that could not both be pushed back: a wrapper
+	 * that replays them */
 	c = ad_xcalloc(1, sizeof *c);
 	c->under = f;
 	c->close_under = !is_stdin;
-	memcpy(c->peek, b, got);
-	c->npeek = (int)got;
+	c->peek[0] = (unsigned char)b0;
+	c->peek[1] = (unsigned char)b1;
+	c->npeek = b1 == EOF ? 1 : 2;
 	if (gz)
 		c->z = ad_inflate_new(AD_Z_GZIP, raw_read, c);
 	c->self = fopencookie(c, "r", io);

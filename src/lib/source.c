@@ -99,7 +99,7 @@ static const AdFormat *detect(FILE *f, const char *path, const char *name)
 	unsigned char h[AD_SNIFF];
 	long n = peek(f, h, sizeof h);
 	if (n < 0) {
-		ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		ad_error("%s: %s", name, ad_ferror_msg(f));
 		return NULL;
 	}
 	if (n == 0) {
