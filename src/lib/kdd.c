@@ -214,17 +214,14 @@ static int parse(char *line, const char *name, long lineno, Rows *r, Vocab *vb, 
 	return 0;
 }
 
-static int read_rows(const char *path, Rows *r, Vocab *vb, int fixed, AdKddStats *st)
+static int read_rows(FILE *f, const char *name, Rows *r, Vocab *vb, int fixed,
+                     AdKddStats *st)
 {
-	FILE *f = ad_fopen_read(path);
-	const char *name = ad_name(path);
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	long lineno = 0;
 	int rc = 0;
-	if (!f)
-		return -1;
 	while ((len = getline(&line, &cap, f)) > 0) {
 		lineno++;
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
@@ -242,12 +239,25 @@ static int read_rows(const char *path, Rows *r, Vocab *vb, int fixed, AdKddStats
 	if (!rc && r->n == 0)
 		rc = ad_error("%s: no records", name);
 	free(line);
-	if (f != stdin)
-		fclose(f);
 	return rc;
 }
 
 int ad_kdd_load(const char *path, const AdKddOpts *o, AdvData *d, AdKddStats *st)
+{
+	FILE *f = ad_fopen_read(path);
+	int r;
+	if (!f) {
+		memset(d, 0, sizeof *d);
+		memset(st, 0, sizeof *st);
+		return -1;
+	}
+	r = ad_kdd_read(f, ad_name(path), o, d, st);
+	if (f != stdin)
+		fclose(f);
+	return r;
+}
+
+int ad_kdd_read(FILE *f, const char *name, const AdKddOpts *o, AdvData *d, AdKddStats *st)
 {
 	Vocab vb[NSYM];
 	Rows r = {0};
@@ -259,7 +269,7 @@ int ad_kdd_load(const char *path, const AdKddOpts *o, AdvData *d, AdKddStats *st
 	memset(st, 0, sizeof *st);
 	if (o->vocab_in && vocab_read(o->vocab_in, vb) < 0)
 		return -1;
-	if (read_rows(path, &r, vb, o->vocab_in != NULL, st) < 0)
+	if (read_rows(f, name, &r, vb, o->vocab_in != NULL, st) < 0)
 		goto out;
 	if (!o->vocab_in) { /* sort each vocabulary; remap the indices */
 		for (int s = 0; s < NSYM; s++) {
@@ -293,7 +303,7 @@ int ad_kdd_load(const char *path, const AdKddOpts *o, AdvData *d, AdKddStats *st
 		long na = 0;
 		Rng g;
 		if (st->attacks > 0x7fffffffL) {
-			ad_error("%s: too many records", ad_name(path));
+			ad_error("%s: too many records", name);
 			goto out;
 		}
 		idx = ad_xmalloc((size_t)st->attacks * sizeof *idx);

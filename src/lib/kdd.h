@@ -24,6 +24,7 @@
 #define AD_KDD_H
 #include "advec.h"
 #include <stdint.h>
+#include <stdio.h>
 
 enum { AD_KDD_LABELS_KDD, AD_KDD_LABELS_REV };
 
@@ -43,5 +44,7 @@ typedef struct {
 
 /* Read path ("-" = stdin) into d.  0, or -1 + ad_error("FILE:LINE: ..."). */
 int ad_kdd_load(const char *path, const AdKddOpts *o, AdvData *d, AdKddStats *st);
+/* The same on an open stream (not closed); name for messages. */
+int ad_kdd_read(FILE *f, const char *name, const AdKddOpts *o, AdvData *d, AdKddStats *st);
 
 #endif
