@@ -23,8 +23,9 @@ static const char usage[] =
 	"%s"
 	"  -l labels   IDX labels file read in step with the (single) IDX input, or\n"
 	"              the 1-D .npy array of labels of the (single) .npy input\n"
-	"  -c column   CSV/TSV label column: a number from 1, or a header name with -H;\n"
-	"              0 or 'none' for no label column, every label 0 (default none)\n"
+	"  -c column   CSV/TSV label column: a number from 1 (-1 for the last, -2 the\n"
+	"              one before...), or a header name with -H; 0 or 'none' for no\n"
+	"              label column, every label 0 (default none)\n"
 	"  -H          CSV/TSV: the first line is a header\n"
 	"  -d delim    CSV/TSV field delimiter, one character or '\\t' (default ',' for\n"
 	"              csv, TAB for tsv)\n"
@@ -114,11 +115,17 @@ int main(int argc, char **argv)
 	in = nin ? argv + optind : stdin_only;
 	if (!nin)
 		nin = 1;
-	if (o.labelcol && !o.header && strspn(o.labelcol, "0123456789") != strlen(o.labelcol) &&
-	    strcmp(o.labelcol, "none"))
-		ad_usage_error(u, "-c: '%s' is a column name: it needs -H", o.labelcol);
-	if (o.labelcol && !strcmp(o.labelcol, ""))
-		ad_usage_error(u, "-c: empty column");
+	if (o.labelcol) {
+		const char *d = o.labelcol + (o.labelcol[0] == '-');
+		long v;
+		if (!*o.labelcol)
+			ad_usage_error(u, "-c: empty column");
+		if (*d && strspn(d, "0123456789") == strlen(d)) {
+			if (ad_parse_long(d, d == o.labelcol ? 0 : 1, 1L << 30, &v))
+				ad_usage_error(u, "-c: bad column number '%s'", o.labelcol);
+		} else if (!o.header && strcmp(o.labelcol, "none"))
+			ad_usage_error(u, "-c: '%s' is a column name: it needs -H", o.labelcol);
+	}
 	if (o.labels && nin != 1)
 		ad_usage_error(u, "-l: a labels file goes with exactly one input file");
 	if (o.vocab_out && nin != 1)

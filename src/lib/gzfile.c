@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 typedef struct Cookie {
 	FILE *under, *self;
@@ -15,6 +16,7 @@ typedef struct Cookie {
 	unsigned char peek[2];
 	int npeek, ppos;
 	AdInflate *z;                  /* NULL: plain pass-through */
+	int fd;                        /* >= 0: unseekable input, read with read(2) */
 	int failed;
 	char msg[256];
 	struct Cookie *next;
@@ -41,6 +43,19 @@ static long raw_read(void *ctx, unsigned char *buf, size_t n)
 	size_t k = 0;
 	while (c->ppos < c->npeek && k < n)
 		buf[k++] = c->peek[c->ppos++];
+	if (k < n && c->fd >= 0) {
+		/* a pipe: return what is there now, so that a co-process gets its
+		 * answer without waiting for a full buffer */
+		ssize_t r;
+		if (k > 0)
+			return (long)k;
+		do
+			r = read(c->fd, buf, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return ad_error("read error: %s", strerror(errno));
+		return (long)r;
+	}
 	if (k < n) {
 		size_t r = fread(buf + k, 1, n - k, c->under);
 		k += r;
@@ -87,39 +102,65 @@ static int cookie_close(void *ctx)
 	return r;
 }
 
+/* One byte of f: with read(2) on unseekable input (fd >= 0), so that stdio
+ * buffers nothing ahead of what the wrapper will read; EOF at the end, -2 on error. */
+static int byte(FILE *f, int fd)
+{
+	unsigned char b;
+	ssize_t r;
+	if (fd < 0) {
+		int c = getc(f);
+		return c == EOF && ferror(f) ? -2 : c;
+	}
+	do
+		r = read(fd, &b, 1);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -2 : r == 0 ? EOF : b;
+}
+
 FILE *ad_gzopen(const char *path)
 {
 	int is_stdin = !path || !strcmp(path, "-");
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	cookie_io_functions_t io = {cookie_read, NULL, NULL, cookie_close};
 	Cookie *c;
-	int b0, b1 = EOF, gz;
+	int b0, b1 = EOF, gz, fd;
 	if (!f) {
 		ad_error("%s: %s", path, strerror(errno));
 		return NULL;
 	}
+	fd = ftello(f) < 0 ? fileno(f) : -1;
 	/* Peek one byte, and a second only after 0x1f (never the first byte of text),
-	 * so that a reader of a pipe gets each line as soon as it is written. */
-	b0 = getc(f);
+	 * so that a reader of a pipe gets each line as soon as it is written.  Plain
+	 * input is the file itself with the byte pushed back (one byte of pushback is
+	 * guaranteed, even before any read). */
+	b0 = byte(f, fd);
 	if (b0 != 0x1f) {
-		if (b0 == EOF && ferror(f)) {
+		if (b0 == -2) {
 			ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
 			if (!is_stdin)
 				fclose(f);
 			return NULL;
 		}
 		if (b0 != EOF)
-			ungetc(b0, f);   /* one byte of pushback is guaranteed */
+			ungetc(b0, f);
 		return f;
 	}
-	b1 = getc(f);
+	b1 = byte(f, fd);
+	if (b1 == -2) {
+		ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
+		if (!is_stdin)
+			fclose(f);
+		return NULL;
+	}
 	gz = b1 == 0x8b;
-	if (!gz && (b1 == EOF || ungetc(b1, f) != EOF) && ungetc(b0, f) != EOF)
+	if (!gz && fd < 0 && (b1 == EOF || ungetc(b1, f) != EOF) && ungetc(b0, f) != EOF)
 		return f;
-	/* gzip data, or two bytes that could not both be pushed back: a wrapper
-	 * that replays them */
+	/* gzip data, or two bytes that cannot both be pushed back: a wrapper that
+	 * replays them */
 	c = ad_xcalloc(1, sizeof *c);
 	c->under = f;
+	c->fd = fd;
 	c->close_under = !is_stdin;
 	c->peek[0] = (unsigned char)b0;
 	c->peek[1] = (unsigned char)b1;

@@ -1,6 +1,6 @@
 /* memsrc.c: the whole-file formats of ad-load (npy, npz, mat, kdd) as sources:
  * the input is read and converted in memory (npy.h, mat.h, kdd.h), then its rows
- * are handed out in order. */
+ * are served by ad_source_from_data(). */
 #include "kdd.h"
 #include "mat.h"
 #include "npy.h"
@@ -9,39 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-	AdvData d;
-	long next;
-} Mem;
-
-static int mem_read(AdSource *s, int *label, float *x)
-{
-	Mem *m = s->state;
-	size_t dim = (size_t)m->d.info.dim;
-	if (m->next == m->d.n)
-		return 0;
-	*label = m->d.label[m->next];
-	memcpy(x, m->d.x + (size_t)m->next * dim, dim * sizeof *x);
-	m->next++;
-	return 1;
-}
-
-static void mem_close(AdSource *s)
-{
-	Mem *m = s->state;
-	adv_data_free(&m->d);
-	free(m);
-	s->state = NULL;
-}
-
 static int mem_source(AdSource *s, AdvData *d)
 {
-	Mem *m = ad_xcalloc(1, sizeof *m);
-	m->d = *d;
-	s->state = m;
-	s->info = d->info;
-	s->read = mem_read;
-	s->close = mem_close;
+	ad_source_from_data(s, d);
 	return 0;
 }
 

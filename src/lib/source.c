@@ -38,6 +38,43 @@ static int adv_src_open(AdSource *s, FILE *f, const AdSourceOpts *o)
 	return 0;
 }
 
+/* ---- a data set in memory as a source ---- */
+
+typedef struct {
+	AdvData d;
+	long i;
+} Mem;
+
+static int mem_read(AdSource *s, int *label, float *x)
+{
+	Mem *m = s->state;
+	size_t dim = (size_t)m->d.info.dim;
+	if (m->i == m->d.n)
+		return 0;
+	*label = m->d.label[m->i];
+	memcpy(x, m->d.x + (size_t)m->i * dim, dim * sizeof *x);
+	m->i++;
+	return 1;
+}
+
+static void mem_close(AdSource *s)
+{
+	Mem *m = s->state;
+	adv_data_free(&m->d);
+	free(m);
+}
+
+void ad_source_from_data(AdSource *s, AdvData *d)
+{
+	Mem *m = ad_xcalloc(1, sizeof *m);
+	m->d = *d;
+	memset(d, 0, sizeof *d);
+	s->state = m;
+	s->info = m->d.info;
+	s->read = mem_read;
+	s->close = mem_close;
+}
+
 /* ---- the table ---- */
 
 const AdFormat ad_formats[] = {
@@ -146,6 +183,7 @@ AdSource *ad_source_open(const char *path, const char *fmt, const AdSourceOpts *
 		return NULL;
 	s = ad_xcalloc(1, sizeof *s);
 	s->name = ad_name(path);
+	s->path = path;
 	s->f = f;
 	s->own = f != stdin;
 	if (!F && !(F = detect(f, path, s->name)))

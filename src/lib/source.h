@@ -34,6 +34,7 @@ struct AdSource {
 	int (*read)(AdSource *s, int *label, float *x);
 	void (*close)(AdSource *s);   /* frees state; never closes the input FILE */
 	/* set by ad_source_open */
+	const char *path;       /* as given: a file name, or NULL / "-" for stdin */
 	FILE *f;
 	int own;
 	const char *format;
@@ -60,6 +61,10 @@ const AdFormat *ad_format_find(const char *name);
 AdSource *ad_source_open(const char *path, const char *fmt, const AdSourceOpts *o);
 int ad_source_read(AdSource *s, int *label, float *x);
 void ad_source_close(AdSource *s);
+
+/* For readers that load a whole data set into memory (NPY, .mat, ...): make s
+ * serve the rows of d, which it takes over (freed by s->close). */
+void ad_source_from_data(AdSource *s, AdvData *d);
 
 /* The readers (one file each). */
 int ad_idx_sniff(const unsigned char *head, size_t n);
