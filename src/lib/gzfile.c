@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 typedef struct Cookie {
 	FILE *under, *self;
 	int close_under;
 	unsigned char peek[2];
 	int npeek, ppos;
+	int fd;                        /* >= 0: a pipe, read with read(2) (no FILE buffering) */
 	AdInflate *z;                  /* NULL: plain pass-through */
 	int failed;
 	char msg[256];
@@ -41,7 +43,17 @@ static long raw_read(void *ctx, unsigned char *buf, size_t n)
 	size_t k = 0;
 	while (c->ppos < c->npeek && k < n)
 		buf[k++] = c->peek[c->ppos++];
-	if (k < n) {
+	if (k < n && k == 0 && c->fd >= 0) {
+		/* One read(2): return what the pipe holds now, so that a co-process
+		 * sees each line as soon as it is written (fread waits for n bytes). */
+		ssize_t r;
+		do
+			r = read(c->fd, buf, n);
+		while (r < 0 && errno == EINTR);
+		if (r < 0)
+			return ad_error("read error: %s", strerror(errno));
+		k = (size_t)r;
+	} else if (k < n && c->fd < 0) {
 		size_t r = fread(buf + k, 1, n - k, c->under);
 		k += r;
 		if (r == 0 && k == 0 && ferror(c->under))
@@ -101,9 +113,27 @@ FILE *ad_gzopen(const char *path)
 		return NULL;
 	}
 	pos = ftello(f);
-	got = fread(b, 1, 2, f);
-	if (ferror(f)) {
-		ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
+	int rerr = 0;
+	if (pos < 0) {
+		/* A pipe: peek with read(2) so that no byte waits in f's buffer. */
+		for (got = 0; got < 2;) {
+			ssize_t r = read(fileno(f), b + got, 2 - got);
+			if (r > 0)
+				got += (size_t)r;
+			else if (r == 0)
+				break;
+			else if (errno != EINTR) {
+				rerr = errno;
+				break;
+			}
+		}
+	} else {
+		got = fread(b, 1, 2, f);
+		if (ferror(f))
+			rerr = errno ? errno : EIO;
+	}
+	if (rerr) {
+		ad_error("%s: read error: %s", ad_name(path), strerror(rerr));
 		if (!is_stdin)
 			fclose(f);
 		return NULL;
@@ -118,6 +148,7 @@ FILE *ad_gzopen(const char *path)
 	c->close_under = !is_stdin;
 	memcpy(c->peek, b, got);
 	c->npeek = (int)got;
+	c->fd = pos < 0 ? fileno(f) : -1;
 	if (gz)
 		c->z = ad_inflate_new(AD_Z_GZIP, raw_read, c);
 	c->self = fopencookie(c, "r", io);
