@@ -61,3 +61,72 @@ clean:
 
 .PHONY: all check test units install uninstall lint clean
 .SECONDARY:
+
+# ---- Hardening (tests/fuzz/README): fuzz targets, sanitizer and valgrind runs ----
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer target.  `make check` runs the seed
+# corpus and the regression inputs through a plain build of each (any CC);
+# `make fuzz` fuzzes each with clang for FUZZ_SECONDS (make -j2 fuzz: two at once).
+FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   = $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ_DRIVERS = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_HELP    = tests/fuzz/fuzz.c tests/fuzz/fuzz.h
+FUZZ_CC      = clang
+FUZZ_SECONDS = 60
+FUZZ_SAN     = address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LF_OBJ  = $(patsubst src/lib/%.c,build/fuzz/lf/%.o,$(LIB_SRC))
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(FUZZ_HELP) src/lib/libad.a $(LIB_HDR)
+	@mkdir -p build/fuzz
+	$(CC) $(AD_CPPFLAGS) -Itests/fuzz $(CPPFLAGS) $(AD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/fuzz.c tests/fuzz/driver.c src/lib/libad.a $(LDLIBS)
+
+build/fuzz/lf/%.o: src/lib/%.c $(LIB_HDR)
+	@mkdir -p build/fuzz/lf
+	$(FUZZ_CC) $(AD_CPPFLAGS) $(AD_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+build/fuzz/lf/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HELP) $(FUZZ_LF_OBJ)
+	$(FUZZ_CC) $(AD_CPPFLAGS) -Itests/fuzz $(AD_CFLAGS) -O1 -g -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< tests/fuzz/fuzz.c $(FUZZ_LF_OBJ) $(LDLIBS)
+
+fuzz-drivers: $(FUZZ_DRIVERS)
+check test: fuzz-drivers
+
+fuzz: $(patsubst %,fuzz-%,$(FUZZ_NAMES))
+	@cat build/fuzz/report/*.txt
+
+fuzz-%: build/fuzz/lf/fuzz_%
+	sh tests/fuzz/run.sh $* $(FUZZ_SECONDS)
+
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer, in a
+# copy of the tree under build/asan (the normal objects stay as they are); any
+# report fails the test that ran the program.  Leaks: the tools exit through
+# ad_die() holding memory on purpose, so LeakSanitizer is off for the suite and
+# on for a second run of the unit tests and the fuzz inputs (and check-valgrind
+# covers the tools' normal runs).
+ASAN_DIR   = build/asan
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_ENV   = UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=exitcode=86:strict_string_checks=1:detect_stack_use_after_return=1
+check-asan:
+	rm -rf $(ASAN_DIR)
+	mkdir -p $(ASAN_DIR)
+	tar cf - --exclude=./build --exclude=./.git . | (cd $(ASAN_DIR) && tar xf -)
+	$(MAKE) -C $(ASAN_DIR) clean
+	$(ASAN_ENV):detect_leaks=0 $(MAKE) -C $(ASAN_DIR) check CC="$(CC)" CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)"
+	cd $(ASAN_DIR) && for t in $(UNITS); do $(ASAN_ENV):detect_leaks=1 ./$$t > /dev/null || exit 1; done
+	cd $(ASAN_DIR) && for n in $(FUZZ_NAMES); do \
+	  $(ASAN_ENV):detect_leaks=1 build/fuzz/fuzz_$$n tests/fuzz/corpus/$$n tests/fuzz/regress/$$n || exit 1; done
+	@echo "check-asan: clean"
+
+# The BATS suite with every tool run under valgrind (memcheck; any error or leak
+# makes the tool exit 99 and print a report, which fails the test).
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+check-valgrind: all
+	rm -rf build/valgrind && mkdir -p build/valgrind
+	for t in $(TOOLS); do \
+	  printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VALGRIND)' "$$(pwd)/$$t" > build/valgrind/$${t#bin/}; \
+	  chmod +x build/valgrind/$${t#bin/}; done
+	AD_BIN="$$(pwd)/build/valgrind" bats tests/*.bats
+
+clean: clean-hardening
+clean-hardening:
+	rm -rf build
+
+.PHONY: fuzz fuzz-drivers check-asan check-valgrind clean-hardening
