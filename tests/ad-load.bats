@@ -200,6 +200,22 @@ mk_cifar() {
 	[ "${lines[3]}" = "0	7	8	9" ]
 }
 
+@test "ad-load: -c counts from the end with a minus sign" {
+	printf '1,2,3\n4,5,6\n' > "$TMP/e.csv"
+	run -0 ad-load -c -1 "$TMP/e.csv"
+	[ "$output" = "$(printf '#adv 1 dim=2\n3\t1\t2\n6\t4\t5')" ]
+	run -0 ad-load -c -3 "$TMP/e.csv"
+	[ "$output" = "$(printf '#adv 1 dim=2\n1\t2\t3\n4\t5\t6')" ]
+	run -1 --separate-stderr ad-load -c -4 "$TMP/e.csv"
+	[ "$stderr" = "ad-load: $TMP/e.csv:1: label column -4, but the rows have 3 fields" ]
+	run -2 --separate-stderr ad-load -c -0 "$TMP/e.csv"
+	[ "${stderr_lines[0]}" = "ad-load: -c: bad column number '-0'" ]
+	run -2 --separate-stderr ad-load -c - "$TMP/e.csv"
+	[ "${stderr_lines[0]}" = "ad-load: -c: '-' is a column name: it needs -H" ]
+	run -2 --separate-stderr ad-load -c '' "$TMP/e.csv"
+	[ "${stderr_lines[0]}" = "ad-load: -c: empty column" ]
+}
+
 @test "ad-load: TSV, other delimiters, integral float labels" {
 	printf '1\t2\n3\t4\n' > "$TMP/x.tsv"
 	run -0 ad-load -c 2 "$TMP/x.tsv"

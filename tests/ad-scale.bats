@@ -147,3 +147,10 @@ setup() {
 	# the good file still works
 	run -0 ad-scale -m "$TMP/mm" "$TMP/t.adv"
 }
+
+@test "ad-scale: a closed pipe ends quietly" {
+	awk 'BEGIN { print "#adv 1 dim=50"; for (i = 0; i < 4000; i++) { printf "%d", i % 2; for (j = 0; j < 50; j++) printf "\t%d.5", j + i; printf "\n" } }' > "$TMP/big.adv"
+	run bash -c 'ad-scale -z "$1" 2>"$2" | head -c 10 > /dev/null; echo "${PIPESTATUS[0]}"' _ "$TMP/big.adv" "$TMP/err"
+	# killed by SIGPIPE (141), or, where SIGPIPE is ignored, a write error (1)
+	[ "$output" = 141 ] && [ ! -s "$TMP/err" ] || { [ "$output" = 1 ] && grep -q 'write error' "$TMP/err"; }
+}

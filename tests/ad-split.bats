@@ -185,3 +185,10 @@ count() { awk '!/^#/ { n[$1]++ } END { printf "%d %d\n", n[0], n[1] }' "$1"; }
 	run -1 --separate-stderr bash -c 'ad-split -k 0 -p train "$1" > /dev/full' _ "$TMP/tr.adv"
 	[ "$stderr" = "ad-split: write error: No space left on device" ]
 }
+
+@test "ad-split: a closed pipe ends quietly" {
+	awk 'BEGIN { print "#adv 1 dim=50"; for (i = 0; i < 4000; i++) { printf "%d", i % 2; for (j = 0; j < 50; j++) printf "\t%d.5", j + i; printf "\n" } }' > "$TMP/big.adv"
+	run bash -c 'ad-split -P entire -k 0 -p train "$1" 2>"$2" | head -c 10 > /dev/null; echo "${PIPESTATUS[0]}"' _ "$TMP/big.adv" "$TMP/err"
+	# killed by SIGPIPE (141), or, where SIGPIPE is ignored, a write error (1)
+	[ "$output" = 141 ] && [ ! -s "$TMP/err" ] || { [ "$output" = 1 ] && grep -q 'write error' "$TMP/err"; }
+}

@@ -33,8 +33,7 @@ static int csv_getline(AdSource *s, Csv *c)
 		n = getline(&c->line, &c->cap, s->f);
 		if (n < 0) {
 			if (ferror(s->f))
-				return ad_error("%s: read error: %s", s->name,
-				                strerror(errno ? errno : EIO));
+				return ad_error("%s: %s", s->name, ad_ferror_msg(s->f));
 			return 0;
 		}
 		c->lineno++;
@@ -176,7 +175,7 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 {
 	Csv *c = ad_xcalloc(1, sizeof *c);
 	const char *lc = o->labelcol;
-	int k;
+	int k, from_end = 0;
 	c->delim = o->delim ? o->delim : delim;
 	c->labcol = -1;
 	s->state = c;
@@ -187,6 +186,11 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 			if (ad_parse_long(lc, 1, 1L << 30, &v))
 				return ad_error("bad label column '%s'", lc);
 			c->labcol = (int)v - 1;
+		} else if (lc[0] == '-' && all_digits(lc + 1)) {
+			long v;
+			if (ad_parse_long(lc + 1, 1, 1L << 30, &v))
+				return ad_error("bad label column '%s'", lc);
+			from_end = (int)v;      /* counted from the last field: -1 is the last */
 		} else if (!o->header) {
 			return ad_error("label column '%s' is a name: it needs a header line (-H)", lc);
 		}
@@ -219,6 +223,12 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 		if (nf != c->nf)
 			return ad_error("%s:%ld: expected %ld fields (as the header), got %ld",
 			                s->name, c->lineno, c->nf, nf);
+	}
+	if (from_end) {
+		if (from_end > c->nf)
+			return ad_error("%s:%ld: label column -%d, but the rows have %ld fields",
+			                s->name, c->lineno, from_end, c->nf);
+		c->labcol = (int)(c->nf - from_end);
 	}
 	if (c->labcol >= c->nf)
 		return ad_error("%s:%ld: label column %d, but the rows have %ld fields", s->name,

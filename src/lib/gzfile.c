@@ -15,8 +15,8 @@ typedef struct Cookie {
 	int close_under;
 	unsigned char peek[2];
 	int npeek, ppos;
-	int fd;                        /* >= 0: a pipe, read with read(2) (no FILE buffering) */
 	AdInflate *z;                  /* NULL: plain pass-through */
+	int fd;                        /* >= 0: unseekable input, read with read(2) */
 	int failed;
 	char msg[256];
 	struct Cookie *next;
@@ -43,17 +43,20 @@ static long raw_read(void *ctx, unsigned char *buf, size_t n)
 	size_t k = 0;
 	while (c->ppos < c->npeek && k < n)
 		buf[k++] = c->peek[c->ppos++];
-	if (k < n && k == 0 && c->fd >= 0) {
-		/* One read(2): return what the pipe holds now, so that a co-process
-		 * sees each line as soon as it is written (fread waits for n bytes). */
+	if (k < n && c->fd >= 0) {
+		/* a pipe: return what is there now, so that a co-process gets its
+		 * answer without waiting for a full buffer */
 		ssize_t r;
+		if (k > 0)
+			return (long)k;
 		do
 			r = read(c->fd, buf, n);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
 			return ad_error("read error: %s", strerror(errno));
-		k = (size_t)r;
-	} else if (k < n && c->fd < 0) {
+		return (long)r;
+	}
+	if (k < n) {
 		size_t r = fread(buf + k, 1, n - k, c->under);
 		k += r;
 		if (r == 0 && k == 0 && ferror(c->under))
@@ -99,56 +102,69 @@ static int cookie_close(void *ctx)
 	return r;
 }
 
+/* One byte of f: with read(2) on unseekable input (fd >= 0), so that stdio
+ * buffers nothing ahead of what the wrapper will read; EOF at the end, -2 on error. */
+static int byte(FILE *f, int fd)
+{
+	unsigned char b;
+	ssize_t r;
+	if (fd < 0) {
+		int c = getc(f);
+		return c == EOF && ferror(f) ? -2 : c;
+	}
+	do
+		r = read(fd, &b, 1);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -2 : r == 0 ? EOF : b;
+}
+
 FILE *ad_gzopen(const char *path)
 {
 	int is_stdin = !path || !strcmp(path, "-");
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	cookie_io_functions_t io = {cookie_read, NULL, NULL, cookie_close};
 	Cookie *c;
-	off_t pos;
-	size_t got;
-	unsigned char b[2];
+	int b0, b1 = EOF, gz, fd;
 	if (!f) {
 		ad_error("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	pos = ftello(f);
-	int rerr = 0;
-	if (pos < 0) {
-		/* A pipe: peek with read(2) so that no byte waits in f's buffer. */
-		for (got = 0; got < 2;) {
-			ssize_t r = read(fileno(f), b + got, 2 - got);
-			if (r > 0)
-				got += (size_t)r;
-			else if (r == 0)
-				break;
-			else if (errno != EINTR) {
-				rerr = errno;
-				break;
-			}
+	fd = ftello(f) < 0 ? fileno(f) : -1;
+	/* Peek one byte, and a second only after 0x1f (never the first byte of text),
+	 * so that a reader of a pipe gets each line as soon as it is written.  Plain
+	 * input is the file itself with the byte pushed back (one byte of pushback is
+	 * guaranteed, even before any read). */
+	b0 = byte(f, fd);
+	if (b0 != 0x1f) {
+		if (b0 == -2) {
+			ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
+			if (!is_stdin)
+				fclose(f);
+			return NULL;
 		}
-	} else {
-		got = fread(b, 1, 2, f);
-		if (ferror(f))
-			rerr = errno ? errno : EIO;
+		if (b0 != EOF)
+			ungetc(b0, f);
+		return f;
 	}
-	if (rerr) {
-		ad_error("%s: read error: %s", ad_name(path), strerror(rerr));
+	b1 = byte(f, fd);
+	if (b1 == -2) {
+		ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
 		if (!is_stdin)
 			fclose(f);
 		return NULL;
 	}
-	int gz = got == 2 && b[0] == 0x1f && b[1] == 0x8b;
-	if (!gz && pos >= 0 && fseeko(f, pos, SEEK_SET) == 0) {
-		clearerr(f);
+	gz = b1 == 0x8b;
+	if (!gz && fd < 0 && (b1 == EOF || ungetc(b1, f) != EOF) && ungetc(b0, f) != EOF)
 		return f;
-	}
+	/* gzip data, or two bytes that cannot both be pushed back: a wrapper that
+	 * replays them */
 	c = ad_xcalloc(1, sizeof *c);
 	c->under = f;
+	c->fd = fd;
 	c->close_under = !is_stdin;
-	memcpy(c->peek, b, got);
-	c->npeek = (int)got;
-	c->fd = pos < 0 ? fileno(f) : -1;
+	c->peek[0] = (unsigned char)b0;
+	c->peek[1] = (unsigned char)b1;
+	c->npeek = b1 == EOF ? 1 : 2;
 	if (gz)
 		c->z = ad_inflate_new(AD_Z_GZIP, raw_read, c);
 	c->self = fopencookie(c, "r", io);

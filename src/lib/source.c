@@ -38,6 +38,43 @@ static int adv_src_open(AdSource *s, FILE *f, const AdSourceOpts *o)
 	return 0;
 }
 
+/* ---- a data set in memory as a source ---- */
+
+typedef struct {
+	AdvData d;
+	long i;
+} Mem;
+
+static int mem_read(AdSource *s, int *label, float *x)
+{
+	Mem *m = s->state;
+	size_t dim = (size_t)m->d.info.dim;
+	if (m->i == m->d.n)
+		return 0;
+	*label = m->d.label[m->i];
+	memcpy(x, m->d.x + (size_t)m->i * dim, dim * sizeof *x);
+	m->i++;
+	return 1;
+}
+
+static void mem_close(AdSource *s)
+{
+	Mem *m = s->state;
+	adv_data_free(&m->d);
+	free(m);
+}
+
+void ad_source_from_data(AdSource *s, AdvData *d)
+{
+	Mem *m = ad_xcalloc(1, sizeof *m);
+	m->d = *d;
+	memset(d, 0, sizeof *d);
+	s->state = m;
+	s->info = m->d.info;
+	s->read = mem_read;
+	s->close = mem_close;
+}
+
 /* ---- the table ---- */
 
 const AdFormat ad_formats[] = {
@@ -50,6 +87,14 @@ const AdFormat ad_formats[] = {
 	 NULL, "", 0, ad_cifar100_open},
 	{"csv", "comma-separated values (-c, -H, -d)", NULL, ".csv", 0, ad_csv_open},
 	{"tsv", "tab-separated values (-c, -H, -d)", NULL, ".tsv .tab", 0, ad_tsv_open},
+	{"npy", "NumPy .npy array; labels from a 1-D .npy with -l", ad_npy_sniff, ".npy", 1,
+	 ad_npy_open},
+	{"npz", "NumPy .npz archive (ADBench); arrays -x, -y", ad_npz_sniff, ".npz", 0,
+	 ad_npz_open},
+	{"mat", "MATLAB v5 .mat (ODDS); variables -x, -y", ad_mat_sniff, ".mat", 0,
+	 ad_mat_open},
+	{"kdd", "KDD Cup '99 records, one-hot encoded (-m, -s, -v, -w)", NULL,
+	 "kddcup.data kddcup.data_10_percent", 0, ad_kdd_open},
 	{NULL, NULL, NULL, NULL, 0, NULL}
 };
 
@@ -99,7 +144,7 @@ static const AdFormat *detect(FILE *f, const char *path, const char *name)
 	unsigned char h[AD_SNIFF];
 	long n = peek(f, h, sizeof h);
 	if (n < 0) {
-		ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		ad_error("%s: %s", name, ad_ferror_msg(f));
 		return NULL;
 	}
 	if (n == 0) {
@@ -138,6 +183,7 @@ AdSource *ad_source_open(const char *path, const char *fmt, const AdSourceOpts *
 		return NULL;
 	s = ad_xcalloc(1, sizeof *s);
 	s->name = ad_name(path);
+	s->path = path;
 	s->f = f;
 	s->own = f != stdin;
 	if (!F && !(F = detect(f, path, s->name)))
