@@ -95,35 +95,14 @@ fuzz: $(patsubst %,fuzz-%,$(FUZZ_NAMES))
 fuzz-%: build/fuzz/lf/fuzz_%
 	sh tests/fuzz/run.sh $* $(FUZZ_SECONDS)
 
-# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer, in a
-# copy of the tree under build/asan (the normal objects stay as they are); any
-# report fails the test that ran the program.  Leaks: the tools exit through
-# ad_die() holding memory on purpose, so LeakSanitizer is off for the suite and
-# on for a second run of the unit tests and the fuzz inputs (and check-valgrind
-# covers the tools' normal runs).
-ASAN_DIR   = build/asan
-ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-ASAN_ENV   = UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=exitcode=86:strict_string_checks=1:detect_stack_use_after_return=1
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer in
+# a copy of the tree under build/asan (tests/check-asan.sh).
 check-asan:
-	rm -rf $(ASAN_DIR)
-	mkdir -p $(ASAN_DIR)
-	tar cf - --exclude=./build --exclude=./.git . | (cd $(ASAN_DIR) && tar xf -)
-	$(MAKE) -C $(ASAN_DIR) clean
-	$(ASAN_ENV):detect_leaks=0 $(MAKE) -C $(ASAN_DIR) check CC="$(CC)" CFLAGS="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)"
-	cd $(ASAN_DIR) && for t in $(UNITS); do $(ASAN_ENV):detect_leaks=1 ./$$t > /dev/null || exit 1; done
-	cd $(ASAN_DIR) && for n in $(FUZZ_NAMES); do \
-	  $(ASAN_ENV):detect_leaks=1 build/fuzz/fuzz_$$n tests/fuzz/corpus/$$n tests/fuzz/regress/$$n || exit 1; done
-	@echo "check-asan: clean"
+	sh tests/check-asan.sh "$(CC)"
 
-# The BATS suite with every tool run under valgrind (memcheck; any error or leak
-# makes the tool exit 99 and print a report, which fails the test).
-VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+# The BATS suite with every tool run under valgrind (tests/valgrind.sh).
 check-valgrind: all
-	rm -rf build/valgrind && mkdir -p build/valgrind
-	for t in $(TOOLS); do \
-	  printf '#!/bin/sh\nexec %s %s "$$@"\n' '$(VALGRIND)' "$$(pwd)/$$t" > build/valgrind/$${t#bin/}; \
-	  chmod +x build/valgrind/$${t#bin/}; done
-	AD_BIN="$$(pwd)/build/valgrind" bats tests/*.bats
+	sh tests/valgrind.sh
 
 clean: clean-hardening
 clean-hardening:
