@@ -17,6 +17,10 @@ int nn_threads(void);
 typedef void (*nn_task_fn)(void *ctx, int task, int tid);
 void nn_parallel(int ntasks, nn_task_fn fn, void *ctx);
 
+/* The same, run on the calling thread alone when `work` (elements touched) is too
+ * small to be worth waking the workers.  Same results either way. */
+void nn_parallel_work(int ntasks, size_t work, nn_task_fn fn, void *ctx);
+
 /* Per-worker scratch of at least n floats (grow-only, reused between calls). */
 float *nn_scratch(int tid, size_t n);
 
