@@ -1,8 +1,9 @@
 /* pool.h: a small persistent pthread worker pool for the numeric kernels.
  *
- * Work is cut into a fixed grid of tasks that does not depend on the number of
- * threads; each task writes its own outputs only, so a kernel gives bit-identical
- * results for every thread count.  Not reentrant: one nn_parallel() at a time. */
+ * Kernels cut their work into tasks that each write their own outputs only, with a
+ * summation order that does not depend on which worker runs them, so results are
+ * bit-identical for every thread count.  Not reentrant: one nn_parallel() at a
+ * time (tasks must not call it), from one thread. */
 #ifndef AD_POOL_H
 #define AD_POOL_H
 #include <stddef.h>
