@@ -153,10 +153,10 @@ float *mem_forward(Mem *m, const float *z, int Q)
 			m->mhat[(size_t)i * C + c] = (float)(r[c] * inv);
 	}
 	int nt = (Q + QCHUNK - 1) / QCHUNK;
-	nn_parallel(nt, normalise_task, &j);
+	nn_parallel_work(nt, (size_t)Q * C, normalise_task, &j);
 	/* similarities soft[q][i] = zhat[:,q] . mhat[i,:] */
 	sgemm(1, 1, Q, N, C, 1.0f, m->zhat, Q, m->mhat, C, 0.0f, m->soft, N);
-	nn_parallel(nt, address_task, &j);
+	nn_parallel_work(nt, (size_t)Q * N, address_task, &j);
 	double e = 0.0;
 	for (int q = 0; q < Q; q++)
 		e += m->ent[q];
@@ -234,11 +234,11 @@ void mem_backward(Mem *m, const float *dout, float *dz)
 	sgemm(1, 1, Q, N, C, 1.0f, dout, Q, m->w, C, 0.0f, m->dwh, N);
 	sgemm(1, 1, N, C, Q, 1.0f, m->what, N, dout, Q, 1.0f, m->gw, C);
 	int nt = (Q + QCHUNK - 1) / QCHUNK;
-	nn_parallel(nt, address_bwd_task, &j);
+	nn_parallel_work(nt, (size_t)Q * N, address_bwd_task, &j);
 	/* dzhat[c][q] = sum_i mhat[i][c] ds[q][i];  dmhat[i][c] = sum_q ds[q][i] zhat[c][q] */
 	sgemm(1, 1, C, Q, N, 1.0f, m->mhat, C, m->dwh, N, 0.0f, m->dzhat, Q);
 	sgemm(1, 1, N, C, Q, 1.0f, m->dwh, N, m->zhat, Q, 0.0f, m->dmhat, C);
-	nn_parallel(nt, znorm_bwd_task, &j);
+	nn_parallel_work(nt, (size_t)Q * C, znorm_bwd_task, &j);
 	for (int i = 0; i < N; i++) {
 		const float *mh = m->mhat + (size_t)i * C, *dm = m->dmhat + (size_t)i * C;
 		double dot = 0.0, n = m->mnorm[i];

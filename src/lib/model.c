@@ -16,7 +16,12 @@
  *  AE/MemAE arch + "+sigmoid" (e.g. "conv:16-32-64+sigmoid"): a sigmoid on the output.
  *  DSVDD "mlp:h1-..-rep": bias-free Linear -> BN1d(no affine, eps 1e-4) -> activation,
  *    the last Linear gives the embedding; the decoder mirrors it (final Linear, no
- *    activation). */
+ *    activation).
+ * Tensor names: "<enc|dec>.<i>.<conv|convt|linear|bn>.<weight|bias|running_mean|
+ * running_var>" (i counts the levels of each half), "mem.weight", "center"; weight
+ * layouts as torch (Linear [out][in], Conv2d [cout][cin][k][k], ConvTranspose2d
+ * [cin][cout][k][k]), so a state dict maps one to one.  Input rows are C x H x W in
+ * torch's order. */
 #include "model.h"
 #include "memae.h"
 #include "nn.h"
@@ -357,6 +362,8 @@ Model *model_new(const ModelConfig *cfg)
 		ad_error("memae: %d memory slots", c->mem_slots);
 		goto fail;
 	}
+	if (c->kind == MODEL_MEMAE && c->shrink < 0)   /* negative: the default 1/N */
+		c->shrink = 1.0f / c->mem_slots;
 	if (c->kind == MODEL_DSVDD) {
 		if (kind_mlp)
 			c->rep_dim = wd[L - 1];

@@ -116,14 +116,16 @@ static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, i
                    int Wd, int k, int s, int p)
 {
 	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k, s, p };
-	nn_parallel(C * ((B + BCHUNK - 1) / BCHUNK), im2col_task, &j);
+	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
+	                 im2col_task, &j);
 }
 
 static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
 	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, s, p };
-	nn_parallel(C * ((B + BCHUNK - 1) / BCHUNK), col2im_task, &j);
+	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
+	                 col2im_task, &j);
 }
 
 static float *grow(float *p, size_t *have, size_t need)
@@ -178,13 +180,13 @@ static void bias_grad_task(void *ctx, int c, int tid)
 static void bias_add(Layer *l, float *y, int B, size_t S)
 {
 	ChJob j = { .l = l, .out = y, .B = B, .S = S };
-	nn_parallel(l->oc, bias_add_task, &j);
+	nn_parallel_work(l->oc, (size_t)l->oc * B * S, bias_add_task, &j);
 }
 
 static void bias_grad(Layer *l, const float *dy, int B, size_t S)
 {
 	ChJob j = { .l = l, .dy = dy, .B = B, .S = S };
-	nn_parallel(l->oc, bias_grad_task, &j);
+	nn_parallel_work(l->oc, (size_t)l->oc * B * S, bias_grad_task, &j);
 }
 
 static void bn_fwd_task(void *ctx, int c, int tid)
@@ -441,16 +443,16 @@ int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 		if (train && (size_t)B * Sin < 2)
 			return ad_error("batch-norm: training needs more than one value per channel "
 			                "(batch of %d)", B);
-		nn_parallel(l->ic, bn_fwd_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
 		break;
 	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
-		nn_parallel(l->ic, act_fwd_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, act_fwd_task, &j);
 		break;
 	case NN_MAXPOOL:
-		nn_parallel(l->ic, pool_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, pool_task, &j);
 		break;
 	case NN_UPSAMPLE:
-		nn_parallel(l->ic, up_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, up_task, &j);
 		break;
 	case NN_FLATTEN:
 		flatten(x, y, l->ic, B, (int)Sin, 0);
@@ -499,19 +501,19 @@ void layer_backward(Layer *l, const float *x, const float *y, const float *dy,
 		break;
 	}
 	case NN_BN:
-		nn_parallel(l->ic, bn_bwd_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_bwd_task, &j);
 		break;
 	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
 		if (dx)
-			nn_parallel(l->ic, act_bwd_task, &j);
+			nn_parallel_work(l->ic, layer_in_size(l) * B, act_bwd_task, &j);
 		break;
 	case NN_MAXPOOL:
 		if (dx)
-			nn_parallel(l->ic, pool_task, &j);
+			nn_parallel_work(l->ic, layer_in_size(l) * B, pool_task, &j);
 		break;
 	case NN_UPSAMPLE:
 		if (dx)
-			nn_parallel(l->ic, up_task, &j);
+			nn_parallel_work(l->ic, layer_in_size(l) * B, up_task, &j);
 		break;
 	case NN_FLATTEN:
 		if (dx)

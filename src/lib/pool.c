@@ -136,3 +136,13 @@ void nn_parallel(int ntasks, nn_task_fn fn, void *ctx)
 		pthread_mutex_unlock(&mu);
 	}
 }
+
+void nn_parallel_work(int ntasks, size_t work, nn_task_fn fn, void *ctx)
+{
+	if (work < 32768) {
+		for (int t = 0; t < ntasks; t++)
+			fn(ctx, t, 0);
+		return;
+	}
+	nn_parallel(ntasks, fn, ctx);
+}

@@ -388,6 +388,21 @@ int main(void)
 	CHECK(make(MODEL_DSVDD, "conv:4", 1, 28, 28, 0) == NULL);
 	CHECK(make(MODEL_DSVDD, "lenet", 1, 28, 20, 0) == NULL);
 	CHECK(model_kind_parse("memae") == MODEL_MEMAE && model_kind_parse("x") == -1);
+	{
+		ModelConfig cfg;
+		model_config_defaults(&cfg, MODEL_MEMAE);
+		CHECK(cfg.mem_slots == 100 && cfg.shrink == 0.01f && cfg.entropy_weight == 0.0002f);
+		CHECK(cfg.slope == 0.2f && cfg.relu == 0);
+		cfg.dim = 784; cfg.shape[0] = 1; cfg.shape[1] = 28; cfg.shape[2] = 28;
+		cfg.mem_slots = 500;
+		cfg.shrink = -1;   /* 1/N */
+		m = model_new(&cfg);
+		CHECK(m && model_config(m)->shrink == 1.0f / 500);
+		CHECK(model_tensor(m, find(m, "mem.weight")).n == 500 * 64);
+		model_free(m);
+		model_config_defaults(&cfg, MODEL_DSVDD);
+		CHECK(cfg.slope == 0.01f);
+	}
 	CHECK(!strcmp(model_kind_name(MODEL_DSVDD), "dsvdd"));
 
 	/* ---- gradients ----  a milder LeakyReLU (slope 0.7) keeps the error of a crossed
