@@ -105,15 +105,25 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 		if (!g->transB && jn == NR)
 			continue;   /* the kernel reads B in place */
 		if (g->transB) {
-			/* row j of the stored B is contiguous in k */
-			for (int j = 0; j < jn; j++) {
-				const float *src = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
-				for (int k = 0; k < kc; k++)
-					d[(size_t)k * NR + j] = src[k];
-			}
-			for (int k = 0; k < kc && jn < NR; k++)
-				for (int j = jn; j < NR; j++)
-					d[(size_t)k * NR + j] = 0.0f;
+			/* row j of the stored B is contiguous in k: read the jn rows side by
+			 * side so that the packed strip is written in order */
+			const float *src[NR];
+			for (int j = 0; j < jn; j++)
+				src[j] = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
+			if (jn == NR)
+				for (int k = 0; k < kc; k++) {
+					float *dk = d + (size_t)k * NR;
+					for (int j = 0; j < NR; j++)
+						dk[j] = src[j][k];
+				}
+			else
+				for (int k = 0; k < kc; k++) {
+					float *dk = d + (size_t)k * NR;
+					for (int j = 0; j < jn; j++)
+						dk[j] = src[j][k];
+					for (int j = jn; j < NR; j++)
+						dk[j] = 0.0f;
+				}
 			continue;
 		}
 		for (int k = 0; k < kc; k++) {
@@ -137,6 +147,13 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 				for (int r = in; r < MR; r++)
 					d[k * MR + r] = 0.0f;
 			}
+		} else if (in == MR) {
+			const float *src[MR];
+			for (int r = 0; r < MR; r++)
+				src[r] = g->A + (size_t)(i + r) * g->lda + k0;
+			for (int k = 0; k < kc; k++)
+				for (int r = 0; r < MR; r++)
+					d[k * MR + r] = src[r][k];
 		} else {
 			for (int r = 0; r < MR; r++) {
 				const float *src = g->A + (size_t)(i + r) * g->lda + k0;

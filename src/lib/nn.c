@@ -15,26 +15,72 @@ size_t layer_in_size(const Layer *l) { return (size_t)l->ic * l->ih * l->iw; }
 /* ---- im2col / col2im --------------------------------------------------------
  * An "image" src [C][B][Hs][Ws] seen through a k x k window at stride s, padding p,
  * at the Hd x Wd window positions: col[(c,ky,kx)][(b,y,x)] = src[c][b][y*s-p+ky][x*s-p+kx]
- * (0 outside).  col2im is the adjoint: it sums col back onto the image. */
+ * (0 outside).  col2im is the adjoint: it sums col back onto the image.
+ *
+ * Both go through a map built once per call: for every tap (ky,kx) and window
+ * position (y,x) the offset in the image plane (-1 in the padding), and for every
+ * image pixel the list of (tap, position) pairs that read it, taps ascending.
+ * col2im sums each pixel's list in that order starting from +0, which gives the
+ * same bits as clearing the image and adding the taps one after the other. */
 typedef struct {
 	const float *src;
 	float *dst;
-	int C, B, Hs, Ws, Hd, Wd, k, s, p;
+	int C, B, Hs, Ws, Hd, Wd, kk;   /* kk = k * k taps */
+	const int *off;                 /* [kk][Hd*Wd]: plane offset or -1 */
+	const int *start, *tap, *pos;   /* per pixel: its pairs [start[q], start[q+1]) */
 } ColJob;
 
 /* tasks: (channel, chunk of BCHUNK samples); every output element belongs to one */
 #define BCHUNK 8
 
-/* window positions x with 0 <= x*s - p + kx < W: [*lo, *hi) */
-static void valid_range(int kx, int s, int p, int W, int Wd, int *lo, int *hi)
+static void colmap(ColJob *j, int k, int s, int p, int gather)
 {
-	int a = p - kx, b = W - 1 + p - kx;   /* need a <= x*s <= b */
-	int l = a <= 0 ? 0 : (a + s - 1) / s;
-	int h = b < 0 ? 0 : b / s + 1;
-	*lo = l < Wd ? l : Wd;
-	*hi = h < Wd ? h : Wd;
-	if (*hi < *lo)
-		*hi = *lo;
+	int nd = j->Hd * j->Wd, ns = j->Hs * j->Ws;
+	int *off = ad_xmalloc(ad_mul(ad_mul((size_t)j->kk, (size_t)nd), sizeof *off));
+	for (int ky = 0; ky < k; ky++)
+		for (int kx = 0; kx < k; kx++)
+			for (int y = 0; y < j->Hd; y++)
+				for (int x = 0; x < j->Wd; x++) {
+					int iy = y * s - p + ky, ix = x * s - p + kx;
+					int in = iy >= 0 && iy < j->Hs && ix >= 0 && ix < j->Ws;
+					off[((size_t)(ky * k + kx) * j->Hd + y) * j->Wd + x] =
+						in ? iy * j->Ws + ix : -1;
+				}
+	j->off = off;
+	j->start = j->tap = j->pos = NULL;
+	if (!gather)
+		return;
+	int *start = ad_xcalloc((size_t)ns + 1, sizeof *start);
+	size_t n = (size_t)j->kk * nd;
+	for (size_t i = 0; i < n; i++)
+		if (off[i] >= 0)
+			start[off[i] + 1]++;
+	for (int q = 0; q < ns; q++)
+		start[q + 1] += start[q];
+	int *fill = ad_xmalloc(ad_mul((size_t)ns, sizeof *fill));
+	memcpy(fill, start, (size_t)ns * sizeof *fill);
+	int *tap = ad_xmalloc(ad_mul((size_t)start[ns] + 1, sizeof *tap));
+	int *pos = ad_xmalloc(ad_mul((size_t)start[ns] + 1, sizeof *pos));
+	for (int t = 0; t < j->kk; t++)          /* taps ascending within each list */
+		for (int q = 0; q < nd; q++) {
+			int o = off[(size_t)t * nd + q];
+			if (o >= 0) {
+				tap[fill[o]] = t;
+				pos[fill[o]++] = q;
+			}
+		}
+	free(fill);
+	j->start = start;
+	j->tap = tap;
+	j->pos = pos;
+}
+
+static void colmap_free(ColJob *j)
+{
+	free((void *)j->off);
+	free((void *)j->start);
+	free((void *)j->tap);
+	free((void *)j->pos);
 }
 
 static void im2col_task(void *ctx, int t, int tid)
@@ -43,39 +89,17 @@ static void im2col_task(void *ctx, int t, int tid)
 	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
-	size_t ncols = (size_t)j->B * Hd * Wd;
-	for (int ky = 0; ky < k; ky++)
-		for (int kx = 0; kx < k; kx++) {
-			float *row = j->dst + ((size_t)(c * k + ky) * k + kx) * ncols;
-			int lo, hi;
-			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
-			for (int b = b0; b < b1; b++) {
-				const float *img = j->src + ((size_t)c * j->B + b) * j->Hs * j->Ws;
-				for (int y = 0; y < Hd; y++) {
-					int iy = y * s - j->p + ky;
-					float *r = row + ((size_t)b * Hd + y) * Wd;
-					if (iy < 0 || iy >= j->Hs) {
-						memset(r, 0, (size_t)Wd * sizeof *r);
-						continue;
-					}
-					const float *irow = img + (size_t)iy * j->Ws - j->p + kx;
-					for (int x = 0; x < lo; x++)
-						r[x] = 0.0f;
-					if (s == 1)
-						for (int x = lo; x < hi; x++)
-							r[x] = irow[x];
-					else if (s == 2)
-						for (int x = lo; x < hi; x++)
-							r[x] = irow[2 * x];
-					else
-						for (int x = lo; x < hi; x++)
-							r[x] = irow[x * s];
-					for (int x = hi; x < Wd; x++)
-						r[x] = 0.0f;
-				}
-			}
+	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
+	for (int kk = 0; kk < j->kk; kk++) {
+		const int *off = j->off + kk * nd;
+		float *row = j->dst + ((size_t)c * j->kk + kk) * ncols;
+		for (int b = b0; b < b1; b++) {
+			const float *img = j->src + ((size_t)c * j->B + b) * ns;
+			float *r = row + (size_t)b * nd;
+			for (size_t q = 0; q < nd; q++)
+				r[q] = off[q] >= 0 ? img[off[q]] : 0.0f;
 		}
+	}
 }
 
 static void col2im_task(void *ctx, int t, int tid)
@@ -84,48 +108,38 @@ static void col2im_task(void *ctx, int t, int tid)
 	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
-	size_t ncols = (size_t)j->B * Hd * Wd;
-	float *plane = j->dst + (size_t)c * j->B * j->Hs * j->Ws;
-	memset(plane + (size_t)b0 * j->Hs * j->Ws, 0, (size_t)(b1 - b0) * j->Hs * j->Ws * sizeof *plane);
-	for (int ky = 0; ky < k; ky++)
-		for (int kx = 0; kx < k; kx++) {
-			const float *row = j->src + ((size_t)(c * k + ky) * k + kx) * ncols;
-			int lo, hi;
-			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
-			for (int b = b0; b < b1; b++) {
-				float *img = plane + (size_t)b * j->Hs * j->Ws;
-				for (int y = 0; y < Hd; y++) {
-					int iy = y * s - j->p + ky;
-					if (iy < 0 || iy >= j->Hs)
-						continue;
-					const float *r = row + ((size_t)b * Hd + y) * Wd;
-					float *irow = img + (size_t)iy * j->Ws - j->p + kx;
-					if (s == 1)
-						for (int x = lo; x < hi; x++)
-							irow[x] += r[x];
-					else
-						for (int x = lo; x < hi; x++)
-							irow[x * s] += r[x];
-				}
-			}
+	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
+	const float *rows = j->src + (size_t)c * j->kk * ncols;
+	for (int b = b0; b < b1; b++) {
+		float *img = j->dst + ((size_t)c * j->B + b) * ns;
+		const float *rb = rows + (size_t)b * nd;
+		for (size_t q = 0; q < ns; q++) {
+			float acc = 0.0f;
+			for (int e = j->start[q]; e < j->start[q + 1]; e++)
+				acc += rb[(size_t)j->tap[e] * ncols + j->pos[e]];
+			img[q] = acc;
 		}
+	}
 }
 
 static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
-	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k, s, p };
+	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, NULL, NULL, NULL, NULL };
+	colmap(&j, k, s, p, 0);
 	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
 	                 im2col_task, &j);
+	colmap_free(&j);
 }
 
 static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
-	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, s, p };
+	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, NULL, NULL, NULL, NULL };
+	colmap(&j, k, s, p, 1);
 	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
 	                 col2im_task, &j);
+	colmap_free(&j);
 }
 
 static float *grow(float *p, size_t *have, size_t need)
