@@ -142,13 +142,20 @@ static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, i
 	colmap_free(&j);
 }
 
-static float *grow(float *p, size_t *have, size_t need)
+/* The im2col matrix of the layer being computed: one buffer for all layers (kernels
+ * run one at a time, see pool.h); a convolution's backward pass builds its
+ * matrix again from the input rather than keeping one per layer. */
+static float *colbuf;
+static size_t ncolbuf;
+
+static float *col_scratch(size_t need)
 {
-	if (*have >= need)
-		return p;
-	free(p);
-	*have = need;
-	return ad_xmalloc(ad_mul(need, sizeof(float)));
+	if (ncolbuf < need) {
+		free(colbuf);
+		colbuf = ad_xmalloc(ad_mul(need, sizeof(float)));
+		ncolbuf = need;
+	}
+	return colbuf;
 }
 
 /* ---- per-channel kernels ------------------------------------------------------ */
@@ -436,9 +443,9 @@ int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 	case NN_CONV: {
 		int K = l->ic * l->k * l->k;
 		size_t N = (size_t)B * Sout;
-		l->col = grow(l->col, &l->ncol, (size_t)K * N);
-		im2col(x, l->col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-		sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, l->col, (int)N, 0.0f, y, (int)N);
+		float *col = col_scratch((size_t)K * N);
+		im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+		sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, col, (int)N, 0.0f, y, (int)N);
 		if (l->bias)
 			bias_add(l, y, B, Sout);
 		break;
@@ -446,9 +453,9 @@ int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 	case NN_CONVT: {
 		int K = l->oc * l->k * l->k;
 		size_t N = (size_t)B * Sin;
-		l->col = grow(l->col, &l->ncol, (size_t)K * N);
-		sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, l->col, (int)N);
-		col2im(l->col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+		float *col = col_scratch((size_t)K * N);
+		sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, col, (int)N);
+		col2im(col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
 		if (l->bias)
 			bias_add(l, y, B, Sout);
 		break;
@@ -494,24 +501,27 @@ void layer_backward(Layer *l, const float *x, const float *y, const float *dy,
 	case NN_CONV: {
 		int K = l->ic * l->k * l->k;
 		int N = B * (int)Sout;
-		sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, l->col, N, 1.0f, l->gw, K);
+		float *col = col_scratch((size_t)K * N);
+		im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+		sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K);
 		if (l->bias)
 			bias_grad(l, dy, B, Sout);
 		if (dx) {
-			sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, l->col, N);
-			col2im(l->col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+			sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, col, N);
+			col2im(col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
 		}
 		break;
 	}
 	case NN_CONVT: {
 		int K = l->oc * l->k * l->k;
 		int N = B * (int)Sin;
-		im2col(dy, l->col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-		sgemm(0, 1, l->ic, K, N, 1.0f, x, N, l->col, N, 1.0f, l->gw, K);
+		float *col = col_scratch((size_t)K * N);
+		im2col(dy, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+		sgemm(0, 1, l->ic, K, N, 1.0f, x, N, col, N, 1.0f, l->gw, K);
 		if (l->bias)
 			bias_grad(l, dy, B, Sout);
 		if (dx)
-			sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, l->col, N, 0.0f, dx, N);
+			sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, col, N, 0.0f, dx, N);
 		break;
 	}
 	case NN_BN:
@@ -546,17 +556,38 @@ void seq_init(Seq *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Layer i writes over the output of layer i-1: an elementwise activation whose
+ * backward pass reads only the sign of its input (the same as its output's: ReLU,
+ * LeakyReLU with a slope >= 0) or only its output (sigmoid), after a layer whose
+ * own backward pass does not need its output (anything but a sigmoid).  Batch-norm
+ * output, for one, is read only by the activation that follows it. */
+static int in_place(const Seq *s, int i)
+{
+	if (i == 0 || s->L[i - 1].type == NN_SIGMOID)
+		return 0;
+	const Layer *l = &s->L[i];
+	return l->type == NN_RELU || l->type == NN_SIGMOID ||
+	       (l->type == NN_LRELU && l->slope >= 0.0f);
+}
+
+static void free_act(Seq *s)
+{
+	if (s->act)
+		for (int i = 0; i < s->n; i++)
+			if (!in_place(s, i))
+				free(s->act[i]);
+	free(s->act);
+	s->act = NULL;
+}
+
 void seq_free(Seq *s)
 {
 	for (int i = 0; i < s->n; i++) {
 		Layer *l = &s->L[i];
 		free(l->w); free(l->b); free(l->gw); free(l->gb);
-		free(l->rmean); free(l->rvar); free(l->mean); free(l->invstd); free(l->col);
+		free(l->rmean); free(l->rvar); free(l->mean); free(l->invstd);
 	}
-	if (s->act)
-		for (int i = 0; i < s->n; i++)
-			free(s->act[i]);
-	free(s->act);
+	free_act(s);
 	free(s->L);
 	free(s->g0);
 	free(s->g1);
@@ -744,15 +775,13 @@ static void ensure_batch(Seq *s, int B)
 {
 	if (s->act && B <= s->maxB)
 		return;
-	if (s->act)
-		for (int i = 0; i < s->n; i++)
-			free(s->act[i]);
-	free(s->act);
+	free_act(s);
 	s->act = ad_xmalloc(ad_mul((size_t)s->n, sizeof *s->act));
 	size_t big = 0;
 	for (int i = 0; i < s->n; i++) {
 		size_t no = layer_out_size(&s->L[i]), ni = layer_in_size(&s->L[i]);
-		s->act[i] = ad_xmalloc(ad_mul(ad_mul(no, (size_t)B), sizeof(float)));
+		s->act[i] = in_place(s, i) ? s->act[i - 1]
+		          : ad_xmalloc(ad_mul(ad_mul(no, (size_t)B), sizeof(float)));
 		if (no > big) big = no;
 		if (ni > big) big = ni;
 	}
