@@ -9,6 +9,7 @@
 #pragma GCC optimize("O3", "fp-contract=fast")
 #endif
 #include "gemm.h"
+#include "clones.h"
 #include "pool.h"
 #include "util.h"
 #include <stdlib.h>
@@ -20,13 +21,7 @@
 #define NC 256
 #define KC 256
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#elif defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 14
-#define KERNEL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define KERNEL_CLONES
-#endif
+#define KERNEL_CLONES AD_CLONES
 
 /* 16 floats: one AVX-512 register, two AVX ones, four SSE ones */
 typedef float vf __attribute__((vector_size(NR * sizeof(float))));
