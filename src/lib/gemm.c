@@ -281,7 +281,9 @@ void sgemm(int transA, int transB, int M, int N, int K, float alpha,
 	          0, 0, 1, MC, NC, NULL };
 	int nt = nn_threads();
 	double work = (double)M * N * (K > 0 ? K : 1);
-	if (nt == 1 || work < 262144.0) {
+	/* below ~2M multiply-adds (some 25 us) waking the workers costs more than it
+	 * gains (the MLP AE's layers at batch 100 stay on one thread) */
+	if (nt == 1 || work < 2097152.0) {
 		g.nbm = (M + MC - 1) / MC;
 		g.nbn = (N + NC - 1) / NC;
 		for (int t = 0; t < g.nbm * g.nbn; t++)
