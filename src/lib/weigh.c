@@ -2,6 +2,7 @@
 #include "weigh.h"
 #include "util.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
@@ -105,6 +106,9 @@ Weigher *weigh_start(const char *cmd)
 	close(pout[1]);
 	wg->to = pin[1];
 	wg->from = pout[0];
+	/* never block in write(): a weigher that answers row by row fills its own
+	 * output while we write, and must be read meanwhile */
+	fcntl(wg->to, F_SETFL, fcntl(wg->to, F_GETFL) | O_NONBLOCK);
 	wg->cmd = ad_xstrdup(cmd);
 	wg->col_alpha = wg->col_w = wg->col_z = -1;
 	memset(&sa, 0, sizeof sa);
