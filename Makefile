@@ -61,3 +61,51 @@ clean:
 
 .PHONY: all check test units install uninstall lint clean
 .SECONDARY:
+
+# ---- Hardening (tests/fuzz/README): fuzz targets, sanitizer and valgrind runs ----
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer target.  `make check` runs the seed
+# corpus and the regression inputs through a plain build of each (any CC);
+# `make fuzz` fuzzes each with clang for FUZZ_SECONDS (make -j2 fuzz: two at once).
+FUZZ_SRC     = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   = $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
+FUZZ_DRIVERS = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
+FUZZ_HELP    = tests/fuzz/fuzz.c tests/fuzz/fuzz.h
+FUZZ_CC      = clang
+FUZZ_SECONDS = 60
+FUZZ_SAN     = address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LF_OBJ  = $(patsubst src/lib/%.c,build/fuzz/lf/%.o,$(LIB_SRC))
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(FUZZ_HELP) src/lib/libad.a $(LIB_HDR)
+	@mkdir -p build/fuzz
+	$(CC) $(AD_CPPFLAGS) -Itests/fuzz $(CPPFLAGS) $(AD_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/fuzz.c tests/fuzz/driver.c src/lib/libad.a $(LDLIBS)
+
+build/fuzz/lf/%.o: src/lib/%.c $(LIB_HDR)
+	@mkdir -p build/fuzz/lf
+	$(FUZZ_CC) $(AD_CPPFLAGS) $(AD_CFLAGS) -O1 -g -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+build/fuzz/lf/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_HELP) $(FUZZ_LF_OBJ)
+	$(FUZZ_CC) $(AD_CPPFLAGS) -Itests/fuzz $(AD_CFLAGS) -O1 -g -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< tests/fuzz/fuzz.c $(FUZZ_LF_OBJ) $(LDLIBS)
+
+fuzz-drivers: $(FUZZ_DRIVERS)
+check test: fuzz-drivers
+
+fuzz: $(patsubst %,fuzz-%,$(FUZZ_NAMES))
+	@cat build/fuzz/report/*.txt
+
+fuzz-%: build/fuzz/lf/fuzz_%
+	sh tests/fuzz/run.sh $* $(FUZZ_SECONDS)
+
+# The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer in
+# a copy of the tree under build/asan (tests/check-asan.sh).
+check-asan:
+	sh tests/check-asan.sh "$(CC)"
+
+# The BATS suite with every tool run under valgrind (tests/valgrind.sh).
+check-valgrind: all
+	sh tests/valgrind.sh
+
+clean: clean-hardening
+clean-hardening:
+	rm -rf build
+
+.PHONY: fuzz fuzz-drivers check-asan check-valgrind clean-hardening

@@ -30,7 +30,7 @@ void mem_init(Mem *m, int N, int C, float shrink, float entropy_weight, Rng *r)
 
 static void free_q(Mem *m)
 {
-	free(m->zhat); free(m->znorm); free(m->soft); free(m->what); free(m->usum);
+	free(m->zhat); free(m->znorm); free(m->soft); free(m->what); free(m->logw); free(m->usum);
 	free(m->ent); free(m->out); free(m->dwh); free(m->dzhat);
 }
 
@@ -51,6 +51,7 @@ static void ensure(Mem *m, int Q)
 	m->znorm = ad_xmalloc(ad_mul(q, 4));
 	m->soft = ad_xmalloc(ad_mul(nq, 4));
 	m->what = ad_xmalloc(ad_mul(nq, 4));
+	m->logw = ad_xmalloc(ad_mul(nq, 4));
 	m->usum = ad_xmalloc(ad_mul(q, 4));
 	m->ent = ad_xmalloc(ad_mul(q, sizeof(double)));
 	m->out = ad_xmalloc(ad_mul(cq, 4));
@@ -124,9 +125,12 @@ static void address_task(void *ctx, int t, int tid)
 		} else {
 			memcpy(w, s, (size_t)N * sizeof *w);
 		}
+		float *lw = m->logw + (size_t)q * N;
+		for (int i = 0; i < N; i++)
+			lw[i] = logf(w[i] + SEPS);
 		double e = 0.0;
 		for (int i = 0; i < N; i++)
-			e -= (double)w[i] * log((double)w[i] + SEPS);
+			e -= (double)w[i] * lw[i];
 		m->ent[q] = e;
 	}
 }
@@ -175,10 +179,10 @@ static void address_bwd_task(void *ctx, int t, int tid)
 	for (int q = q0; q < q1; q++) {
 		float *d = m->dwh + (size_t)q * N;
 		const float *w = m->what + (size_t)q * N, *s = m->soft + (size_t)q * N;
+		const float *lw = m->logw + (size_t)q * N;
 		if (ew != 0.0)
 			for (int i = 0; i < N; i++)
-				d[i] += (float)(-ew * (log((double)w[i] + SEPS) +
-				                       (double)w[i] / ((double)w[i] + SEPS)));
+				d[i] += (float)(-ew * ((double)lw[i] + (double)w[i] / ((double)w[i] + SEPS)));
 		if (lam > 0.0f) {
 			double us = m->usum[q], dot = 0.0;
 			for (int i = 0; i < N; i++)
