@@ -167,8 +167,7 @@ static int pump(Weigher *wg, int want_line, char **line)
 			ssize_t k = write(wg->to, wg->obuf + wg->ooff,
 			                  wg->on - wg->ooff > 65536 ? 65536 : wg->on - wg->ooff);
 			if (k < 0 && errno != EINTR && errno != EAGAIN)
-				return ad_error("weigher: '%s' stopped reading its input (%s)",
-				                wg->cmd, ended(wg));
+				return ad_error("weigher: '%s' %s before answering", wg->cmd, ended(wg));
 			if (k > 0)
 				wg->ooff += (size_t)k;
 			if (wg->ooff == wg->on)
@@ -244,14 +243,13 @@ static int parse_num(Weigher *wg, const char *s, const char *col, double *v)
 	return 0;
 }
 
-static int next_line(Weigher *wg, char **line, const char *expect)
+static int next_line(Weigher *wg, char **line)
 {
 	int rc = pump(wg, 1, line);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
-		return ad_error("weigher: '%s' %s before answering (expected %s)", wg->cmd,
-		                ended(wg), expect);
+		return ad_error("weigher: '%s' %s before answering", wg->cmd, ended(wg));
 	return 0;
 }
 
@@ -275,7 +273,7 @@ int weigh_batch(Weigher *wg, const int *label, const double *s, int B,
 		char *end;
 		long lab;
 		do {
-			if (next_line(wg, &line, "a row"))
+			if (next_line(wg, &line))
 				return -1;
 			if (line[0] == '#' && !wg->have_header) {
 				if (parse_header(wg, line))
@@ -314,7 +312,7 @@ int weigh_batch(Weigher *wg, const int *label, const double *s, int B,
 		if (w[i] < 0)
 			return ad_error("weigher: line %ld: negative weight %g", wg->line, w[i]);
 	}
-	if (next_line(wg, &line, "the empty line closing the batch"))
+	if (next_line(wg, &line))
 		return -1;
 	if (line[0])
 		return ad_error("weigher: line %ld: more rows than the %d sent", wg->line, B);
