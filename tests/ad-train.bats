@@ -268,3 +268,16 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 	run -0 timeout 60 ad-train -q -A mlp:4 -B 10000 -n 2 -P "$AWK -F '\t' -v OFS='\t' '/^#/ { print \$0, \"w\"; next } NF == 0 { print; next } { print \$0, 1 }'" -o "$TMP/m" "$TMP/big"
 	[ -s "$TMP/m" ]
 }
+
+@test "ad-train: kill -9 at any moment leaves a checkpoint that resumes to the same model" {
+	ad-train "${T[@]}" -n 30 -y "$D/val.adv" -o "$TMP/straight" "$D/train.adv"
+	ad-train "${T[@]}" -n 30 -y "$D/val.adv" -C "$TMP/ck" -o "$TMP/m" "$D/train.adv" &
+	pid=$!
+	for i in $(seq 200); do [ -e "$TMP/ck" ] && break; sleep 0.01; done
+	sleep 0.05
+	kill -9 $pid 2>/dev/null || true
+	wait $pid || true
+	[ -e "$TMP/ck" ]
+	ad-train "${T[@]}" -n 30 -y "$D/val.adv" -C "$TMP/ck" -R "$TMP/ck" -o "$TMP/m" "$D/train.adv"
+	cmp "$TMP/straight" "$TMP/m"
+}
