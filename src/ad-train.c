@@ -251,30 +251,7 @@ int main(int argc, char **argv)
 			ad_warn("interrupted by signal %d; no model written", (int)stop_signal);
 		return 128 + (int)stop_signal;
 	}
-	{
-		int k = snprintf(settings, sizeof settings,
-		         "loss=%s\nscore=%s\nepochs=%d\nbatch=%d\nlr=%.17g\nwd=%.17g\nseed=%llu\n",
-		         loss_kind_name(loss), score_mean ? "mean" : "sum", tc.epochs, tc.batch,
-		         tc.lr, tc.wd, (unsigned long long)tc.seed);
-		if (loss == LOSS_HETERO || loss == LOSS_MSE || loss == LOSS_HUBER)
-			k += snprintf(settings + k, sizeof settings - (size_t)k,
-			              "q=%.17g\nts=%.17g\n", tc.loss.q, tc.loss.ts);
-		if (loss == LOSS_HETERO)
-			k += snprintf(settings + k, sizeof settings - (size_t)k, "alpha_r=%.17g\n",
-			              tc.loss.alpha_r);
-		if (loss == LOSS_HETERO || loss == LOSS_HUBER)
-			k += snprintf(settings + k, sizeof settings - (size_t)k, "c=%.17g\n", tc.loss.c);
-		if (loss == LOSS_LOE)
-			k += snprintf(settings + k, sizeof settings - (size_t)k,
-			              "loe_ratio=%.17g\nloe_warmup=%d\nloe=%s\n", tc.loss.loe_ratio,
-			              tc.loss.loe_warmup, tc.loss.loe_hard ? "hard" : "soft");
-		if (kind == MODEL_DSVDD)
-			k += snprintf(settings + k, sizeof settings - (size_t)k, "pretrain_epochs=%d\n",
-			              tc.pretrain_epochs);
-		if (res.best_epoch)
-			snprintf(settings + k, sizeof settings - (size_t)k,
-			         "best_epoch=%d\nval_loss=%.17g\n", res.best_epoch, res.best_val);
-	}
+	train_settings(&tc, m, &res, settings, sizeof settings);
 	if (modelfile_save(out, m, score_mean, settings))
 		ad_die("%s", ad_errmsg());
 	model_free(m);

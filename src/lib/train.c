@@ -707,3 +707,31 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 	trainer_free(&T);
 	return rc;
 }
+
+void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *res,
+                    char *buf, size_t size)
+{
+	const LossConfig *l = &tc->loss;
+	int kind = l->kind;
+	size_t k = 0;
+#define PUT(...) do { int n_ = snprintf(buf + k, size - k, __VA_ARGS__); \
+	if (n_ > 0) k += (size_t)n_ < size - k ? (size_t)n_ : size - k - 1; } while (0)
+	buf[0] = 0;
+	PUT("loss=%s\nscore=%s\nepochs=%d\nbatch=%d\nlr=%.17g\nwd=%.17g\nseed=%llu\n",
+	    loss_kind_name(kind), l->score_mean ? "mean" : "sum", tc->epochs, tc->batch,
+	    tc->lr, tc->wd, (unsigned long long)tc->seed);
+	if (kind == LOSS_HETERO || kind == LOSS_MSE || kind == LOSS_HUBER)
+		PUT("q=%.17g\nts=%.17g\n", l->q, l->ts);
+	if (kind == LOSS_HETERO)
+		PUT("alpha_r=%.17g\n", l->alpha_r);
+	if (kind == LOSS_HETERO || kind == LOSS_HUBER)
+		PUT("c=%.17g\n", l->c);
+	if (kind == LOSS_LOE)
+		PUT("loe_ratio=%.17g\nloe_warmup=%d\nloe=%s\n", l->loe_ratio, l->loe_warmup,
+		    l->loe_hard ? "hard" : "soft");
+	if (model_config(m)->kind == MODEL_DSVDD)
+		PUT("pretrain_epochs=%d\n", tc->pretrain_epochs);
+	if (res->best_epoch)
+		PUT("best_epoch=%d\nval_loss=%.17g\n", res->best_epoch, res->best_val);
+#undef PUT
+}

@@ -68,6 +68,13 @@ void train_config_defaults(TrainConfig *tc);
  * checkpoint when resuming. */
 int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *res);
 
+/* The settings lines ("key=value\n") recorded in the model file: loss, score,
+ * epochs, batch, lr, wd, seed, the knobs of the loss, DSVDD pretraining epochs,
+ * and best_epoch/val_loss when a validation set selected the model.  Not the
+ * thread count nor a weigher command: they do not change the model. */
+void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *res,
+                    char *buf, size_t size);
+
 /* Scores of every row of d in eval mode, in batches of `batch` rows. */
 int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s);
 
