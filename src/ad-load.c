@@ -1,4 +1,5 @@
-/* ad-load: read data set files (IDX, CIFAR, CSV/TSV, vector streams) and
+/* ad-load: read data set files (IDX, CIFAR, CSV/TSV, NumPy, MATLAB, KDD'99, vector
+ * streams; gzip-compressed or not) and
  * write one vector stream.  See man/ad-load.1. */
 #include "advec.h"
 #include "source.h"
@@ -10,16 +11,18 @@
 
 static const char usage[] =
 	"usage: ad-load [-bH] [-f format] [-l labels] [-c column] [-d delim] [-S scale]\n"
-	"               [file ...]\n"
+	"               [-x name] [-y name] [-m kdd|kdd-rev] [-s seed] [-v vocab]\n"
+	"               [-w vocab] [file ...]\n"
 	"\n"
-	"Read data set files (standard input if none or '-') and write their rows,\n"
-	"in order, as one vector stream (text, or binary with -b).\n"
+	"Read data set files (standard input if none or '-'; gzip-compressed or not)\n"
+	"and write their rows, in order, as one vector stream (text, or binary with -b).\n"
 	"\n"
 	"  -b          write the binary vector stream (ADVB)\n"
 	"  -f format   input format (default: detected from the magic number, then\n"
 	"              from the file name); one of:\n"
 	"%s"
-	"  -l labels   IDX labels file read in step with the (single) IDX input\n"
+	"  -l labels   IDX labels file read in step with the (single) IDX input, or\n"
+	"              the 1-D .npy array of labels of the (single) .npy input\n"
 	"  -c column   CSV/TSV label column: a number from 1 (-1 for the last, -2 the\n"
 	"              one before...), or a header name with -H; 0 or 'none' for no\n"
 	"              label column, every label 0 (default none)\n"
@@ -27,9 +30,17 @@ static const char usage[] =
 	"  -d delim    CSV/TSV field delimiter, one character or '\\t' (default ',' for\n"
 	"              csv, TAB for tsv)\n"
 	"  -S scale    divide every value by scale (e.g. 255 for pixels; default 1)\n"
+	"  -x name     npz/mat: the data array, one row per sample (default X)\n"
+	"  -y name     npz/mat: the label vector (default y; 'none': every label 0)\n"
+	"  -m labels   kdd: 'kdd' (normal = 1, attack = 0; the default) or 'kdd-rev'\n"
+	"              (normal = 0, attack = 1, attacks subsampled to 20%% of the rows)\n"
+	"  -s seed     kdd-rev: seed of the attack subsampling (default 0)\n"
+	"  -v vocab    kdd: read the one-hot vocabulary from this file\n"
+	"  -w vocab    kdd: write the one-hot vocabulary used to this file\n"
 	"  -h, --help  this help;  -V, --version  the version\n"
 	"\n"
 	"e.g.  ad-load -b -S 255 -l train-labels-idx1-ubyte.gz train-images-idx3-ubyte.gz\n"
+	"      ad-load -b -w kdd.vocab kddcup.data_10_percent.gz > kdd.adv\n"
 	"See also: ad-scale(1), ad-split(1), adv(5)\n";
 
 static char *usage_text(void)
@@ -60,7 +71,7 @@ int main(int argc, char **argv)
 	u = usage_text();
 	ad_stdopts(argc, argv, u);
 	opterr = 0;
-	while ((c = getopt(argc, argv, ":bc:d:f:Hhl:S:V")) != -1) {
+	while ((c = getopt(argc, argv, ":bc:d:f:Hhl:m:S:s:Vv:w:x:y:")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
 		case 'c': o.labelcol = optarg; break;
@@ -81,9 +92,21 @@ int main(int argc, char **argv)
 		case 'H': o.header = 1; break;
 		case 'h': ad_help(u);
 		case 'l': o.labels = optarg; break;
+		case 'm':
+			if (strcmp(optarg, "kdd") && strcmp(optarg, "kdd-rev"))
+				ad_usage_error(u, "-m: bad value '%s' (expected kdd or kdd-rev)", optarg);
+			o.kdd_rev = !strcmp(optarg, "kdd-rev");
+			break;
 		case 'S':
 			scale = ad_opt_double(u, c, optarg, 1e-30, 1e30);
 			break;
+		case 's':
+			o.seed = (uint64_t)ad_opt_long(u, c, optarg, 0, 2147483647L);
+			break;
+		case 'v': o.vocab_in = optarg; break;
+		case 'w': o.vocab_out = optarg; break;
+		case 'x': o.xvar = optarg; break;
+		case 'y': o.yvar = optarg; break;
 		case 'V': ad_version();
 		default: ad_bad_option(u);
 		}
@@ -105,6 +128,10 @@ int main(int argc, char **argv)
 	}
 	if (o.labels && nin != 1)
 		ad_usage_error(u, "-l: a labels file goes with exactly one input file");
+	if (o.vocab_out && nin != 1)
+		ad_usage_error(u, "-w: a vocabulary is written from exactly one input file");
+	if ((o.xvar && !*o.xvar) || (o.yvar && !*o.yvar))
+		ad_usage_error(u, "-%c: empty name", o.xvar && !*o.xvar ? 'x' : 'y');
 
 	for (int i = 0; i < nin; i++) {
 		AdSource *s = ad_source_open(in[i], fmt, &o);

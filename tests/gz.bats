@@ -62,6 +62,9 @@ btype() { echo $(( ($(od -An -tu1 -j10 -N1 "$1") >> 1) & 3 )); }
 	run -0 --separate-stderr "$ZCAT" cat "$TMP/one"
 	[ "$output" = "$(printf '\037')" ]
 	printf '\037' | "$ZCAT" cat - | cmp - "$TMP/one"
+	printf '\037abc\n' > "$TMP/near"
+	printf '\037abc\n' | "$ZCAT" cat - | cmp - "$TMP/near"
+	"$ZCAT" cat "$TMP/near" | cmp - "$TMP/near"
 	: > "$TMP/empty"
 	run -0 --separate-stderr "$ZCAT" cat "$TMP/empty"
 	[ -z "$output" ]

@@ -29,7 +29,7 @@ static int cifar_read(AdSource *s, int *label, float *x)
 	c->rec++;
 	if (got != rs) {
 		if (ferror(s->f))
-			return ad_error("%s: read error: %s", s->name, strerror(errno ? errno : EIO));
+			return ad_error("%s: %s", s->name, ad_ferror_msg(s->f));
 		return ad_error("%s: record %ld: truncated (%zu of %zu bytes)", s->name, c->rec,
 		                got, rs);
 	}
@@ -56,7 +56,7 @@ static int open_n(AdSource *s, FILE *f, int nlab)
 	int ch = getc(f);
 	if (ch == EOF) {
 		if (ferror(f))
-			return ad_error("%s: read error: %s", s->name, strerror(errno ? errno : EIO));
+			return ad_error("%s: %s", s->name, ad_ferror_msg(f));
 		return ad_error("%s: empty input", s->name);
 	}
 	if (ungetc(ch, f) == EOF)

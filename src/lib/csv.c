@@ -33,8 +33,7 @@ static int csv_getline(AdSource *s, Csv *c)
 		n = getline(&c->line, &c->cap, s->f);
 		if (n < 0) {
 			if (ferror(s->f))
-				return ad_error("%s: read error: %s", s->name,
-				                strerror(errno ? errno : EIO));
+				return ad_error("%s: %s", s->name, ad_ferror_msg(s->f));
 			return 0;
 		}
 		c->lineno++;

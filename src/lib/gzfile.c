@@ -102,57 +102,69 @@ static int cookie_close(void *ctx)
 	return r;
 }
 
+/* One byte of f: with read(2) on unseekable input (fd >= 0), so that stdio
+ * buffers nothing ahead of what the wrapper will read; EOF at the end, -2 on error. */
+static int byte(FILE *f, int fd)
+{
+	unsigned char b;
+	ssize_t r;
+	if (fd < 0) {
+		int c = getc(f);
+		return c == EOF && ferror(f) ? -2 : c;
+	}
+	do
+		r = read(fd, &b, 1);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -2 : r == 0 ? EOF : b;
+}
+
 FILE *ad_gzopen(const char *path)
 {
 	int is_stdin = !path || !strcmp(path, "-");
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
 	cookie_io_functions_t io = {cookie_read, NULL, NULL, cookie_close};
 	Cookie *c;
-	off_t pos;
-	size_t got;
-	unsigned char b[2];
+	int b0, b1 = EOF, gz, fd;
 	if (!f) {
 		ad_error("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	pos = ftello(f);
-	if (pos < 0) {
-		/* unseekable: peek with read(2) so that stdio buffers nothing ahead */
-		ssize_t r = 0;
-		got = 0;
-		while (got < 2) {
-			r = read(fileno(f), b + got, 2 - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			got += (size_t)r;
-		}
-		if (r < 0) {
-			ad_error("%s: read error: %s", ad_name(path), strerror(errno));
+	fd = ftello(f) < 0 ? fileno(f) : -1;
+	/* Peek one byte, and a second only after 0x1f (never the first byte of text),
+	 * so that a reader of a pipe gets each line as soon as it is written.  Plain
+	 * input is the file itself with the byte pushed back (one byte of pushback is
+	 * guaranteed, even before any read). */
+	b0 = byte(f, fd);
+	if (b0 != 0x1f) {
+		if (b0 == -2) {
+			ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
 			if (!is_stdin)
 				fclose(f);
 			return NULL;
 		}
-	} else
-		got = fread(b, 1, 2, f);
-	if (ferror(f)) {
+		if (b0 != EOF)
+			ungetc(b0, f);
+		return f;
+	}
+	b1 = byte(f, fd);
+	if (b1 == -2) {
 		ad_error("%s: read error: %s", ad_name(path), strerror(errno ? errno : EIO));
 		if (!is_stdin)
 			fclose(f);
 		return NULL;
 	}
-	int gz = got == 2 && b[0] == 0x1f && b[1] == 0x8b;
-	if (!gz && pos >= 0 && fseeko(f, pos, SEEK_SET) == 0) {
-		clearerr(f);
+	gz = b1 == 0x8b;
+	if (!gz && fd < 0 && (b1 == EOF || ungetc(b1, f) != EOF) && ungetc(b0, f) != EOF)
 		return f;
-	}
+	/* gzip data, or two bytes that cannot both be pushed back: a wrapper that
+	 * replays them */
 	c = ad_xcalloc(1, sizeof *c);
 	c->under = f;
-	c->fd = pos < 0 ? fileno(f) : -1;
+	c->fd = fd;
 	c->close_under = !is_stdin;
-	memcpy(c->peek, b, got);
-	c->npeek = (int)got;
+	c->peek[0] = (unsigned char)b0;
+	c->peek[1] = (unsigned char)b1;
+	c->npeek = b1 == EOF ? 1 : 2;
 	if (gz)
 		c->z = ad_inflate_new(AD_Z_GZIP, raw_read, c);
 	c->self = fopencookie(c, "r", io);

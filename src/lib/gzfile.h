@@ -1,9 +1,9 @@
 /* gzfile.h: open an input file, decompressing gzip data transparently.
  *
- * ad_gzopen() reads the first two bytes of the file; if they are the gzip magic
- * (1f 8b) it returns a stream that yields the decompressed bytes (inflate.h),
- * otherwise one that yields the file as it is (the file itself when it can seek
- * back, a thin wrapper that replays the two bytes when it cannot, as on a pipe).
+ * ad_gzopen() reads the first byte of the file (and the second after a 0x1f); if
+ * they are the gzip magic (1f 8b) it returns a stream that yields the decompressed
+ * bytes (inflate.h), otherwise the file itself with the bytes pushed back, so plain
+ * input costs nothing and a pipe is read line by line as before.
  * Corrupt or truncated gzip data sets ferror() on the stream; ad_ferror_msg() then
  * gives the reason ("corrupt gzip data: CRC-32 check failed").  util.c's
  * ad_fopen_read() goes through here, so every reader accepts .gz input. */

@@ -59,7 +59,7 @@ static int read_hdr(FILE *f, const char *name, IdxHdr *h)
 	if (got == 0 && !ferror(f))
 		return ad_error("%s: empty input", name);
 	if (got < 4 && ferror(f))
-		return ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		return ad_error("%s: %s", name, ad_ferror_msg(f));
 	if (got < 4 || !ad_idx_sniff(m, 4))
 		return ad_error("%s: not an IDX file (bad magic)", name);
 	h->type = m[2];
@@ -114,7 +114,7 @@ static int at_end(FILE *f, const char *name, long n)
 	if (c != EOF)
 		return ad_error("%s: trailing data after %ld items", name, n);
 	if (ferror(f))
-		return ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		return ad_error("%s: %s", name, ad_ferror_msg(f));
 	return 0;
 }
 
@@ -131,7 +131,7 @@ static int idx_read(AdSource *s, int *label, float *x)
 	got = fread(r->buf, 1, nb, s->f);
 	if (got != nb) {
 		if (ferror(s->f))
-			return ad_error("%s: read error: %s", s->name, strerror(errno ? errno : EIO));
+			return ad_error("%s: %s", s->name, ad_ferror_msg(s->f));
 		return ad_error("%s: item %ld: truncated (%zu of %zu bytes)", s->name, r->i, got, nb);
 	}
 	if (r->h.type == 0x08) {
@@ -153,8 +153,7 @@ static int idx_read(AdSource *s, int *label, float *x)
 		got = fread(b, 1, e, r->lf);
 		if (got != e) {
 			if (ferror(r->lf))
-				return ad_error("%s: read error: %s", r->lname,
-				                strerror(errno ? errno : EIO));
+				return ad_error("%s: %s", r->lname, ad_ferror_msg(r->lf));
 			return ad_error("%s: item %ld: truncated (%zu of %zu bytes)", r->lname, r->i,
 			                got, e);
 		}

@@ -225,16 +225,27 @@ zfail:
 
 int ad_mat_load(const char *path, const char *xname, const char *yname, AdvData *d)
 {
-	Mat m = {ad_name(path), 0};
-	Var vars[2] = {{xname, 0, NULL, {0}}, {yname, 0, NULL, {0}}};
 	unsigned char *b;
-	size_t n, p = 128;
+	size_t n;
+	int r;
+	memset(d, 0, sizeof *d);
+	if (ad_slurp(path, &b, &n) < 0)
+		return -1;
+	r = ad_mat_parse(b, n, ad_name(path), xname, yname, d);
+	free(b);
+	return r;
+}
+
+int ad_mat_parse(const unsigned char *b, size_t n, const char *file, const char *xname,
+                 const char *yname, AdvData *d)
+{
+	Mat m = {file, 0};
+	Var vars[2] = {{xname, 0, NULL, {0}}, {yname, 0, NULL, {0}}};
+	size_t p = 128;
 	char names[256] = "";
 	int r = -1;
 	Elem e;
 	memset(d, 0, sizeof *d);
-	if (ad_slurp(path, &b, &n) < 0)
-		return -1;
 	if (n < 128) {
 		ad_error("%s: not a MATLAB 5 MAT-file (%zu bytes, header is 128)", m.file, n);
 		goto out;
@@ -292,6 +303,5 @@ int ad_mat_load(const char *path, const char *xname, const char *yname, AdvData 
 out:
 	free(vars[0].own);
 	free(vars[1].own);
-	free(b);
 	return r;
 }

@@ -10,10 +10,14 @@
 #ifndef AD_MAT_H
 #define AD_MAT_H
 #include "advec.h"
+#include <stddef.h>
 
 /* Read variable xname (rows = samples) and, unless yname is NULL, the label vector
  * yname (one integer per row) from path ("-" = stdin; gzip accepted).
  * 0, or -1 + ad_error("FILE: ..."). */
 int ad_mat_load(const char *path, const char *xname, const char *yname, AdvData *d);
+/* The same on the file's bytes b[0..n); file names it in messages. */
+int ad_mat_parse(const unsigned char *b, size_t n, const char *file, const char *xname,
+                 const char *yname, AdvData *d);
 
 #endif

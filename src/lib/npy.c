@@ -237,34 +237,44 @@ static int to_adv(const char *file, const char *xname, const AdNumArray *x, int 
 	return 0;
 }
 
-int ad_npy_load(const char *xpath, const char *ypath, AdvData *d)
+int ad_npy_parse_xy(const unsigned char *xb, size_t xn, const char *file, const char *ypath,
+                    AdvData *d)
 {
-	unsigned char *xb = NULL, *yb = NULL;
-	size_t xn, yn;
+	unsigned char *yb = NULL;
+	size_t yn;
 	AdNumArray x, y;
 	int xd, yd = 0, r = -1;
 	long shape[4];
 	memset(d, 0, sizeof *d);
-	if (ad_slurp(xpath, &xb, &xn) < 0)
+	if (ad_npy_parse(xb, xn, file, "X", &x, &xd, shape) < 0)
 		return -1;
-	if (ad_npy_parse(xb, xn, ad_name(xpath), "X", &x, &xd, shape) < 0)
-		goto out;
 	if (ypath) {
 		if (ad_slurp(ypath, &yb, &yn) < 0)
-			goto out;
+			return -1;
 		if (ad_npy_parse(yb, yn, ad_name(ypath), "y", &y, &yd, NULL) < 0)
 			goto out;
+		if (y.rows * y.cols != x.rows) {
+			ad_error("%s: %ld labels but %s has %ld rows", ad_name(ypath), y.rows * y.cols,
+			         file, x.rows);
+			goto out;
+		}
 	}
-	if (ypath && y.rows * y.cols != x.rows) {
-		ad_error("%s: %ld labels but %s has %ld rows", ad_name(ypath), y.rows * y.cols,
-		         ad_name(xpath), x.rows);
-		goto out;
-	}
-	r = to_adv(ad_name(xpath), "X", &x, xd, shape, ypath ? "y" : NULL, ypath ? &y : NULL,
-	           yd, d);
+	r = to_adv(file, "X", &x, xd, shape, ypath ? "y" : NULL, ypath ? &y : NULL, yd, d);
 out:
-	free(xb);
 	free(yb);
+	return r;
+}
+
+int ad_npy_load(const char *xpath, const char *ypath, AdvData *d)
+{
+	unsigned char *xb;
+	size_t xn;
+	int r;
+	memset(d, 0, sizeof *d);
+	if (ad_slurp(xpath, &xb, &xn) < 0)
+		return -1;
+	r = ad_npy_parse_xy(xb, xn, ad_name(xpath), ypath, d);
+	free(xb);
 	return r;
 }
 
@@ -288,16 +298,27 @@ static int member(const AdZip *z, const char *name, unsigned char **out, size_t 
 
 int ad_npz_load(const char *path, const char *xname, const char *yname, AdvData *d)
 {
-	unsigned char *b, *xb = NULL, *yb = NULL;
-	size_t n, xn, yn;
-	const char *file = ad_name(path);
+	unsigned char *b;
+	size_t n;
+	int r;
+	memset(d, 0, sizeof *d);
+	if (ad_slurp(path, &b, &n) < 0)
+		return -1;
+	r = ad_npz_parse(b, n, ad_name(path), xname, yname, d);
+	free(b);
+	return r;
+}
+
+int ad_npz_parse(const unsigned char *b, size_t n, const char *file, const char *xname,
+                 const char *yname, AdvData *d)
+{
+	unsigned char *xb = NULL, *yb = NULL;
+	size_t xn, yn;
 	AdZip z;
 	AdNumArray x, y;
 	int xd, yd = 0, r = -1;
 	long shape[4];
 	memset(d, 0, sizeof *d);
-	if (ad_slurp(path, &b, &n) < 0)
-		return -1;
 	if (ad_zip_open(&z, b, n, file) < 0)
 		goto out;
 	if (member(&z, xname, &xb, &xn) < 0 ||
@@ -308,7 +329,6 @@ int ad_npz_load(const char *path, const char *xname, const char *yname, AdvData 
 		goto out;
 	r = to_adv(file, xname, &x, xd, shape, yname, yname ? &y : NULL, yd, d);
 out:
-	free(b);
 	free(xb);
 	free(yb);
 	return r;

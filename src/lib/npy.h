@@ -22,5 +22,11 @@ int ad_npy_parse(const unsigned char *buf, size_t n, const char *file, const cha
 int ad_npy_load(const char *xpath, const char *ypath, AdvData *d);
 /* Arrays xname and yname (NULL: labels 0) from the .npz archive path.  0 or -1. */
 int ad_npz_load(const char *path, const char *xname, const char *yname, AdvData *d);
+/* The same on bytes already read: the .npz archive b[0..n), or the .npy image
+ * xb[0..xn) (labels from the file ypath, or NULL); file names it in messages. */
+int ad_npz_parse(const unsigned char *b, size_t n, const char *file, const char *xname,
+                 const char *yname, AdvData *d);
+int ad_npy_parse_xy(const unsigned char *xb, size_t xn, const char *file, const char *ypath,
+                    AdvData *d);
 
 #endif

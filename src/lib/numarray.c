@@ -113,37 +113,38 @@ fail:
 	return -1;
 }
 
-int ad_slurp(const char *path, unsigned char **buf, size_t *n)
+int ad_slurp_file(FILE *f, const char *name, unsigned char **buf, size_t *n)
 {
-	FILE *f = ad_fopen_read(path);
 	size_t cap = 65536, len = 0, k;
-	unsigned char *p;
-	if (!f)
-		return -1;
-	p = ad_xmalloc(cap);
+	unsigned char *p = ad_xmalloc(cap);
 	while ((k = fread(p + len, 1, cap - len, f)) > 0) {
 		len += k;
 		if (len == cap) {
 			if (cap > ((size_t)-1) / 4) {
-				ad_error("%s: file too large", ad_name(path));
-				goto fail;
+				free(p);
+				return ad_error("%s: file too large", name);
 			}
 			cap *= 2;
 			p = ad_xrealloc(p, cap);
 		}
 	}
 	if (ferror(f)) {
-		ad_error("%s: %s", ad_name(path), ad_ferror_msg(f));
-		goto fail;
+		free(p);
+		return ad_error("%s: %s", name, ad_ferror_msg(f));
 	}
-	if (f != stdin)
-		fclose(f);
 	*buf = p;
 	*n = len;
 	return 0;
-fail:
+}
+
+int ad_slurp(const char *path, unsigned char **buf, size_t *n)
+{
+	FILE *f = ad_fopen_read(path);
+	int r;
+	if (!f)
+		return -1;
+	r = ad_slurp_file(f, ad_name(path), buf, n);
 	if (f != stdin)
 		fclose(f);
-	free(p);
-	return -1;
+	return r;
 }

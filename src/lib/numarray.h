@@ -5,6 +5,7 @@
 #define AD_NUMARRAY_H
 #include "advec.h"
 #include <stddef.h>
+#include <stdio.h>
 
 enum { AD_NUM_I8, AD_NUM_U8, AD_NUM_I16, AD_NUM_U16, AD_NUM_I32, AD_NUM_U32, AD_NUM_I64,
        AD_NUM_U64, AD_NUM_F32, AD_NUM_F64, AD_NUM_BOOL };
@@ -33,5 +34,7 @@ int ad_numarray_to_adv(const char *file, const char *xname, const AdNumArray *x,
 /* Read a whole file (or stdin; gzip data decompressed) into a malloc'd buffer.
  * 0, or -1 + ad_error("FILE: ..."). */
 int ad_slurp(const char *path, unsigned char **buf, size_t *n);
+/* The same on an open stream (not closed); name for messages. */
+int ad_slurp_file(FILE *f, const char *name, unsigned char **buf, size_t *n);
 
 #endif

@@ -161,7 +161,7 @@ int scale_load(ScaleStats *s, const char *path)
 		j++;
 	}
 	if (ferror(f)) {
-		ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		ad_error("%s: %s", name, ad_ferror_msg(f));
 		goto out;
 	}
 	if (j != dim) {

@@ -31,7 +31,7 @@ static int read_line(ScoreReader *r)
 	n = getline(&r->line, &r->linecap, r->f);
 	if (n < 0) {
 		if (ferror(r->f))
-			return ad_error("%s: read error: %s", r->name, strerror(errno ? errno : EIO));
+			return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
 		r->eof = 1;
 		return 0;
 	}

@@ -87,6 +87,14 @@ const AdFormat ad_formats[] = {
 	 NULL, "", 0, ad_cifar100_open},
 	{"csv", "comma-separated values (-c, -H, -d)", NULL, ".csv", 0, ad_csv_open},
 	{"tsv", "tab-separated values (-c, -H, -d)", NULL, ".tsv .tab", 0, ad_tsv_open},
+	{"npy", "NumPy .npy array; labels from a 1-D .npy with -l", ad_npy_sniff, ".npy", 1,
+	 ad_npy_open},
+	{"npz", "NumPy .npz archive (ADBench); arrays -x, -y", ad_npz_sniff, ".npz", 0,
+	 ad_npz_open},
+	{"mat", "MATLAB v5 .mat (ODDS); variables -x, -y", ad_mat_sniff, ".mat", 0,
+	 ad_mat_open},
+	{"kdd", "KDD Cup '99 records, one-hot encoded (-m, -s, -v, -w)", NULL,
+	 "kddcup.data kddcup.data_10_percent", 0, ad_kdd_open},
 	{NULL, NULL, NULL, NULL, 0, NULL}
 };
 
@@ -136,7 +144,7 @@ static const AdFormat *detect(FILE *f, const char *path, const char *name)
 	unsigned char h[AD_SNIFF];
 	long n = peek(f, h, sizeof h);
 	if (n < 0) {
-		ad_error("%s: read error: %s", name, strerror(errno ? errno : EIO));
+		ad_error("%s: %s", name, ad_ferror_msg(f));
 		return NULL;
 	}
 	if (n == 0) {

@@ -8,6 +8,7 @@
 #ifndef AD_SOURCE_H
 #define AD_SOURCE_H
 #include "advec.h"
+#include <stdint.h>
 #include <stdio.h>
 
 typedef struct {
@@ -16,6 +17,12 @@ typedef struct {
 	int header;             /* CSV/TSV: the first line is a header */
 	const char *labelcol;   /* CSV/TSV: label column, a number from 1 or a header
 	                           name; NULL, "0" or "none" = no label column (label 0) */
+	const char *xvar;       /* npz/mat: the data array (NULL = "X") */
+	const char *yvar;       /* npz/mat: the label vector (NULL = "y"; "none" = labels 0) */
+	int kdd_rev;            /* kdd: KDDCUP-Rev labels and subsampling (kdd.h) */
+	uint64_t seed;          /* kdd: seed of the KDDCUP-Rev subsampling */
+	const char *vocab_in;   /* kdd: read the one-hot vocabulary from this file */
+	const char *vocab_out;  /* kdd: write the vocabulary used to this file */
 } AdSourceOpts;
 
 typedef struct AdSource AdSource;
@@ -66,6 +73,14 @@ int ad_cifar10_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 int ad_cifar100_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 int ad_csv_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 int ad_tsv_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+/* Whole-file formats (memsrc.c). */
+int ad_npy_sniff(const unsigned char *head, size_t n);
+int ad_npz_sniff(const unsigned char *head, size_t n);
+int ad_mat_sniff(const unsigned char *head, size_t n);
+int ad_npy_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_npz_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_mat_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_kdd_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 
 /* Label parsing shared by the text readers: an integer, or a number with an
  * integral value ("1.0"), within int32.  0 or -1 (no message). */
