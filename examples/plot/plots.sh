@@ -93,7 +93,7 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 		if (!($8 in Q)) { Q[$8]; qo[++nq] = $8 }
 		n[k]++; s[k] += $9; a[k] += $10; ep = $7 }
 	END {
-		printf "quantile"; for (j = 1; j <= nm; j++) printf "\t%s share\t%s caught", mo[j], mo[j]
+		printf "quantile"; for (j = 1; j <= nm; j++) printf "\t%s: anomaly share above q\t%s: share of all anomalies above q", mo[j], mo[j]
 		printf "\n"
 		for (i = 1; i <= nq; i++) {
 			printf "%s", qo[i]
@@ -106,7 +106,7 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 	}' "$r" 2> "$tmp/fig1b.ep" > "$tmp/fig1b.dat"
 	nm=$(head -1 "$tmp/fig1b.dat" | awk -F '\t' '{ print (NF - 1) / 2 }')
 	gp fig1b.gp "$P/fig1b-$DATASET.png" data="$tmp/fig1b.dat" nm="$nm" gamma="$GAMMA" \
-		title="Training rows above each quantile of their scores: anomaly share, $DATASET, gamma $GAMMA, $(cat "$tmp/fig1b.ep") epochs"
+		title="Training rows scored above their q-quantile, $DATASET, gamma $GAMMA, $(cat "$tmp/fig1b.ep") epochs, mean over runs"
 else
 	skip "fig1b-$DATASET.png" "no $r (make fig1b)"
 fi
