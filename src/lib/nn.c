@@ -161,6 +161,7 @@ static float *col_scratch(size_t need)
 /* ---- per-channel kernels ------------------------------------------------------ */
 typedef struct {
 	Layer *l;
+	const Layer *act;   /* batch-norm: the activation fused after it, or NULL */
 	const float *x, *y, *dy;
 	float *out, *dx;
 	int B, train;
@@ -246,17 +247,42 @@ static void bn_fwd_task(void *ctx, int c, int tid)
 	}
 	double g = l->affine ? l->w[c] : 1.0, b = l->affine ? l->b[c] : 0.0;
 	float a = (float)(g * invstd), m = (float)mean, o = (float)b;
-	for (size_t i = 0; i < n; i++)
-		y[i] = (x[i] - m) * a + o;
+	if (!j->act)
+		for (size_t i = 0; i < n; i++)
+			y[i] = (x[i] - m) * a + o;
+	else if (j->act->type == NN_LRELU) {   /* the activation's own expressions */
+		float s = j->act->slope;
+		for (size_t i = 0; i < n; i++) {
+			float v = (x[i] - m) * a + o;
+			y[i] = v * (v > 0.0f ? 1.0f : s);
+		}
+	} else
+		for (size_t i = 0; i < n; i++) {
+			float v = (x[i] - m) * a + o;
+			y[i] = v > 0.0f ? v : 0.0f;
+		}
 }
 
 static void bn_bwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
 	Layer *l = j->l;
-	(void)tid;
 	size_t n = (size_t)j->B * j->S;
 	const float *x = j->x + (size_t)c * n, *dy = j->dy + (size_t)c * n;
+	if (j->act) {
+		/* the fused activation's backward first, into this worker's scratch (in
+		 * cache), with its own expressions; y is the activation's output */
+		const float *ay = j->y + (size_t)c * n;
+		float *g = nn_scratch(tid, n);
+		if (j->act->type == NN_LRELU) {
+			float s = j->act->slope;
+			for (size_t i = 0; i < n; i++)
+				g[i] = dy[i] * (ay[i] > 0.0f ? 1.0f : s);
+		} else
+			for (size_t i = 0; i < n; i++)
+				g[i] = ay[i] > 0.0f ? dy[i] : 0.0f;
+		dy = g;
+	}
 	double mean = l->mean[c], invstd = l->invstd[c];
 	double sdy = sum8(dy, n), acc[8] = { 0 }, sdyx;
 	size_t i = 0;
@@ -430,6 +456,14 @@ void nn_from_cnhw(const float *x, float *y, int B, int C, int S)
 }
 
 /* ---- layer dispatch ------------------------------------------------------------ */
+static int bn_check(int B, int S, int train)
+{
+	if (train && (size_t)B * S < 2)
+		return ad_error("batch-norm: training needs more than one value per channel "
+		                "(batch of %d)", B);
+	return 0;
+}
+
 int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 {
 	size_t Sin = (size_t)l->ih * l->iw, Sout = (size_t)l->oh * l->ow;
@@ -461,9 +495,8 @@ int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 		break;
 	}
 	case NN_BN:
-		if (train && (size_t)B * Sin < 2)
-			return ad_error("batch-norm: training needs more than one value per channel "
-			                "(batch of %d)", B);
+		if (bn_check(B, (int)Sin, train) < 0)
+			return -1;
 		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
 		break;
 	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
@@ -793,13 +826,33 @@ static void ensure_batch(Seq *s, int B)
 	s->maxB = B;
 }
 
+/* Layer i is a batch-norm and layer i+1 a ReLU or LeakyReLU working in place on its
+ * output: the two run as one pass, forward and backward (same values: the
+ * activation is applied to the rounded batch-norm output with its own
+ * expressions, and its backward reads only the sign of its output). */
+static int fused_bn_act(const Seq *s, int i)
+{
+	return s->L[i].type == NN_BN && i + 1 < s->n && in_place(s, i + 1) &&
+	       (s->L[i + 1].type == NN_LRELU || s->L[i + 1].type == NN_RELU);
+}
+
 float *seq_forward(Seq *s, const float *x, int B, int train)
 {
 	ensure_batch(s, B);
 	s->in = x;
 	const float *cur = x;
 	for (int i = 0; i < s->n; i++) {
-		if (layer_forward(&s->L[i], cur, s->act[i], B, train) < 0)
+		Layer *l = &s->L[i];
+		if (fused_bn_act(s, i)) {
+			if (bn_check(B, l->ih * l->iw, train) < 0)
+				return NULL;
+			ChJob j = { .l = l, .act = &s->L[i + 1], .x = cur, .out = s->act[i], .B = B,
+			            .train = train, .S = (size_t)l->ih * l->iw };
+			nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
+			cur = s->act[++i];
+			continue;
+		}
+		if (layer_forward(l, cur, s->act[i], B, train) < 0)
 			return NULL;
 		cur = s->act[i];
 	}
@@ -810,6 +863,16 @@ void seq_backward(Seq *s, const float *dy, float *dx, int B)
 {
 	const float *d = dy;
 	for (int i = s->n - 1; i >= 0; i--) {
+		if (i > 0 && fused_bn_act(s, i - 1)) {   /* activation i, batch-norm i-1 */
+			Layer *l = &s->L[--i];
+			const float *xin = i ? s->act[i - 1] : s->in;
+			float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
+			ChJob j = { .l = l, .act = &s->L[i + 1], .x = xin, .y = s->act[i + 1], .dy = d,
+			            .dx = out, .B = B, .S = (size_t)l->ih * l->iw };
+			nn_parallel_work(l->ic, layer_in_size(l) * B, bn_bwd_task, &j);
+			d = out;
+			continue;
+		}
 		const float *xin = i ? s->act[i - 1] : s->in;
 		float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 		layer_backward(&s->L[i], xin, s->act[i], d, out, B);
