@@ -13,6 +13,10 @@
 #   EPOCHS     epochs per training run (default 3)
 #   REPS       repetitions of each adpipe measurement, median reported (default 3)
 #   THREADS    thread counts (default "1 2")
+#   TORCH_TIMEOUT  seconds allowed to one PyTorch run (default 600): on a busy
+#              machine its 2-thread runs can slow down by tens of times (its OpenMP
+#              threads wait for each other), and a run that does not finish is
+#              reported as such
 #   CC         compiler for the two helpers (default cc)
 #
 # Method.  Seconds per epoch = (wall of `ad-train -n EPOCHS` - wall of `-n 0`) /
@@ -33,6 +37,7 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 EPOCHS=${EPOCHS:-3}
 REPS=${REPS:-3}
 THREADS=${THREADS:-1 2}
+TORCH_TIMEOUT=${TORCH_TIMEOUT:-600}
 CC=${CC:-cc}
 [ "$EPOCHS" -ge 2 ] || { echo "bench: EPOCHS must be at least 2" >&2; exit 2; }
 
@@ -147,15 +152,28 @@ elif [ ! -r "$TORCH_REF" ]; then
 elif ! "$PYTHON" -c 'import torch, numpy' 2>/dev/null; then
 	echo "PyTorch reference skipped: $PYTHON cannot import torch and numpy (apt-get install python3-torch)"
 else
+	to=
+	command -v timeout >/dev/null 2>&1 && to="timeout $TORCH_TIMEOUT"
 	for t in $THREADS; do
 		l0=$(load)
+		ok=1
 		for e in 1 "$EPOCHS"; do
 			rm -f "$W/tj$e"
-			MNIST_DIR=$MNIST_DIR run "$W/ts$e" "$PYTHON" "$TORCH_REF" --data mnist --normal 0 \
-				--gamma 0.2 --model ae --loss hetero --epochs "$e" --seed 0 --threads "$t" \
-				--score-reps 3 --quiet --json "$W/tj$e" > /dev/null
+			if MNIST_DIR=$MNIST_DIR "$W/runstat" "$W/st" $to "$PYTHON" "$TORCH_REF" \
+				--data mnist --normal 0 --gamma 0.2 --model ae --loss hetero --epochs "$e" \
+				--seed 0 --threads "$t" --score-reps 3 --quiet --json "$W/tj$e" > /dev/null; then
+				awk '{ print $1, $2 + $3, $4 }' "$W/st" > "$W/ts$e"
+			else
+				ok=0
+				break
+			fi
 		done
 		l1=$(load)
+		if [ $ok = 0 ]; then
+			printf "%-7s %2d  no result: the %s-epoch run failed or took over %s s; load %s-%s\n" \
+			       pytorch "$t" "$e" "$TORCH_TIMEOUT" "$l0" "$l1" | tee -a "$W/table"
+			continue
+		fi
 		"$PYTHON" -c 'import json, sys
 r = json.loads(open(sys.argv[1]).readline())
 print(r["n_train"], r["epoch_s_median"], r["score_samples_per_s"])' "$W/tj$EPOCHS" > "$W/tr"
@@ -167,10 +185,11 @@ print(r["n_train"], r["epoch_s_median"], r["score_samples_per_s"])' "$W/tj$EPOCH
 			tee -a "$W/table"
 	done
 	echo "adpipe / PyTorch:"
-	awk '$1 == "adpipe" { a[$2] = $0 } $1 == "pytorch" { p[$2] = $0 }
+	awk '$1 == "adpipe" { a[$2] = $0 } $1 == "pytorch" && $3 + 0 > 0 { p[$2] = $0 }
 	     END { for (t in a) if (t in p) { split(a[t], x, " +"); split(p[t], y, " +")
 		printf "  threads %s: training %.1fx, per CPU-second %.1fx, scoring %.1fx, peak RSS %.3f of PyTorch'"'"'s\n",
-		       t, x[3] / y[3], x[4] / y[4], x[6] / y[6], x[7] / y[7] } }' "$W/table" | sort
+		       t, x[3] / y[3], x[4] / y[4], x[6] / y[6], x[7] / y[7]; n++ }
+	     if (!n) print "  no PyTorch figures to compare" }' "$W/table" | sort
 fi
 echo
 
