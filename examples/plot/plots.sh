@@ -1,6 +1,7 @@
 #!/bin/sh
 # plots.sh: PNG plots of the finished runs of the examples, with gnuplot (optional).
-# Environment: OUT (examples/out), DATASET (fmnist-small), GAMMA (0.2, for the ROC, the
+# Environment: OUT (examples/out), DATASET (fmnist-small), BIN (the tools, ../../bin),
+# GAMMA (0.2, for the ROC, the
 # epoch curves and the model of Figure 1b).  Writes OUT/plots/*.png from what exists:
 #   fig2-loss-shapes.png     the GA loss and its slope for several alpha (analytic)
 #   roc-DATASET.png          ROC curves of the test scores, one per loss (one class, seed)
@@ -12,6 +13,7 @@ set -eu
 export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$here/../out} DATASET=${DATASET:-fmnist-small} GAMMA=${GAMMA:-0.2}
+PATH=${BIN:-$here/../../bin}:$PATH
 case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 if ! command -v gnuplot > /dev/null 2>&1; then
 	echo "plots: gnuplot is not installed; no plots made (apt-get install gnuplot-nox)"
