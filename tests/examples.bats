@@ -156,3 +156,19 @@ check_rows() {
 	run -0 env OUT="$OUT" DATASET=tiny PATH="$TMP/nopath" /bin/sh "$EX/plot/plots.sh"
 	[ "$output" = "plots: gnuplot is not installed; no plots made (apt-get install gnuplot-nox)" ]
 }
+
+@test "examples: the demo prints both AUROCs and the rejection diagnostics, the same on a rerun" {
+	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo" BIN="$BINDIR" sh "$EX/demo.sh"
+	[[ "$output" == *"train 675 (539 normal, 136 anomalies), val 75 (61 normal, 14 anomalies), test 286 (200 normal, 86 anomalies)"* ]]
+	mse=$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')
+	het=$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')
+	[ "$mse" = "$(ad-score "$TMP/demo/mse.model" "$TMP/demo/test.adv" | ad-auroc)" ]
+	[ "$het" = "$(ad-score "$TMP/demo/hetero.model" "$TMP/demo/test.adv" | ad-auroc)" ]
+	# hetero rejects about half of every batch, MSE nothing
+	printf '%s\n' "$output" | awk '$1 == "hetero" && NF == 4 && $2 > 0.45 && $2 < 0.55 { ok++ }
+		$1 == "mse" && NF == 4 && $2 == "0.000" { ok++ } END { exit ok != 2 }'
+	[[ "$output" == *"hetero  675 rows, 136 anomalies; soft-rejected (w = 0.1): "* ]]
+	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo2" BIN="$BINDIR" sh "$EX/demo.sh"
+	[ "$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')" = "$mse" ]
+	[ "$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')" = "$het" ]
+}
