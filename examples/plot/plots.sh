@@ -1,7 +1,8 @@
 #!/bin/sh
 # plots.sh: PNG plots of the finished runs of the examples, with gnuplot (optional).
 # Environment: OUT (examples/out), DATASET (fmnist-small), BIN (the tools, ../../bin),
-# EPOCHS (the runs' epochs; default the most among the AE runs at GAMMA),
+# EPOCHS (the runs' epochs; default the most among the AE runs at GAMMA), CLASS (the
+# normal class of the ROC plot; default the first with two AE runs),
 # GAMMA (0.2, for the ROC, the
 # epoch curves and the model of Figure 1b).  Writes OUT/plots/*.png from what exists:
 #   fig2-loss-shapes.png     the GA loss and its slope for several alpha (analytic)
@@ -54,7 +55,7 @@ E=${EPOCHS:-}
 [ -n "$E" ] || E=none
 
 # ROC curves: the first class and seed with several losses of the AE at GAMMA
-key=$(ls "$sd" 2>/dev/null | sed -n "s/^ae_[^_]*_\(g${GAMMA}_c[^_]*_s[^_]*_e${E}\)\.tsv$/\1/p" |
+key=$(ls "$sd" 2>/dev/null | sed -n "s/^ae_[^_]*_\(g${GAMMA}_c${CLASS:-[^_]*}_s[^_]*_e${E}\)\.tsv$/\1/p" |
 	sort | uniq -c | sort -k1,1nr -k2 | awk '$1 > 1 { print $2; exit }')
 if [ -n "$key" ]; then
 	: > "$tmp/roc.list"
