@@ -6,7 +6,7 @@
  * accumulators that are then added to C.  The summation order of an element
  * depends only on K, never on the task grid or thread count. */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+#pragma GCC optimize("O3", "fp-contract=fast")
 #endif
 #include "gemm.h"
 #include "pool.h"
@@ -14,38 +14,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MR 4
+#define MR 6
 #define NR 16
-#define MC 64
+#define MC 96
 #define NC 256
 #define KC 256
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#define KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 #elif defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 14
-#define KERNEL_CLONES __attribute__((target_clones("avx2", "default")))
+#define KERNEL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define KERNEL_CLONES
 #endif
 
-/* acc = sum_k ap[k][0..3] x bp[k][0..15] over kc values of k. */
+/* 16 floats: one AVX-512 register, two AVX ones, four SSE ones */
+typedef float vf __attribute__((vector_size(NR * sizeof(float))));
+typedef float vfu __attribute__((vector_size(NR * sizeof(float)), aligned(4)));
+
+/* s = sum_k ap[k][0..MR) x bp[k*ldb + 0..NR) over kc values of k, k in order; then
+ * c == NULL: acc = s (MR x NR); else c[r][0..NR) += s[r] (row stride ldc).  Both
+ * give the same bits as adding acc to c afterwards. */
 KERNEL_CLONES
-static void kernel(int kc, const float *restrict ap, const float *restrict bp,
-                   float *restrict acc)
+static void kernel(int kc, const float *restrict ap, const float *restrict bp, size_t ldb,
+                   float *restrict acc, float *restrict c, int ldc, int store)
 {
-	float c[MR][NR];
-	for (int r = 0; r < MR; r++)
-		for (int j = 0; j < NR; j++)
-			c[r][j] = 0.0f;
+	vf c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 };
 	for (int k = 0; k < kc; k++) {
-		const float *b = bp + (size_t)k * NR;
-		for (int r = 0; r < MR; r++) {
-			float a = ap[k * MR + r];
-			for (int j = 0; j < NR; j++)
-				c[r][j] += a * b[j];
-		}
+		vf b = *(const vfu *)(bp + (size_t)k * ldb);
+		const float *a = ap + (size_t)k * MR;
+		c0 += a[0] * b;
+		c1 += a[1] * b;
+		c2 += a[2] * b;
+		c3 += a[3] * b;
+		c4 += a[4] * b;
+		c5 += a[5] * b;
 	}
-	memcpy(acc, c, sizeof c);
+	if (!c) {
+		*(vfu *)(acc + 0 * NR) = c0;
+		*(vfu *)(acc + 1 * NR) = c1;
+		*(vfu *)(acc + 2 * NR) = c2;
+		*(vfu *)(acc + 3 * NR) = c3;
+		*(vfu *)(acc + 4 * NR) = c4;
+		*(vfu *)(acc + 5 * NR) = c5;
+		return;
+	}
+	if (store) {   /* C was "zero": 0 + s, which turns -0 into +0 as the sum would */
+		vf z = { 0 };
+		*(vfu *)(c + 0 * (size_t)ldc) = z + c0;
+		*(vfu *)(c + 1 * (size_t)ldc) = z + c1;
+		*(vfu *)(c + 2 * (size_t)ldc) = z + c2;
+		*(vfu *)(c + 3 * (size_t)ldc) = z + c3;
+		*(vfu *)(c + 4 * (size_t)ldc) = z + c4;
+		*(vfu *)(c + 5 * (size_t)ldc) = z + c5;
+		return;
+	}
+	*(vfu *)(c + 0 * (size_t)ldc) += c0;
+	*(vfu *)(c + 1 * (size_t)ldc) += c1;
+	*(vfu *)(c + 2 * (size_t)ldc) += c2;
+	*(vfu *)(c + 3 * (size_t)ldc) += c3;
+	*(vfu *)(c + 4 * (size_t)ldc) += c4;
+	*(vfu *)(c + 5 * (size_t)ldc) += c5;
 }
 
 typedef struct {
@@ -59,15 +88,11 @@ typedef struct {
 	float *part;        /* K-split mode: nks partial products, each M x N */
 } Job;
 
-static float aget(const Job *g, int i, int k)
-{
-	return g->transA ? g->A[(size_t)k * g->lda + i] : g->A[(size_t)i * g->lda + k];
-}
-
 /* The product of the K slice [k0, k0+kc) for the block at (i0, j0): if add, C +=
- * alpha * slice; else the slice is stored into dst (row stride ldd). */
+ * alpha * slice (zero: C = 0 + alpha * slice, C not read); else the slice is stored
+ * into dst (row stride ldd). */
 static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
-                  int tid, float *dst, int ldd, int add)
+                  int tid, float *dst, int ldd, int add, int zero)
 {
 	int nstrip = (nc + NR - 1) / NR, mstrip = (mc + MR - 1) / MR;
 	float *bp = nn_scratch(tid, (size_t)KC * NR * nstrip + (size_t)KC * MR * mstrip + MR * NR);
@@ -77,16 +102,25 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 	for (int s = 0; s < nstrip; s++) {
 		float *d = bp + (size_t)s * kc * NR;
 		int jn = nc - s * NR < NR ? nc - s * NR : NR;
+		if (!g->transB && jn == NR)
+			continue;   /* the kernel reads B in place */
+		if (g->transB) {
+			/* row j of the stored B is contiguous in k */
+			for (int j = 0; j < jn; j++) {
+				const float *src = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
+				for (int k = 0; k < kc; k++)
+					d[(size_t)k * NR + j] = src[k];
+			}
+			for (int k = 0; k < kc && jn < NR; k++)
+				for (int j = jn; j < NR; j++)
+					d[(size_t)k * NR + j] = 0.0f;
+			continue;
+		}
 		for (int k = 0; k < kc; k++) {
 			float *dk = d + (size_t)k * NR;
-			if (!g->transB) {
-				const float *src = g->B + (size_t)(k0 + k) * g->ldb + j0 + s * NR;
-				memcpy(dk, src, (size_t)jn * sizeof *dk);
-			} else {
-				const float *src = g->B + (size_t)(j0 + s * NR) * g->ldb + k0 + k;
-				for (int j = 0; j < jn; j++)
-					dk[j] = src[(size_t)j * g->ldb];
-			}
+			const float *src = g->B + (size_t)(k0 + k) * g->ldb + j0 + s * NR;
+			for (int j = 0; j < jn; j++)
+				dk[j] = src[j];
 			for (int j = jn; j < NR; j++)
 				dk[j] = 0.0f;
 		}
@@ -94,23 +128,54 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 	for (int s = 0; s < mstrip; s++) {
 		float *d = ap + (size_t)s * kc * MR;
 		int in = mc - s * MR < MR ? mc - s * MR : MR;
-		for (int k = 0; k < kc; k++) {
-			for (int r = 0; r < in; r++)
-				d[k * MR + r] = aget(g, i0 + s * MR + r, k0 + k);
-			for (int r = in; r < MR; r++)
-				d[k * MR + r] = 0.0f;
+		int i = i0 + s * MR;
+		if (g->transA) {
+			for (int k = 0; k < kc; k++) {
+				const float *src = g->A + (size_t)(k0 + k) * g->lda + i;
+				for (int r = 0; r < in; r++)
+					d[k * MR + r] = src[r];
+				for (int r = in; r < MR; r++)
+					d[k * MR + r] = 0.0f;
+			}
+		} else {
+			for (int r = 0; r < MR; r++) {
+				const float *src = g->A + (size_t)(i + r) * g->lda + k0;
+				if (r < in)
+					for (int k = 0; k < kc; k++)
+						d[k * MR + r] = src[k];
+				else
+					for (int k = 0; k < kc; k++)
+						d[k * MR + r] = 0.0f;
+			}
 		}
 	}
 	for (int sj = 0; sj < nstrip; sj++) {
 		int jn = nc - sj * NR < NR ? nc - sj * NR : NR;
 		for (int si = 0; si < mstrip; si++) {
 			int in = mc - si * MR < MR ? mc - si * MR : MR;
-			kernel(kc, ap + (size_t)si * kc * MR, bp + (size_t)sj * kc * NR, acc);
+			float *c0 = dst + (size_t)(si * MR) * ldd + sj * NR;
+			const float *b = bp + (size_t)sj * kc * NR;
+			size_t ldb = NR;
+			if (!g->transB && jn == NR) {
+				b = g->B + (size_t)k0 * g->ldb + j0 + sj * NR;
+				ldb = (size_t)g->ldb;
+			}
+			if (add && g->alpha == 1.0f && in == MR && jn == NR) {
+				kernel(kc, ap + (size_t)si * kc * MR, b, ldb, NULL, c0, ldd, zero);
+				continue;
+			}
+			kernel(kc, ap + (size_t)si * kc * MR, b, ldb, acc, NULL, 0, 0);
 			for (int r = 0; r < in; r++) {
 				float *c = dst + (size_t)(si * MR + r) * ldd + sj * NR;
 				const float *a = acc + r * NR;
 				if (!add)
 					memcpy(c, a, (size_t)jn * sizeof *c);
+				else if (zero && g->alpha == 1.0f)
+					for (int j = 0; j < jn; j++)
+						c[j] = 0.0f + a[j];
+				else if (zero)
+					for (int j = 0; j < jn; j++)
+						c[j] = 0.0f + g->alpha * a[j];
 				else if (g->alpha == 1.0f)
 					for (int j = 0; j < jn; j++)
 						c[j] += a[j];
@@ -148,10 +213,13 @@ static void task_block(void *ctx, int t, int tid)
 	const Job *g = ctx;
 	int i0, mc, j0, nc;
 	block_bounds(g, t, &i0, &mc, &j0, &nc);
-	scale_c(g, i0, mc, j0, nc);
+	int zero = g->beta == 0.0f && g->K > 0;   /* the first slice writes C */
+	if (!zero)
+		scale_c(g, i0, mc, j0, nc);
 	for (int k0 = 0; k0 < g->K; k0 += KC) {
 		int kc = g->K - k0 < KC ? g->K - k0 : KC;
-		slice(g, i0, mc, j0, nc, k0, kc, tid, g->C + (size_t)i0 * g->ldc + j0, g->ldc, 1);
+		slice(g, i0, mc, j0, nc, k0, kc, tid, g->C + (size_t)i0 * g->ldc + j0, g->ldc, 1,
+		      zero && k0 == 0);
 	}
 }
 
@@ -164,7 +232,7 @@ static void task_part(void *ctx, int t, int tid)
 	block_bounds(g, b, &i0, &mc, &j0, &nc);
 	int k0 = s * KC, kc = g->K - k0 < KC ? g->K - k0 : KC;
 	float *p = g->part + (size_t)s * g->M * g->N;
-	slice(g, i0, mc, j0, nc, k0, kc, tid, p + (size_t)i0 * g->N + j0, g->N, 0);
+	slice(g, i0, mc, j0, nc, k0, kc, tid, p + (size_t)i0 * g->N + j0, g->N, 0, 0);
 }
 
 /* K-split mode: C row i = beta C + alpha p_0 + alpha p_1 ..., in slice order,
@@ -201,7 +269,7 @@ void sgemm(int transA, int transB, int M, int N, int K, float alpha,
 	          0, 0, 1, MC, NC, NULL };
 	int nt = nn_threads();
 	double work = (double)M * N * (K > 0 ? K : 1);
-	if (nt == 1 || work < 65536.0) {
+	if (nt == 1 || work < 262144.0) {
 		g.nbm = (M + MC - 1) / MC;
 		g.nbn = (N + NC - 1) / NC;
 		for (int t = 0; t < g.nbm * g.nbn; t++)

@@ -5,8 +5,10 @@
  * transA = 0: A is M x K with row stride lda; 1: A is stored K x M (A^T).
  * transB = 0: B is K x N with row stride ldb; 1: B is stored N x K.
  * beta = 0 overwrites C (its old contents are not read).  Threads: the work is
- * split over a fixed grid of C blocks, and every element sums over k in the same
- * order, so the result is the same for any nn_set_threads() value. */
+ * split over blocks of C (and, for a small C with a long K, over fixed K slices of
+ * 256 whose partial products are added in slice order); every element is summed
+ * over k in the same order whatever the split, so the result is bit-identical for
+ * any nn_set_threads() value. */
 #ifndef AD_GEMM_H
 #define AD_GEMM_H
 

@@ -30,7 +30,7 @@ void mem_init(Mem *m, int N, int C, float shrink, float entropy_weight, Rng *r)
 
 static void free_q(Mem *m)
 {
-	free(m->zhat); free(m->znorm); free(m->soft); free(m->what); free(m->usum);
+	free(m->zhat); free(m->znorm); free(m->soft); free(m->what); free(m->logw); free(m->usum);
 	free(m->ent); free(m->out); free(m->dwh); free(m->dzhat);
 }
 
@@ -51,6 +51,7 @@ static void ensure(Mem *m, int Q)
 	m->znorm = ad_xmalloc(ad_mul(q, 4));
 	m->soft = ad_xmalloc(ad_mul(nq, 4));
 	m->what = ad_xmalloc(ad_mul(nq, 4));
+	m->logw = ad_xmalloc(ad_mul(nq, 4));
 	m->usum = ad_xmalloc(ad_mul(q, 4));
 	m->ent = ad_xmalloc(ad_mul(q, sizeof(double)));
 	m->out = ad_xmalloc(ad_mul(cq, 4));
@@ -124,9 +125,12 @@ static void address_task(void *ctx, int t, int tid)
 		} else {
 			memcpy(w, s, (size_t)N * sizeof *w);
 		}
+		float *lw = m->logw + (size_t)q * N;
+		for (int i = 0; i < N; i++)
+			lw[i] = logf(w[i] + SEPS);
 		double e = 0.0;
 		for (int i = 0; i < N; i++)
-			e -= (double)w[i] * log((double)w[i] + SEPS);
+			e -= (double)w[i] * lw[i];
 		m->ent[q] = e;
 	}
 }
@@ -149,10 +153,10 @@ float *mem_forward(Mem *m, const float *z, int Q)
 			m->mhat[(size_t)i * C + c] = (float)(r[c] * inv);
 	}
 	int nt = (Q + QCHUNK - 1) / QCHUNK;
-	nn_parallel(nt, normalise_task, &j);
+	nn_parallel_work(nt, (size_t)Q * C, normalise_task, &j);
 	/* similarities soft[q][i] = zhat[:,q] . mhat[i,:] */
 	sgemm(1, 1, Q, N, C, 1.0f, m->zhat, Q, m->mhat, C, 0.0f, m->soft, N);
-	nn_parallel(nt, address_task, &j);
+	nn_parallel_work(nt, (size_t)Q * N, address_task, &j);
 	double e = 0.0;
 	for (int q = 0; q < Q; q++)
 		e += m->ent[q];
@@ -175,10 +179,10 @@ static void address_bwd_task(void *ctx, int t, int tid)
 	for (int q = q0; q < q1; q++) {
 		float *d = m->dwh + (size_t)q * N;
 		const float *w = m->what + (size_t)q * N, *s = m->soft + (size_t)q * N;
+		const float *lw = m->logw + (size_t)q * N;
 		if (ew != 0.0)
 			for (int i = 0; i < N; i++)
-				d[i] += (float)(-ew * (log((double)w[i] + SEPS) +
-				                       (double)w[i] / ((double)w[i] + SEPS)));
+				d[i] += (float)(-ew * ((double)lw[i] + (double)w[i] / ((double)w[i] + SEPS)));
 		if (lam > 0.0f) {
 			double us = m->usum[q], dot = 0.0;
 			for (int i = 0; i < N; i++)
@@ -230,11 +234,11 @@ void mem_backward(Mem *m, const float *dout, float *dz)
 	sgemm(1, 1, Q, N, C, 1.0f, dout, Q, m->w, C, 0.0f, m->dwh, N);
 	sgemm(1, 1, N, C, Q, 1.0f, m->what, N, dout, Q, 1.0f, m->gw, C);
 	int nt = (Q + QCHUNK - 1) / QCHUNK;
-	nn_parallel(nt, address_bwd_task, &j);
+	nn_parallel_work(nt, (size_t)Q * N, address_bwd_task, &j);
 	/* dzhat[c][q] = sum_i mhat[i][c] ds[q][i];  dmhat[i][c] = sum_q ds[q][i] zhat[c][q] */
 	sgemm(1, 1, C, Q, N, 1.0f, m->mhat, C, m->dwh, N, 0.0f, m->dzhat, Q);
 	sgemm(1, 1, N, C, Q, 1.0f, m->dwh, N, m->zhat, Q, 0.0f, m->dmhat, C);
-	nn_parallel(nt, znorm_bwd_task, &j);
+	nn_parallel_work(nt, (size_t)Q * C, znorm_bwd_task, &j);
 	for (int i = 0; i < N; i++) {
 		const float *mh = m->mhat + (size_t)i * C, *dm = m->dmhat + (size_t)i * C;
 		double dot = 0.0, n = m->mnorm[i];

@@ -21,6 +21,7 @@ typedef struct {
 	float *zhat, *znorm;      /* normalised queries [C][Q], norms [Q] */
 	float *mhat, *mnorm;      /* normalised memory [N][C], norms [N] */
 	float *soft, *what;       /* softmax and final weights, [Q][N] */
+	float *logw;              /* log(what + 1e-12), [Q][N] */
 	float *usum;              /* sum of the shrunk weights per query [Q] */
 	double *ent;              /* entropy per query [Q] */
 	float *out;               /* [C][Q] */

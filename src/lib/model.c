@@ -13,9 +13,15 @@
  *    until the size reaches the pooled size, ConvTranspose k5 -> BN -> LeakyReLU,
  *    then per level: up x2, ConvTranspose k5 (padding set so the size matches the
  *    encoder's) -> BN -> LeakyReLU, the last one -> sigmoid.
+ *  AE/MemAE arch + "+sigmoid" (e.g. "conv:16-32-64+sigmoid"): a sigmoid on the output.
  *  DSVDD "mlp:h1-..-rep": bias-free Linear -> BN1d(no affine, eps 1e-4) -> activation,
  *    the last Linear gives the embedding; the decoder mirrors it (final Linear, no
- *    activation). */
+ *    activation).
+ * Tensor names: "<enc|dec>.<i>.<conv|convt|linear|bn>.<weight|bias|running_mean|
+ * running_var>" (i counts the levels of each half), "mem.weight", "center"; weight
+ * layouts as torch (Linear [out][in], Conv2d [cout][cin][k][k], ConvTranspose2d
+ * [cin][cout][k][k]), so a state dict maps one to one.  Input rows are C x H x W in
+ * torch's order. */
 #include "model.h"
 #include "memae.h"
 #include "nn.h"
@@ -137,10 +143,10 @@ static int build_ae_conv(Model *m, const int *ch, int L, Rng *r)
 	for (int i = L - 1, d = 0; i >= 0; i--, d++) {
 		int oc = i > 0 ? ch[i - 1] : C;
 		int oph = hs[i] - (2 * m->dec.h - 1), opw = ws[i] - (2 * m->dec.w - 1);
-		if (oph != opw || oph < 0 || oph > 1)
+		if (oph < 0 || oph > 1 || opw < 0 || opw > 1)
 			return ad_error("architecture %s: cannot mirror a %dx%d input", m->cfg.arch, H, W);
 		name(nm, "dec", d, "convt");
-		seq_convt(&m->dec, nm, oc, 3, 2, 1, oph, 1, r);
+		seq_convt2(&m->dec, nm, oc, 3, 2, 1, oph, opw, 1, r);
 		if (i > 0) {
 			name(nm, "dec", d, "bn");
 			seq_bn(&m->dec, nm, 1, 1e-5f);
@@ -322,7 +328,13 @@ Model *model_new(const ModelConfig *cfg)
 		snprintf(c->arch, sizeof c->arch, "%s", a);
 	}
 	int wd[MAXLEV], L;
-	const char *arch = c->arch;
+	char arch[sizeof c->arch];
+	snprintf(arch, sizeof arch, "%s", c->arch);
+	/* "+sigmoid": a sigmoid on the AE output (as the PyTorch reference's conv AE) */
+	size_t al = strlen(arch), sl = strlen("+sigmoid");
+	int out_sigmoid = al > sl && !strcmp(arch + al - sl, "+sigmoid");
+	if (out_sigmoid)
+		arch[al - sl] = '\0';
 	int kind_conv = !strncmp(arch, "conv:", 5), kind_mlp = !strncmp(arch, "mlp:", 4);
 	int kind_lenet = !strcmp(arch, "lenet") || !strncmp(arch, "lenet:", 6);
 	if (kind_conv)
@@ -337,8 +349,9 @@ Model *model_new(const ModelConfig *cfg)
 		memcpy(wd, L == 2 ? d1 : d3, (size_t)L * sizeof *wd);
 	} else
 		L = -1;
-	if (L < 1 || (c->kind == MODEL_DSVDD && kind_conv) || (c->kind != MODEL_DSVDD && kind_lenet)) {
-		ad_error("bad architecture '%s' for %s", arch, model_kind_name(c->kind));
+	if (L < 1 || (c->kind == MODEL_DSVDD && (kind_conv || out_sigmoid)) ||
+	    (c->kind != MODEL_DSVDD && kind_lenet)) {
+		ad_error("bad architecture '%s' for %s", c->arch, model_kind_name(c->kind));
 		goto fail;
 	}
 	if ((kind_conv || kind_lenet) && !image) {
@@ -349,6 +362,8 @@ Model *model_new(const ModelConfig *cfg)
 		ad_error("memae: %d memory slots", c->mem_slots);
 		goto fail;
 	}
+	if (c->kind == MODEL_MEMAE && c->shrink < 0)   /* negative: the default 1/N */
+		c->shrink = 1.0f / c->mem_slots;
 	if (c->kind == MODEL_DSVDD) {
 		if (kind_mlp)
 			c->rep_dim = wd[L - 1];
@@ -372,6 +387,8 @@ Model *model_new(const ModelConfig *cfg)
 		else
 			build_ae_mlp(m, wd, L, &r);
 	}
+	if (out_sigmoid)
+		seq_sigmoid(&m->dec);
 	add_seq_entries(m, &m->enc, 0);
 	if (c->kind == MODEL_MEMAE) {
 		m->has_mem = 1;

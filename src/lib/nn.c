@@ -1,4 +1,7 @@
 /* nn.c: layers (forward and backward) and the sequential container.  See nn.h. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3", "no-trapping-math")
+#endif
 #include "nn.h"
 #include "gemm.h"
 #include "util.h"
@@ -19,65 +22,91 @@ typedef struct {
 	int C, B, Hs, Ws, Hd, Wd, k, s, p;
 } ColJob;
 
-static void im2col_task(void *ctx, int c, int tid)
+/* tasks: (channel, chunk of BCHUNK samples); every output element belongs to one */
+#define BCHUNK 8
+
+/* window positions x with 0 <= x*s - p + kx < W: [*lo, *hi) */
+static void valid_range(int kx, int s, int p, int W, int Wd, int *lo, int *hi)
+{
+	int a = p - kx, b = W - 1 + p - kx;   /* need a <= x*s <= b */
+	int l = a <= 0 ? 0 : (a + s - 1) / s;
+	int h = b < 0 ? 0 : b / s + 1;
+	*lo = l < Wd ? l : Wd;
+	*hi = h < Wd ? h : Wd;
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
+static void im2col_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
 	(void)tid;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
 	size_t ncols = (size_t)j->B * Hd * Wd;
 	for (int ky = 0; ky < k; ky++)
 		for (int kx = 0; kx < k; kx++) {
 			float *row = j->dst + ((size_t)(c * k + ky) * k + kx) * ncols;
-			for (int b = 0; b < j->B; b++) {
+			int lo, hi;
+			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
+			for (int b = b0; b < b1; b++) {
 				const float *img = j->src + ((size_t)c * j->B + b) * j->Hs * j->Ws;
 				for (int y = 0; y < Hd; y++) {
-					int iy = y * j->s - j->p + ky;
+					int iy = y * s - j->p + ky;
 					float *r = row + ((size_t)b * Hd + y) * Wd;
 					if (iy < 0 || iy >= j->Hs) {
 						memset(r, 0, (size_t)Wd * sizeof *r);
 						continue;
 					}
-					const float *irow = img + (size_t)iy * j->Ws;
-					if (j->s == 1) {
-						for (int x = 0; x < Wd; x++) {
-							int ix = x - j->p + kx;
-							r[x] = ix >= 0 && ix < j->Ws ? irow[ix] : 0.0f;
-						}
-					} else {
-						for (int x = 0; x < Wd; x++) {
-							int ix = x * j->s - j->p + kx;
-							r[x] = ix >= 0 && ix < j->Ws ? irow[ix] : 0.0f;
-						}
-					}
+					const float *irow = img + (size_t)iy * j->Ws - j->p + kx;
+					for (int x = 0; x < lo; x++)
+						r[x] = 0.0f;
+					if (s == 1)
+						for (int x = lo; x < hi; x++)
+							r[x] = irow[x];
+					else if (s == 2)
+						for (int x = lo; x < hi; x++)
+							r[x] = irow[2 * x];
+					else
+						for (int x = lo; x < hi; x++)
+							r[x] = irow[x * s];
+					for (int x = hi; x < Wd; x++)
+						r[x] = 0.0f;
 				}
 			}
 		}
 }
 
-static void col2im_task(void *ctx, int c, int tid)
+static void col2im_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
 	(void)tid;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
 	size_t ncols = (size_t)j->B * Hd * Wd;
 	float *plane = j->dst + (size_t)c * j->B * j->Hs * j->Ws;
-	memset(plane, 0, (size_t)j->B * j->Hs * j->Ws * sizeof *plane);
+	memset(plane + (size_t)b0 * j->Hs * j->Ws, 0, (size_t)(b1 - b0) * j->Hs * j->Ws * sizeof *plane);
 	for (int ky = 0; ky < k; ky++)
 		for (int kx = 0; kx < k; kx++) {
 			const float *row = j->src + ((size_t)(c * k + ky) * k + kx) * ncols;
-			for (int b = 0; b < j->B; b++) {
+			int lo, hi;
+			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
+			for (int b = b0; b < b1; b++) {
 				float *img = plane + (size_t)b * j->Hs * j->Ws;
 				for (int y = 0; y < Hd; y++) {
-					int iy = y * j->s - j->p + ky;
+					int iy = y * s - j->p + ky;
 					if (iy < 0 || iy >= j->Hs)
 						continue;
 					const float *r = row + ((size_t)b * Hd + y) * Wd;
-					float *irow = img + (size_t)iy * j->Ws;
-					for (int x = 0; x < Wd; x++) {
-						int ix = x * j->s - j->p + kx;
-						if (ix >= 0 && ix < j->Ws)
-							irow[ix] += r[x];
-					}
+					float *irow = img + (size_t)iy * j->Ws - j->p + kx;
+					if (s == 1)
+						for (int x = lo; x < hi; x++)
+							irow[x] += r[x];
+					else
+						for (int x = lo; x < hi; x++)
+							irow[x * s] += r[x];
 				}
 			}
 		}
@@ -87,14 +116,16 @@ static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, i
                    int Wd, int k, int s, int p)
 {
 	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k, s, p };
-	nn_parallel(C, im2col_task, &j);
+	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
+	                 im2col_task, &j);
 }
 
 static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
 	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, s, p };
-	nn_parallel(C, col2im_task, &j);
+	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
+	                 col2im_task, &j);
 }
 
 static float *grow(float *p, size_t *have, size_t need)
@@ -125,28 +156,37 @@ static void bias_add_task(void *ctx, int c, int tid)
 		y[i] += b;
 }
 
+/* sum of x[0..n) in double, in 8 interleaved lanes (a fixed order that vectorises) */
+static double sum8(const float *x, size_t n)
+{
+	double a[8] = { 0 };
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int l = 0; l < 8; l++)
+			a[l] += x[i + l];
+	for (; i < n; i++)
+		a[i & 7] += x[i];
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
 static void bias_grad_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
 	(void)tid;
 	size_t n = (size_t)j->B * j->S;
-	const float *d = j->dy + (size_t)c * n;
-	double s = 0.0;
-	for (size_t i = 0; i < n; i++)
-		s += d[i];
-	j->l->gb[c] += (float)s;
+	j->l->gb[c] += (float)sum8(j->dy + (size_t)c * n, n);
 }
 
 static void bias_add(Layer *l, float *y, int B, size_t S)
 {
 	ChJob j = { .l = l, .out = y, .B = B, .S = S };
-	nn_parallel(l->oc, bias_add_task, &j);
+	nn_parallel_work(l->oc, (size_t)l->oc * B * S, bias_add_task, &j);
 }
 
 static void bias_grad(Layer *l, const float *dy, int B, size_t S)
 {
 	ChJob j = { .l = l, .dy = dy, .B = B, .S = S };
-	nn_parallel(l->oc, bias_grad_task, &j);
+	nn_parallel_work(l->oc, (size_t)l->oc * B * S, bias_grad_task, &j);
 }
 
 static void bn_fwd_task(void *ctx, int c, int tid)
@@ -159,14 +199,19 @@ static void bn_fwd_task(void *ctx, int c, int tid)
 	float *y = j->out + (size_t)c * n;
 	double mean, invstd;
 	if (j->train) {
-		double s = 0.0, ss = 0.0;
-		for (size_t i = 0; i < n; i++)
-			s += x[i];
-		mean = s / (double)n;
-		for (size_t i = 0; i < n; i++) {
+		mean = sum8(x, n) / (double)n;
+		double a[8] = { 0 }, ss;
+		size_t i = 0;
+		for (; i + 8 <= n; i += 8)
+			for (int l = 0; l < 8; l++) {
+				double d = x[i + l] - mean;
+				a[l] += d * d;
+			}
+		for (; i < n; i++) {
 			double d = x[i] - mean;
-			ss += d * d;
+			a[i & 7] += d * d;
 		}
+		ss = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 		double var = ss / (double)n;
 		invstd = 1.0 / sqrt(var + l->eps);
 		l->mean[c] = mean;
@@ -192,11 +237,14 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	size_t n = (size_t)j->B * j->S;
 	const float *x = j->x + (size_t)c * n, *dy = j->dy + (size_t)c * n;
 	double mean = l->mean[c], invstd = l->invstd[c];
-	double sdy = 0.0, sdyx = 0.0;
-	for (size_t i = 0; i < n; i++) {
-		sdy += dy[i];
-		sdyx += dy[i] * ((x[i] - mean) * invstd);
-	}
+	double sdy = sum8(dy, n), acc[8] = { 0 }, sdyx;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		for (int l = 0; l < 8; l++)
+			acc[l] += dy[i + l] * ((x[i + l] - mean) * invstd);
+	for (; i < n; i++)
+		acc[i & 7] += dy[i] * ((x[i] - mean) * invstd);
+	sdyx = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 	if (l->affine) {
 		l->gw[c] += (float)sdyx;
 		l->gb[c] += (float)sdy;
@@ -210,7 +258,7 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	float a = (float)k, m = (float)mean;
 	float bx = (float)(-k * invstd * sdyx / (double)n);
 	float o = (float)(-k * sdy / (double)n);
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		dx[i] = a * dy[i] + bx * (x[i] - m) + o;
 }
 
@@ -225,8 +273,10 @@ static void act_fwd_task(void *ctx, int c, int tid)
 	switch (l->type) {
 	case NN_LRELU: {
 		float s = l->slope;
-		for (size_t i = 0; i < n; i++)
-			y[i] = x[i] > 0.0f ? x[i] : x[i] * s;
+		for (size_t i = 0; i < n; i++) {   /* branch-free: vectorises */
+			float v = x[i];
+			y[i] = v * (v > 0.0f ? 1.0f : s);
+		}
 		break;
 	}
 	case NN_RELU:
@@ -253,7 +303,7 @@ static void act_bwd_task(void *ctx, int c, int tid)
 	case NN_LRELU: {
 		float s = l->slope;
 		for (size_t i = 0; i < n; i++)
-			dx[i] = x[i] > 0.0f ? dy[i] : dy[i] * s;
+			dx[i] = dy[i] * (x[i] > 0.0f ? 1.0f : s);
 		break;
 	}
 	case NN_RELU:
@@ -277,22 +327,31 @@ static void pool_task(void *ctx, int c, int tid)
 	for (int b = 0; b < j->B; b++) {
 		size_t pin = ((size_t)c * j->B + b) * H * W, pout = ((size_t)c * j->B + b) * oh * ow;
 		const float *x = j->x + pin;
-		if (j->dx)
-			memset(j->dx + pin, 0, (size_t)H * W * sizeof(float));
+		if (!j->dx) {
+			float *o = j->out + pout;
+			for (int y = 0; y < oh; y++) {
+				const float *r0 = x + (size_t)(2 * y) * W, *r1 = r0 + W;
+				for (int xx = 0; xx < ow; xx++) {
+					float m = r0[2 * xx], v;
+					v = r0[2 * xx + 1]; if (v > m || v != v) m = v;
+					v = r1[2 * xx]; if (v > m || v != v) m = v;
+					v = r1[2 * xx + 1]; if (v > m || v != v) m = v;
+					o[(size_t)y * ow + xx] = m;
+				}
+			}
+			continue;
+		}
+		float *dx = j->dx + pin;
+		const float *dy = j->dy + pout;
+		memset(dx, 0, (size_t)H * W * sizeof(float));
 		for (int y = 0; y < oh; y++)
 			for (int xx = 0; xx < ow; xx++) {
-				int best = 2 * y * W + 2 * xx;
-				float m = x[best];
-				int cand[3] = { best + 1, best + W, best + W + 1 };
-				for (int q = 0; q < 3; q++)
-					if (x[cand[q]] > m || isnan(x[cand[q]])) {
-						m = x[cand[q]];
-						best = cand[q];
-					}
-				if (j->dx)
-					j->dx[pin + best] += j->dy[pout + (size_t)y * ow + xx];
-				else
-					j->out[pout + (size_t)y * ow + xx] = m;
+				int best = 2 * y * W + 2 * xx, q;
+				float m = x[best], v;
+				q = best + 1; v = x[q]; if (v > m || v != v) { m = v; best = q; }
+				q = 2 * y * W + W + 2 * xx; v = x[q]; if (v > m || v != v) { m = v; best = q; }
+				q++; v = x[q]; if (v > m || v != v) { m = v; best = q; }
+				dx[best] += dy[(size_t)y * ow + xx];
 			}
 	}
 }
@@ -384,16 +443,16 @@ int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 		if (train && (size_t)B * Sin < 2)
 			return ad_error("batch-norm: training needs more than one value per channel "
 			                "(batch of %d)", B);
-		nn_parallel(l->ic, bn_fwd_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
 		break;
 	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
-		nn_parallel(l->ic, act_fwd_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, act_fwd_task, &j);
 		break;
 	case NN_MAXPOOL:
-		nn_parallel(l->ic, pool_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, pool_task, &j);
 		break;
 	case NN_UPSAMPLE:
-		nn_parallel(l->ic, up_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, up_task, &j);
 		break;
 	case NN_FLATTEN:
 		flatten(x, y, l->ic, B, (int)Sin, 0);
@@ -442,19 +501,19 @@ void layer_backward(Layer *l, const float *x, const float *y, const float *dy,
 		break;
 	}
 	case NN_BN:
-		nn_parallel(l->ic, bn_bwd_task, &j);
+		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_bwd_task, &j);
 		break;
 	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
 		if (dx)
-			nn_parallel(l->ic, act_bwd_task, &j);
+			nn_parallel_work(l->ic, layer_in_size(l) * B, act_bwd_task, &j);
 		break;
 	case NN_MAXPOOL:
 		if (dx)
-			nn_parallel(l->ic, pool_task, &j);
+			nn_parallel_work(l->ic, layer_in_size(l) * B, pool_task, &j);
 		break;
 	case NN_UPSAMPLE:
 		if (dx)
-			nn_parallel(l->ic, up_task, &j);
+			nn_parallel_work(l->ic, layer_in_size(l) * B, up_task, &j);
 		break;
 	case NN_FLATTEN:
 		if (dx)
@@ -575,21 +634,28 @@ void seq_conv(Seq *s, const char *name, int cout, int k, int stride, int pad, in
 	done(s, l);
 }
 
-void seq_convt(Seq *s, const char *name, int cout, int k, int stride, int pad, int opad,
-               int bias, Rng *r)
+void seq_convt2(Seq *s, const char *name, int cout, int k, int stride, int pad, int oph,
+                int opw, int bias, Rng *r)
 {
 	Layer *l = add(s, NN_CONVT, name);
 	l->oc = cout;
 	l->k = k;
 	l->stride = stride;
 	l->pad = pad;
-	l->opad = opad;
+	l->opad = oph;
+	l->opadw = opw;
 	l->bias = bias;
-	l->oh = (l->ih - 1) * stride - 2 * pad + k + opad;
-	l->ow = (l->iw - 1) * stride - 2 * pad + k + opad;
+	l->oh = (l->ih - 1) * stride - 2 * pad + k + oph;
+	l->ow = (l->iw - 1) * stride - 2 * pad + k + opw;
 	/* torch computes fan_in from weight dim 1, which is cout for a transposed conv */
 	params(l, (size_t)l->ic * cout * k * k, bias ? cout : 0, cout * k * k, r);
 	done(s, l);
+}
+
+void seq_convt(Seq *s, const char *name, int cout, int k, int stride, int pad, int opad,
+               int bias, Rng *r)
+{
+	seq_convt2(s, name, cout, k, stride, pad, opad, opad, bias, r);
 }
 
 void seq_bn(Seq *s, const char *name, int affine, float eps)

@@ -24,6 +24,7 @@ typedef struct {
 	int ic, ih, iw;             /* input shape per sample (flat: ic features, 1, 1) */
 	int oc, oh, ow;             /* output shape per sample */
 	int k, stride, pad, opad;   /* conv / conv-transpose geometry */
+	int opadw;                  /* conv-transpose output padding along W (opad: H) */
 	int bias;                   /* linear / conv: has a bias */
 	int affine;                 /* batch-norm: learnable weight and bias */
 	float eps, momentum;        /* batch-norm */
@@ -72,6 +73,9 @@ void seq_linear(Seq *s, const char *name, int out, int bias, Rng *r);
 void seq_conv(Seq *s, const char *name, int cout, int k, int stride, int pad, int bias, Rng *r);
 void seq_convt(Seq *s, const char *name, int cout, int k, int stride, int pad, int opad,
                int bias, Rng *r);
+/* The same with separate output padding along H and W. */
+void seq_convt2(Seq *s, const char *name, int cout, int k, int stride, int pad, int oph,
+                int opw, int bias, Rng *r);
 void seq_bn(Seq *s, const char *name, int affine, float eps);
 void seq_lrelu(Seq *s, float slope);
 void seq_relu(Seq *s);

@@ -1,25 +1,38 @@
-/* pool.c: persistent worker threads behind nn_parallel().  See pool.h. */
+/* pool.c: persistent worker threads behind nn_parallel().  See pool.h.
+ *
+ * A job is published by bumping `generation`; idle workers spin on it for a short
+ * while (jobs come in quick succession during a training step) and then sleep on
+ * a condition variable.  Tasks are handed out by an atomic counter. */
 #include "pool.h"
 #include "util.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #define MAXT 64
+#define SPIN 500   /* pause loops before sleeping (a few microseconds) */
 
 static int nthreads = 1;          /* requested workers */
 static int nstarted;              /* helper threads running (workers 1..nstarted) */
-static pthread_t tids[MAXT];
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv_go = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t cv_done = PTHREAD_COND_INITIALIZER;
-static unsigned long generation;  /* bumped for each job */
-static int active;                /* workers that take part in the current job */
-static int pending;               /* helpers still busy with the current job */
-static int next_task, job_ntasks;
+static atomic_ulong generation;   /* bumped for each job */
+static atomic_int active;         /* workers that take part in the current job */
+static atomic_int pending;        /* helpers still busy with the current job */
+static atomic_int next_task;
+static int job_ntasks;
 static nn_task_fn job_fn;
 static void *job_ctx;
 static float *scratch[MAXT];
 static size_t scratch_n[MAXT];
+
+static inline void relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#endif
+}
 
 float *nn_scratch(int tid, size_t n)
 {
@@ -31,12 +44,14 @@ float *nn_scratch(int tid, size_t n)
 	return scratch[tid];
 }
 
-static int take_task(void)
+static void run_tasks(int tid)
 {
-	pthread_mutex_lock(&mu);
-	int t = next_task < job_ntasks ? next_task++ : -1;
-	pthread_mutex_unlock(&mu);
-	return t;
+	for (;;) {
+		int t = atomic_fetch_add(&next_task, 1);
+		if (t >= job_ntasks)
+			break;
+		job_fn(job_ctx, t, tid);
+	}
 }
 
 static void *worker(void *arg)
@@ -44,20 +59,23 @@ static void *worker(void *arg)
 	int id = (int)(size_t)arg;
 	unsigned long seen = 0;
 	for (;;) {
-		pthread_mutex_lock(&mu);
-		while (generation == seen || id >= active)
-			if (generation != seen && id >= active)
-				seen = generation;
-			else
+		unsigned long g = atomic_load(&generation);
+		for (int i = 0; i < SPIN && g == seen; i++) {
+			relax();
+			g = atomic_load(&generation);
+		}
+		if (g == seen) {
+			pthread_mutex_lock(&mu);
+			while ((g = atomic_load(&generation)) == seen)
 				pthread_cond_wait(&cv_go, &mu);
-		seen = generation;
-		nn_task_fn fn = job_fn;
-		void *ctx = job_ctx;
-		pthread_mutex_unlock(&mu);
-		for (int t; (t = take_task()) >= 0;)
-			fn(ctx, t, id);
+			pthread_mutex_unlock(&mu);
+		}
+		seen = g;
+		if (id >= atomic_load(&active))
+			continue;
+		run_tasks(id);
 		pthread_mutex_lock(&mu);
-		if (--pending == 0)
+		if (atomic_fetch_sub(&pending, 1) == 1)
 			pthread_cond_signal(&cv_done);
 		pthread_mutex_unlock(&mu);
 	}
@@ -72,10 +90,11 @@ void nn_set_threads(int n)
 		n = MAXT;
 	pthread_mutex_lock(&mu);
 	while (nstarted < n - 1) {
+		pthread_t th;
 		int id = nstarted + 1;
-		if (pthread_create(&tids[id], NULL, worker, (void *)(size_t)id) != 0)
+		if (pthread_create(&th, NULL, worker, (void *)(size_t)id) != 0)
 			break; /* fewer helpers: still correct, just slower */
-		pthread_detach(tids[id]);
+		pthread_detach(th);
 		nstarted++;
 	}
 	nthreads = n;
@@ -101,16 +120,29 @@ void nn_parallel(int ntasks, nn_task_fn fn, void *ctx)
 	job_fn = fn;
 	job_ctx = ctx;
 	job_ntasks = ntasks;
-	next_task = 0;
-	active = helpers + 1;  /* helper ids 1..helpers take part */
-	pending = helpers;
-	generation++;
+	atomic_store(&next_task, 0);
+	atomic_store(&active, helpers + 1);  /* helper ids 1..helpers take part */
+	atomic_store(&pending, helpers);
+	atomic_fetch_add(&generation, 1);
 	pthread_cond_broadcast(&cv_go);
 	pthread_mutex_unlock(&mu);
-	for (int t; (t = take_task()) >= 0;)
-		fn(ctx, t, 0);
-	pthread_mutex_lock(&mu);
-	while (pending > 0)
-		pthread_cond_wait(&cv_done, &mu);
-	pthread_mutex_unlock(&mu);
+	run_tasks(0);
+	for (int i = 0; i < SPIN && atomic_load(&pending) > 0; i++)
+		relax();
+	if (atomic_load(&pending) > 0) {
+		pthread_mutex_lock(&mu);
+		while (atomic_load(&pending) > 0)
+			pthread_cond_wait(&cv_done, &mu);
+		pthread_mutex_unlock(&mu);
+	}
+}
+
+void nn_parallel_work(int ntasks, size_t work, nn_task_fn fn, void *ctx)
+{
+	if (work < 32768) {
+		for (int t = 0; t < ntasks; t++)
+			fn(ctx, t, 0);
+		return;
+	}
+	nn_parallel(ntasks, fn, ctx);
 }

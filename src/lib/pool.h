@@ -1,8 +1,9 @@
 /* pool.h: a small persistent pthread worker pool for the numeric kernels.
  *
- * Work is cut into a fixed grid of tasks that does not depend on the number of
- * threads; each task writes its own outputs only, so a kernel gives bit-identical
- * results for every thread count.  Not reentrant: one nn_parallel() at a time. */
+ * Kernels cut their work into tasks that each write their own outputs only, with a
+ * summation order that does not depend on which worker runs them, so results are
+ * bit-identical for every thread count.  Not reentrant: one nn_parallel() at a
+ * time (tasks must not call it), from one thread. */
 #ifndef AD_POOL_H
 #define AD_POOL_H
 #include <stddef.h>
@@ -16,6 +17,10 @@ int nn_threads(void);
  * all of them.  tid in [0, nn_threads()) identifies the worker (for scratch). */
 typedef void (*nn_task_fn)(void *ctx, int task, int tid);
 void nn_parallel(int ntasks, nn_task_fn fn, void *ctx);
+
+/* The same, run on the calling thread alone when `work` (elements touched) is too
+ * small to be worth waking the workers.  Same results either way. */
+void nn_parallel_work(int ntasks, size_t work, nn_task_fn fn, void *ctx);
 
 /* Per-worker scratch of at least n floats (grow-only, reused between calls). */
 float *nn_scratch(int tid, size_t n);

@@ -50,7 +50,7 @@ static double run(int ta, int tb, int M, int N, int K, float alpha, float beta, 
 }
 
 /* the same product with 1, 2, 3 threads gives the same bits */
-static int same_bits(int ta, int tb, int M, int N, int K, Rng *r)
+static int same_bits(int ta, int tb, int M, int N, int K, float beta, Rng *r)
 {
 	size_t na = (size_t)M * K, nb = (size_t)K * N, nc = (size_t)M * N;
 	float *A = ad_xmalloc(na * 4), *B = ad_xmalloc(nb * 4), *C[3];
@@ -59,9 +59,12 @@ static int same_bits(int ta, int tb, int M, int N, int K, Rng *r)
 	for (int t = 0; t < 3; t++) {
 		C[t] = ad_xmalloc(nc * 4);
 		for (size_t i = 0; i < nc; i++)
-			C[t][i] = 0.25f;
+			C[t][i] = beta == 0.0f ? NAN : 0.25f;   /* beta 0: C must not be read */
 		nn_set_threads(t + 1);
-		sgemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, 1.0f, C[t], N);
+		sgemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, beta, C[t], N);
+		for (size_t i = 0; i < nc; i++)
+			if (!isfinite(C[t][i]))
+				return 0;
 	}
 	nn_set_threads(1);
 	int ok = !memcmp(C[0], C[1], nc * 4) && !memcmp(C[0], C[2], nc * 4);
@@ -86,11 +89,14 @@ int main(void)
 				CHECK(run(ta, tb, M, N, K, 2.0f, 0.3f, &r) < 1e-5);
 			}
 	/* threads: the K-split path (small C, long K) and the block grid */
-	CHECK(same_bits(0, 1, 16, 9, 5000, &r));
-	CHECK(same_bits(0, 1, 64, 288, 1600, &r));
-	CHECK(same_bits(1, 0, 144, 4900, 16, &r));
-	CHECK(same_bits(0, 0, 70, 700, 300, &r));
-	CHECK(same_bits(1, 1, 33, 257, 999, &r));
+	for (int z = 0; z < 2; z++) {
+		float beta = z ? 0.0f : 1.0f;
+		CHECK(same_bits(0, 1, 16, 9, 5000, beta, &r));
+		CHECK(same_bits(0, 1, 64, 288, 1600, beta, &r));
+		CHECK(same_bits(1, 0, 144, 4900, 16, beta, &r));
+		CHECK(same_bits(0, 0, 70, 700, 300, beta, &r));
+		CHECK(same_bits(1, 1, 33, 257, 999, beta, &r));
+	}
 	/* threads give the same bits as the naive-checked single-thread path */
 	nn_set_threads(2);
 	CHECK(run(0, 1, 20, 30, 3000, 1.0f, 1.0f, &r) < 1e-5);

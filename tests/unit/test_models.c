@@ -31,7 +31,7 @@ static double mloss(void *p)
 }
 
 /* returns 1 if the model's gradients pass */
-static float mstep = 1e-3f;
+static float mstep = 2.5e-4f;
 
 static int check_model(const char *what, Model *m, int B, Rng *rg)
 {
@@ -63,7 +63,7 @@ static int check_model(const char *what, Model *m, int B, Rng *rg)
 	free(r);
 	if (getenv("GC_VERBOSE"))
 		fprintf(stderr, "%s: %d of %d sampled elements off, %d tensors\n", what, bad, total, active);
-	return active > 0 && bad <= total * 3 / 100;
+	return active > 0 && bad <= total / 100;
 }
 
 static float slope;   /* != 0: override the default LeakyReLU slope */
@@ -205,6 +205,106 @@ static void threads_identical(int kind, const char *arch, int c, int h, int w)
 	free(b);
 }
 
+/* ---- golden values from PyTorch ----
+ * The model is built here (seed 5), its tensors were loaded into the same network
+ * written with torch.nn.functional in float64 (conv2d, conv_transpose2d with the
+ * computed output_padding, batch_norm, leaky_relu, max_pool2d, interpolate, the
+ * MemAE formulas of METHODS.md 5), and these values were printed there.  Input
+ * x[i] = (i*37 mod 101)/100, B = 3; one train forward, backward of
+ * L = sum(out * dout) (+ aux) with dout = out - target, one torch.optim.Adam step
+ * (lr 0.01, weight decay 0.001), then an eval forward. */
+typedef struct {
+	const char *kind, *arch;
+	int c, h, w, pretrain;
+	double out[5], sum, aux;
+	const char *g1;
+	double gv1[3];
+	const char *g2;
+	double gv2[3];
+	double eval[5];
+} Golden;
+
+static void golden(const Golden *G)
+{
+	ModelConfig cfg;
+	int kind = model_kind_parse(G->kind);
+	model_config_defaults(&cfg, kind);
+	snprintf(cfg.arch, sizeof cfg.arch, "%s", G->arch);
+	cfg.shape[0] = G->c; cfg.shape[1] = G->h; cfg.shape[2] = G->w;
+	cfg.dim = G->c * G->h * G->w;
+	if (kind == MODEL_MEMAE) { cfg.mem_slots = 7; cfg.shrink = 0.1f; cfg.entropy_weight = 0.05f; }
+	cfg.seed = 5;
+	Model *m = model_new(&cfg);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	int B = 3, D = cfg.dim, idx[5] = { 0, 1, 7, 50, 100 };
+	float *x = ad_xmalloc(sizeof(float) * B * D);
+	for (int i = 0; i < B * D; i++)
+		x[i] = (float)((i * 37 % 101) / 100.0);
+	if (kind == MODEL_DSVDD) {
+		if (G->pretrain)
+			model_set_phase(m, PHASE_PRETRAIN);
+		else
+			CHECK(model_init_center(m, x, B) == 0);
+	}
+	Adam *a = adam_new(m, 0.01f, 0.001f);
+	model_zero_grad(m);
+	CHECK(model_forward(m, x, B, 1) == 0);
+	int O = model_out_dim(m);
+	const float *o = model_out(m);
+	double sum = 0;
+	for (int i = 0; i < B * O; i++)
+		sum += o[i];
+	for (int k = 0; k < 5; k++)
+		if (idx[k] < B * O)
+			CHECK_NEAR(o[idx[k]], G->out[k], 1e-4 * fabs(G->out[k]) + 1e-6);
+	CHECK_NEAR(sum, G->sum, 1e-5 * fabs(G->sum) + 1e-5);
+	CHECK_NEAR(model_aux_loss(m), G->aux, 1e-5 * G->aux + 1e-9);
+	float *d = ad_xmalloc(sizeof(float) * B * O);
+	for (int i = 0; i < B * O; i++)
+		d[i] = model_out(m)[i] - model_target(m)[i];
+	model_backward(m, d, B);
+	const float *g1 = model_tensor(m, find(m, G->g1)).grad, *g2 = model_tensor(m, find(m, G->g2)).grad;
+	for (int k = 0; k < 3; k++) {
+		CHECK_NEAR(g1[k], G->gv1[k], 1e-3 * fabs(G->gv1[k]) + 1e-5);
+		if (G->gv2[k] != 0)
+			CHECK_NEAR(g2[k], G->gv2[k], 1e-3 * fabs(G->gv2[k]) + 1e-5);
+	}
+	adam_step(a);
+	CHECK(model_forward(m, x, B, 0) == 0);
+	for (int k = 0; k < 5; k++)
+		if (idx[k] < B * O)
+			CHECK_NEAR(model_out(m)[idx[k]], G->eval[k], 1e-4 * fabs(G->eval[k]) + 1e-6);
+	adam_free(a);
+	model_free(m);
+	free(x);
+	free(d);
+}
+
+static const Golden goldens[] = {
+	{ "ae", "conv:2-3", 1, 6, 6, 0,
+	  { 0.106930831, -0.0450704983, -0.157204522, 0.161326937, 0.127752775 }, 9.84784207, 0,
+	  "enc.0.conv.weight", { -1.18203526, -3.11154556, -1.60875613 },
+	  "dec.1.convt.bias", { -43.372158, 0, 0 },
+	  { 0.0951894119, 0.0946401937, 0.0769070274, 0.0926882189, 0.0940391685 } },
+	{ "memae", "mlp:5-4", 7, 1, 1, 0,
+	  { -0.151320294, -0.195824639, -0.344336017, 0, 0 }, -4.04820604, 0.0666555001,
+	  "enc.0.linear.weight", { -0.0954736848, -0.0954736848, 0.045016252 },
+	  "mem.weight", { -0.0799818023, 0.687866111, -0.299129431 },
+	  { -0.346075433, 0.372721685, -0.343190011, 0, 0 } },
+	{ "dsvdd", "lenet", 1, 28, 28, 1,
+	  { 0.629422797, 0.536710008, 0.568641419, 0.518317645, 0.661729744 }, 1503.94316, 0,
+	  "enc.0.conv.weight", { -1.35911161, 3.13584392, 1.34918309 },
+	  "dec.2.convt.weight", { 19.3006664, 21.3326492, 19.3319543 },
+	  { 0.503162866, 0.501247379, 0.502489384, 0.50177695, 0.502729205 } },
+	{ "dsvdd", "lenet", 1, 28, 28, 0,
+	  { -0.0503963259, 1.05239306, 0.954969862, 1.01330143, 0 }, 16.2854876, 0,
+	  "enc.2.linear.weight", { 0.0949655585, -1.17949715, -0.490009657 },
+	  "enc.0.conv.weight", { 0.186382793, 2.64097254, -0.938001071 },
+	  { 0.356665955, -0.120849627, -0.224963854, -0.15811918, 0 } },
+};
+
 int main(void)
 {
 	Rng r;
@@ -270,9 +370,39 @@ int main(void)
 	CHECK(make(MODEL_AE, "conv:4-4-4-4-4-4", 1, 28, 28, 0) == NULL);  /* too deep */
 	CHECK(make(MODEL_AE, "conv:4", 5, 1, 1, 0) == NULL);              /* not an image */
 	CHECK(make(MODEL_AE, "lenet", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_DSVDD, "lenet+sigmoid", 1, 28, 28, 0) == NULL);
+	CHECK(make(MODEL_AE, "+sigmoid", 1, 28, 28, 0) == NULL);
+	{
+		/* "+sigmoid": outputs in (0, 1), same tensors as without it */
+		Model *a = make(MODEL_AE, "conv:4-8+sigmoid", 1, 12, 12, 0), *b = make(MODEL_AE, "conv:4-8", 1, 12, 12, 0);
+		CHECK(a && b && model_ntensors(a) == model_ntensors(b));
+		CHECK(!strcmp(model_config(a)->arch, "conv:4-8+sigmoid"));
+		float x[144 * 2];
+		gc_fill(x, 288, 0, 1, &r);
+		CHECK(model_forward(a, x, 2, 0) == 0 && model_forward(b, x, 2, 0) == 0);
+		for (int i = 0; i < 288; i++)
+			CHECK_NEAR(model_out(a)[i], 1.0 / (1.0 + exp(-model_out(b)[i])), 1e-6);
+		model_free(a);
+		model_free(b);
+	}
 	CHECK(make(MODEL_DSVDD, "conv:4", 1, 28, 28, 0) == NULL);
 	CHECK(make(MODEL_DSVDD, "lenet", 1, 28, 20, 0) == NULL);
 	CHECK(model_kind_parse("memae") == MODEL_MEMAE && model_kind_parse("x") == -1);
+	{
+		ModelConfig cfg;
+		model_config_defaults(&cfg, MODEL_MEMAE);
+		CHECK(cfg.mem_slots == 100 && cfg.shrink == 0.01f && cfg.entropy_weight == 0.0002f);
+		CHECK(cfg.slope == 0.2f && cfg.relu == 0);
+		cfg.dim = 784; cfg.shape[0] = 1; cfg.shape[1] = 28; cfg.shape[2] = 28;
+		cfg.mem_slots = 500;
+		cfg.shrink = -1;   /* 1/N */
+		m = model_new(&cfg);
+		CHECK(m && model_config(m)->shrink == 1.0f / 500);
+		CHECK(model_tensor(m, find(m, "mem.weight")).n == 500 * 64);
+		model_free(m);
+		model_config_defaults(&cfg, MODEL_DSVDD);
+		CHECK(cfg.slope == 0.01f);
+	}
 	CHECK(!strcmp(model_kind_name(MODEL_DSVDD), "dsvdd"));
 
 	/* ---- gradients ----  a milder LeakyReLU (slope 0.7) keeps the error of a crossed
@@ -287,8 +417,15 @@ int main(void)
 	m = make(MODEL_AE, "conv:2-3", 2, 9, 9, 2);
 	CHECK(check_model("ae-conv-odd", m, 3, &r));
 	model_free(m);
+	m = make(MODEL_AE, "conv:2-3", 1, 7, 10, 8);   /* 7 -> 4 -> 2, 10 -> 5 -> 3: op (1,0), (0,1) */
+	CHECK(m && model_out_dim(m) == 70);
+	CHECK(check_model("ae-conv-7x10", m, 3, &r));
+	model_free(m);
 	m = make(MODEL_AE, "mlp:5-3", 6, 1, 1, 3);
 	CHECK(check_model("ae-mlp", m, 5, &r));
+	model_free(m);
+	m = make(MODEL_AE, "conv:3-4+sigmoid", 1, 8, 8, 9);
+	CHECK(check_model("ae-conv-sigmoid", m, 3, &r));
 	model_free(m);
 	{
 		ModelConfig cfg;
@@ -438,6 +575,9 @@ int main(void)
 		adam_free(a);
 		model_free(m);
 	}
+
+	for (size_t i = 0; i < sizeof goldens / sizeof goldens[0]; i++)
+		golden(&goldens[i]);
 
 	/* ---- determinism: same seed same model; threads 1/2/3 bit-identical ---- */
 	{

@@ -1,0 +1,332 @@
+/* loss.c: see loss.h. */
+#include "loss.h"
+#include "ga.h"
+#include "optim.h"
+#include "stats.h"
+#include "util.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GA_ALPHA_LO 0.001
+#define GA_ALPHA_HI 1.999
+#define GA_SCALE_LO 1e-5
+#define GA_SCALE_INIT 1.0
+#define LOG_E_MINUS_1 0.54132485461291810   /* log(e - 1): softplus(0 + it) = 1 */
+
+struct Loss {
+	LossConfig cfg;
+	int D, max_batch;
+	double *scratch;     /* max_batch */
+	double *g;           /* dL/ds, max_batch */
+	int *idx;            /* LOE ordering, max_batch */
+	/* ga */
+	float *theta_a, *theta_c, *grad_a, *grad_c, *m_a, *v_a, *m_c, *v_c;
+	long t;
+	double *alpha_j, *scale_j, *dlogz_j;
+};
+
+static const char *kind_names[] = { "mse", "huber", "ga", "loe", "hetero" };
+
+void loss_config_defaults(LossConfig *c, int kind)
+{
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->score_mean = 0;
+	c->q = kind == LOSS_HETERO ? 0.5 : 1.0;
+	c->ts = kind == LOSS_HETERO ? 0.1 : 1.0;
+	c->alpha_r = 1.5;
+	c->c = LOSS_C_DEFAULT;
+	c->loe_ratio = 0.1;
+	c->loe_warmup = 2;
+	c->loe_hard = 0;
+}
+
+int loss_kind_parse(const char *s)
+{
+	for (int i = 0; i < (int)(sizeof kind_names / sizeof *kind_names); i++)
+		if (!strcmp(s, kind_names[i]))
+			return i;
+	return -1;
+}
+
+const char *loss_kind_name(int kind)
+{
+	if (kind < 0 || kind >= (int)(sizeof kind_names / sizeof *kind_names))
+		return "?";
+	return kind_names[kind];
+}
+
+static double sigmoid(double x) { return 1.0 / (1.0 + exp(-x)); }
+static double softplus(double x) { return x > 30 ? x : log1p(exp(x)); }
+
+static void ga_update_params(Loss *l)
+{
+	for (int j = 0; j < l->D; j++) {
+		double sa = sigmoid(l->theta_a[j]);
+		l->alpha_j[j] = GA_ALPHA_LO + (GA_ALPHA_HI - GA_ALPHA_LO) * sa;
+		l->scale_j[j] = (GA_SCALE_INIT - GA_SCALE_LO) *
+			softplus((double)l->theta_c[j] + LOG_E_MINUS_1) + GA_SCALE_LO;
+		l->dlogz_j[j] = ga_dlogz(l->alpha_j[j]);
+	}
+}
+
+Loss *loss_new(const LossConfig *cfg, int D, int max_batch)
+{
+	Loss *l;
+	if (D <= 0 || max_batch <= 0) {
+		ad_error("loss: bad sizes D = %d, batch = %d", D, max_batch);
+		return NULL;
+	}
+	l = ad_xcalloc(1, sizeof *l);
+	l->cfg = *cfg;
+	l->D = D;
+	l->max_batch = max_batch;
+	l->scratch = ad_xmalloc(ad_mul((size_t)max_batch, sizeof(double)));
+	l->g = ad_xmalloc(ad_mul((size_t)max_batch, sizeof(double)));
+	l->idx = ad_xmalloc(ad_mul((size_t)max_batch, sizeof(int)));
+	if (cfg->kind == LOSS_GA) {
+		size_t n = (size_t)D;
+		float **fs[] = { &l->theta_a, &l->theta_c, &l->grad_a, &l->grad_c,
+		                 &l->m_a, &l->v_a, &l->m_c, &l->v_c };
+		for (size_t k = 0; k < sizeof fs / sizeof *fs; k++)
+			*fs[k] = ad_xcalloc(n, sizeof(float));
+		/* theta_a = 0: alpha = (lo + hi)/2 = 1; theta_c = 0: scale = 1 */
+		l->alpha_j = ad_xmalloc(n * sizeof(double));
+		l->scale_j = ad_xmalloc(n * sizeof(double));
+		l->dlogz_j = ad_xmalloc(n * sizeof(double));
+		ga_update_params(l);
+	}
+	return l;
+}
+
+void loss_free(Loss *l)
+{
+	if (!l)
+		return;
+	free(l->scratch); free(l->g); free(l->idx);
+	free(l->theta_a); free(l->theta_c); free(l->grad_a); free(l->grad_c);
+	free(l->m_a); free(l->v_a); free(l->m_c); free(l->v_c);
+	free(l->alpha_j); free(l->scale_j); free(l->dlogz_j);
+	free(l);
+}
+
+const LossConfig *loss_config(const Loss *l) { return &l->cfg; }
+
+void loss_weights(Loss *l, const double *s, int B, double *w, double *alpha, double *z)
+{
+	const LossConfig *c = &l->cfg;
+	size_t n = (size_t)B;
+	if (c->kind == LOSS_HETERO) {
+		hetero_batch(s, n, c->q, c->ts, c->alpha_r, z, alpha, w, l->scratch);
+		return;
+	}
+	modz_batch(s, n, z, l->scratch);
+	for (int i = 0; i < B; i++)
+		alpha[i] = 2.0;
+	if (c->kind == LOSS_MSE || c->kind == LOSS_HUBER)
+		reject_batch(s, n, c->q, c->ts, w, l->scratch);
+	else
+		for (int i = 0; i < B; i++)
+			w[i] = 1.0;
+}
+
+/* LOE: order by s (L_n - L_a is increasing in s), ties by index. */
+static void loe_order(Loss *l, const double *s, int B)
+{
+	/* insertion sort: deterministic and free of global state */
+	int *idx = l->idx;
+	for (int i = 0; i < B; i++) {
+		int k = i;
+		while (k > 0 && (s[idx[k - 1]] > s[i] ||
+		                 (s[idx[k - 1]] == s[i] && idx[k - 1] > i))) {
+			idx[k] = idx[k - 1];
+			k--;
+		}
+		idx[k] = i;
+	}
+}
+
+/* dL/ds_i into l->g and the loss value; per-sample score losses. */
+static double score_loss(Loss *l, int epoch, const double *s, const double *w,
+                         const double *alpha, int B, int *rej)
+{
+	const LossConfig *c = &l->cfg;
+	double *g = l->g, sum = 0;
+	int i;
+	if (rej)
+		for (i = 0; i < B; i++)
+			rej[i] = w[i] < 1.0;
+	switch (c->kind) {
+	case LOSS_MSE:
+		for (i = 0; i < B; i++) {
+			sum += w[i] * s[i];
+			g[i] = w[i] / B;
+		}
+		return sum / B;
+	case LOSS_HUBER:
+		for (i = 0; i < B; i++) {
+			sum += w[i] * ga_rho(s[i], 1.0, c->c);
+			g[i] = w[i] * ga_drho_ds(s[i], 1.0, c->c) / B;
+		}
+		return sum / B;
+	case LOSS_HETERO:
+		for (i = 0; i < B; i++) {
+			sum += w[i] * ga_rho(s[i], alpha[i], c->c);
+			g[i] = w[i] * ga_drho_ds(s[i], alpha[i], c->c) / B;
+		}
+		return sum / B;
+	case LOSS_LOE: {
+		long n_norm, n_anom, kept;
+		if (rej)
+			for (i = 0; i < B; i++)
+				rej[i] = 0;
+		if (epoch <= c->loe_warmup) {
+			for (i = 0; i < B; i++) {
+				sum += s[i];
+				g[i] = 1.0 / B;
+			}
+			return sum / B;
+		}
+		n_norm = (long)floor(B * (1.0 - c->loe_ratio));
+		n_anom = (long)floor(B * c->loe_ratio);
+		kept = n_norm + n_anom;
+		if (kept > B)   /* cannot happen for ratio in [0, 1]; be safe */
+			n_norm = B - n_anom, kept = B;
+		loe_order(l, s, B);
+		for (i = 0; i < B; i++)
+			g[i] = 0;
+		for (long k = 0; k < n_norm; k++) {
+			int j = l->idx[k];
+			sum += s[j];
+			g[j] = 1.0 / kept;
+		}
+		for (long k = B - n_anom; k < B; k++) {
+			int j = l->idx[k];
+			double e = s[j] + LOSS_LOE_EPS;
+			double la = 1.0 / e, dla = -1.0 / (e * e);
+			if (c->loe_hard) {
+				sum += la;
+				g[j] = dla / kept;
+			} else {
+				sum += 0.5 * s[j] + 0.5 * la;
+				g[j] = (0.5 + 0.5 * dla) / kept;
+			}
+			if (rej)
+				rej[j] = 1;
+		}
+		return kept > 0 ? sum / kept : 0.0;
+	}
+	}
+	return NAN;
+}
+
+/* ga: per element NLL on the residuals, gradient for out and for the parameters. */
+static double ga_loss(Loss *l, const float *out, const float *target, int B, float *dout)
+{
+	int D = l->D;
+	double scale = l->cfg.score_mean ? 1.0 / D : 1.0;
+	double sum = 0;
+	double konst = 0;
+	for (int j = 0; j < D; j++)
+		konst += log(l->scale_j[j]) + ga_logz(l->alpha_j[j]);
+	for (int j = 0; j < D; j++) {
+		double ga = 0, gc = 0;
+		double a = l->alpha_j[j], cj = l->scale_j[j];
+		for (int i = 0; i < B; i++) {
+			size_t k = (size_t)i * D + j;
+			double r = (double)out[k] - (double)target[k];
+			double s = r * r;
+			sum += ga_rho(s, a, cj);
+			dout[k] = (float)(ga_drho_ds(s, a, cj) * 2.0 * r * scale / B);
+			ga += ga_drho_dalpha(s, a, cj);
+			gc += ga_drho_dc(s, a, cj);
+		}
+		/* mean over B of (sum or mean over j) of NLL */
+		ga = (ga / B + l->dlogz_j[j]) * scale;
+		gc = (gc / B + 1.0 / cj) * scale;
+		{
+			double sa = sigmoid(l->theta_a[j]);
+			double sc = sigmoid((double)l->theta_c[j] + LOG_E_MINUS_1);
+			l->grad_a[j] += (float)(ga * (GA_ALPHA_HI - GA_ALPHA_LO) * sa * (1 - sa));
+			l->grad_c[j] += (float)(gc * (GA_SCALE_INIT - GA_SCALE_LO) * sc);
+		}
+	}
+	return (sum / B + konst) * scale;
+}
+
+double loss_eval(Loss *l, int epoch, const float *out, const float *target,
+                 const double *s, const double *w, const double *alpha, int B,
+                 float *dout, int *rej)
+{
+	int D = l->D;
+	double L;
+	if (l->cfg.kind == LOSS_GA) {
+		if (rej)
+			for (int i = 0; i < B; i++)
+				rej[i] = 0;
+		return ga_loss(l, out, target, B, dout);
+	}
+	L = score_loss(l, epoch, s, w, alpha, B, rej);
+	for (int i = 0; i < B; i++) {
+		double f = 2.0 * l->g[i] / (l->cfg.score_mean ? D : 1);
+		const float *o = out + (size_t)i * D, *t = target + (size_t)i * D;
+		float *d = dout + (size_t)i * D;
+		for (int j = 0; j < D; j++)
+			d[j] = (float)(f * ((double)o[j] - (double)t[j]));
+	}
+	return L;
+}
+
+void loss_step(Loss *l, float lr)
+{
+	size_t n = (size_t)l->D;
+	if (l->cfg.kind != LOSS_GA)
+		return;
+	l->t++;
+	adam_update(l->theta_a, l->grad_a, l->m_a, l->v_a, n, lr, 0.0f, 0.9f, 0.999f, 1e-8f, l->t);
+	adam_update(l->theta_c, l->grad_c, l->m_c, l->v_c, n, lr, 0.0f, 0.9f, 0.999f, 1e-8f, l->t);
+	memset(l->grad_a, 0, n * sizeof(float));
+	memset(l->grad_c, 0, n * sizeof(float));
+	ga_update_params(l);
+}
+
+void loss_sync(Loss *l)
+{
+	if (l->cfg.kind == LOSS_GA)
+		ga_update_params(l);
+}
+
+LossState loss_state(Loss *l)
+{
+	LossState st;
+	memset(&st, 0, sizeof st);
+	if (l->cfg.kind != LOSS_GA)
+		return st;
+	st.n = (size_t)l->D;
+	st.theta_a = l->theta_a; st.theta_c = l->theta_c;
+	st.grad_a = l->grad_a; st.grad_c = l->grad_c;
+	st.m_a = l->m_a; st.v_a = l->v_a; st.m_c = l->m_c; st.v_c = l->v_c;
+	st.t = &l->t;
+	return st;
+}
+
+void loss_ga_params(const Loss *l, double *alpha, double *scale)
+{
+	for (int j = 0; l->cfg.kind == LOSS_GA && j < l->D; j++) {
+		alpha[j] = l->alpha_j[j];
+		scale[j] = l->scale_j[j];
+	}
+}
+
+double loss_val_batch(const double *s, int B, double *scratch)
+{
+	double med, sum = 0;
+	if (B <= 0)
+		return 0;
+	med = ad_median(s, (size_t)B, scratch);
+	for (int i = 0; i < B; i++)
+		if (s[i] <= med)
+			sum += s[i];
+	return sum;
+}

@@ -1,0 +1,442 @@
+/* modelfile.c: see modelfile.h and man/ad-model.5. */
+#include "modelfile.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- writer ---- */
+
+void mf_put_bytes(MfBuf *b, const void *p, size_t n)
+{
+	if (b->n + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + n)
+			cap *= 2;
+		b->p = ad_xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+void mf_put_u32(MfBuf *b, uint32_t v)
+{
+	unsigned char c[4];
+	for (int i = 0; i < 4; i++)
+		c[i] = (unsigned char)(v >> (8 * i));
+	mf_put_bytes(b, c, 4);
+}
+
+void mf_put_u64(MfBuf *b, uint64_t v)
+{
+	unsigned char c[8];
+	for (int i = 0; i < 8; i++)
+		c[i] = (unsigned char)(v >> (8 * i));
+	mf_put_bytes(b, c, 8);
+}
+
+void mf_put_f32(MfBuf *b, float v)
+{
+	uint32_t u;
+	memcpy(&u, &v, 4);
+	mf_put_u32(b, u);
+}
+
+void mf_put_f64(MfBuf *b, double v)
+{
+	uint64_t u;
+	memcpy(&u, &v, 8);
+	mf_put_u64(b, u);
+}
+
+void mf_put_str(MfBuf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	mf_put_u32(b, (uint32_t)n);
+	mf_put_bytes(b, s, n);
+}
+
+void mf_put_f32s(MfBuf *b, const float *x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		mf_put_f32(b, x[i]);
+}
+
+void mf_free(MfBuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof *b);
+}
+
+int mf_write_atomic(const char *path, MfBuf *b)
+{
+	size_t len = strlen(path), off = 0;
+	char *tmp = ad_xmalloc(len + 16);
+	int fd, saved;
+	mode_t um;
+	uint32_t crc = ad_crc32(0, b->p, b->n);
+	mf_put_u32(b, crc);
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".tmpXXXXXX", 11);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ad_error("%s: cannot create a temporary file: %s", path, strerror(errno));
+		free(tmp);
+		b->n -= 4;
+		return -1;
+	}
+	um = umask(0);
+	umask(um);
+	if (fchmod(fd, 0666 & ~um) != 0)
+		goto fail;
+	while (off < b->n) {
+		ssize_t k = write(fd, b->p + off, b->n - off);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)k;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	b->n -= 4;
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	b->n -= 4;
+	ad_error("%s: write error: %s", path, strerror(saved));
+	return -1;
+}
+
+/* ---- reader ---- */
+
+static int short_read(MfRd *r, size_t need, const char *what)
+{
+	return ad_error("%s: truncated: %s needs %zu bytes, %zu left", r->path, what,
+	                need, r->n - r->off);
+}
+
+static int take(MfRd *r, size_t n, const unsigned char **p, const char *what)
+{
+	if (n > r->n - r->off)
+		return short_read(r, n, what);
+	*p = r->p + r->off;
+	r->off += n;
+	return 0;
+}
+
+static uint32_t le32(const unsigned char *c)
+{
+	return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *c)
+{
+	return (uint64_t)le32(c) | (uint64_t)le32(c + 4) << 32;
+}
+
+int mf_get_u32(MfRd *r, uint32_t *v, const char *what)
+{
+	const unsigned char *c = NULL;
+	if (take(r, 4, &c, what))
+		return -1;
+	*v = le32(c);
+	return 0;
+}
+
+int mf_get_u64(MfRd *r, uint64_t *v, const char *what)
+{
+	const unsigned char *c = NULL;
+	if (take(r, 8, &c, what))
+		return -1;
+	*v = le64(c);
+	return 0;
+}
+
+int mf_get_f32(MfRd *r, float *v, const char *what)
+{
+	uint32_t u;
+	if (mf_get_u32(r, &u, what))
+		return -1;
+	memcpy(v, &u, 4);
+	return 0;
+}
+
+int mf_get_f64(MfRd *r, double *v, const char *what)
+{
+	uint64_t u;
+	if (mf_get_u64(r, &u, what))
+		return -1;
+	memcpy(v, &u, 8);
+	return 0;
+}
+
+int mf_get_str(MfRd *r, char **s, size_t max, const char *what)
+{
+	uint32_t n;
+	const unsigned char *c = NULL;
+	if (mf_get_u32(r, &n, what))
+		return -1;
+	if (n > max)
+		return ad_error("%s: %s: length %lu exceeds the limit %zu", r->path, what,
+		                (unsigned long)n, max);
+	if (take(r, n, &c, what))
+		return -1;
+	if (memchr(c, 0, n))
+		return ad_error("%s: %s: contains a NUL byte", r->path, what);
+	*s = ad_xmalloc((size_t)n + 1);
+	memcpy(*s, c, n);
+	(*s)[n] = 0;
+	return 0;
+}
+
+int mf_get_f32s(MfRd *r, float *x, size_t n, const char *what)
+{
+	const unsigned char *c = NULL;
+	if (n > (r->n - r->off) / 4)
+		return short_read(r, n * 4, what);
+	if (take(r, n * 4, &c, what))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t u = le32(c + 4 * i);
+		memcpy(&x[i], &u, 4);
+	}
+	return 0;
+}
+
+void mf_rd_free(MfRd *r)
+{
+	free(r->p);
+	r->p = NULL;
+}
+
+int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *r)
+{
+	FILE *f;
+	size_t cap = 1 << 16, n = 0;
+	unsigned char *p;
+	uint32_t v, crc;
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	f = fopen(path, "rb");
+	if (!f)
+		return ad_error("%s: %s", path, strerror(errno));
+	p = ad_xmalloc(cap);
+	for (;;) {
+		size_t k = fread(p + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			break;
+		if (n == cap) {
+			if (cap >= MF_MAX_FILE) {
+				fclose(f);
+				free(p);
+				return ad_error("%s: file too large (over %zu bytes)", path, MF_MAX_FILE);
+			}
+			cap *= 2;
+			p = ad_xrealloc(p, cap);
+		}
+	}
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		free(p);
+		return ad_error("%s: read error: %s", path, strerror(e));
+	}
+	fclose(f);
+	r->p = p;
+	r->n = n;
+	if (n < 4 || memcmp(p, magic, 4) != 0) {
+		mf_rd_free(r);
+		return ad_error("%s: bad magic (not an adpipe %s file)", path,
+		                magic[3] == 'M' ? "model" : "checkpoint");
+	}
+	if (n < 12) {
+		mf_rd_free(r);
+		return ad_error("%s: truncated (%zu bytes)", path, n);
+	}
+	v = le32(p + 4);
+	if (v != version) {
+		mf_rd_free(r);
+		return ad_error("%s: unsupported format version %lu (expected %lu)", path,
+		                (unsigned long)v, (unsigned long)version);
+	}
+	crc = ad_crc32(0, p, n - 4);
+	if (crc != le32(p + n - 4)) {
+		mf_rd_free(r);
+		return ad_error("%s: CRC-32 mismatch (file damaged or truncated)", path);
+	}
+	r->n = n - 4;    /* the CRC is not part of the payload */
+	r->off = 8;
+	return 0;
+}
+
+/* ---- model section ---- */
+
+void mf_put_model(MfBuf *b, Model *m, int score_mean, const char *settings)
+{
+	const ModelConfig *c = model_config(m);
+	int nt = model_ntensors(m);
+	mf_put_u32(b, (uint32_t)c->kind);
+	mf_put_str(b, c->arch);
+	mf_put_u32(b, (uint32_t)c->dim);
+	for (int i = 0; i < 3; i++)
+		mf_put_u32(b, (uint32_t)c->shape[i]);
+	mf_put_u64(b, c->seed);
+	mf_put_f32(b, c->slope);
+	mf_put_u32(b, (uint32_t)c->relu);
+	mf_put_u32(b, (uint32_t)c->mem_slots);
+	mf_put_f32(b, c->shrink);
+	mf_put_f32(b, c->entropy_weight);
+	mf_put_u32(b, (uint32_t)c->rep_dim);
+	mf_put_u32(b, (uint32_t)model_phase(m));
+	mf_put_u32(b, (uint32_t)score_mean);
+	mf_put_str(b, settings ? settings : "");
+	mf_put_u32(b, (uint32_t)nt);
+	for (int i = 0; i < nt; i++) {
+		ModelTensor t = model_tensor(m, i);
+		mf_put_str(b, t.name);
+		mf_put_u64(b, (uint64_t)t.n);
+		mf_put_f32s(b, t.data, t.n);
+	}
+}
+
+static int get_int(MfRd *r, int *v, long lo, long hi, const char *what)
+{
+	uint32_t u;
+	if (mf_get_u32(r, &u, what))
+		return -1;
+	if ((long)u < lo || (long)u > hi)
+		return ad_error("%s: %s = %lu out of range [%ld, %ld]", r->path, what,
+		                (unsigned long)u, lo, hi);
+	*v = (int)u;
+	return 0;
+}
+
+Model *mf_get_model(MfRd *r, int *score_mean, char **settings)
+{
+	ModelConfig c;
+	char *arch = NULL, *set = NULL, *name = NULL;
+	int phase = 0, smean = 0, nt = 0, want;
+	Model *m = NULL;
+	memset(&c, 0, sizeof c);
+	if (get_int(r, &c.kind, 0, 2, "model kind") ||
+	    mf_get_str(r, &arch, sizeof c.arch - 1, "architecture") )
+		goto fail;
+	memcpy(c.arch, arch, strlen(arch) + 1);
+	if (get_int(r, &c.dim, 1, 1 << 24, "input dimension") ||
+	    get_int(r, &c.shape[0], 1, 1 << 24, "input channels") ||
+	    get_int(r, &c.shape[1], 1, 1 << 24, "input height") ||
+	    get_int(r, &c.shape[2], 1, 1 << 24, "input width") ||
+	    mf_get_u64(r, &c.seed, "seed") ||
+	    mf_get_f32(r, &c.slope, "slope") ||
+	    get_int(r, &c.relu, 0, 1, "relu flag") ||
+	    get_int(r, &c.mem_slots, 0, 1 << 24, "memory slots") ||
+	    mf_get_f32(r, &c.shrink, "shrink threshold") ||
+	    mf_get_f32(r, &c.entropy_weight, "entropy weight") ||
+	    get_int(r, &c.rep_dim, 0, 1 << 24, "embedding size") ||
+	    get_int(r, &phase, 0, 1, "phase") ||
+	    get_int(r, &smean, 0, 1, "score mode") ||
+	    mf_get_str(r, &set, MF_MAX_SETTINGS, "settings"))
+		goto fail;
+	if ((long)c.shape[0] * c.shape[1] * c.shape[2] != c.dim) {
+		ad_error("%s: input shape %dx%dx%d does not match dimension %d", r->path,
+		         c.shape[0], c.shape[1], c.shape[2], c.dim);
+		goto fail;
+	}
+	if (!(m = model_new(&c))) {
+		ad_error("%s: %s", r->path, ad_errmsg());
+		goto fail;
+	}
+	model_set_phase(m, phase);
+	if (get_int(r, &nt, 0, MF_MAX_TENSORS, "tensor count"))
+		goto fail;
+	want = model_ntensors(m);
+	if (nt != want) {
+		ad_error("%s: %d tensors, the architecture has %d", r->path, nt, want);
+		goto fail;
+	}
+	for (int i = 0; i < nt; i++) {
+		ModelTensor t = model_tensor(m, i);
+		uint64_t cnt;
+		char what[64];
+		snprintf(what, sizeof what, "name of tensor %d", i + 1);
+		if (mf_get_str(r, &name, MF_MAX_NAME, what))
+			goto fail;
+		if (strcmp(name, t.name) != 0) {
+			ad_error("%s: tensor %d is '%s', expected '%s'", r->path, i + 1, name, t.name);
+			goto fail;
+		}
+		if (mf_get_u64(r, &cnt, "tensor size"))
+			goto fail;
+		if (cnt != (uint64_t)t.n) {
+			ad_error("%s: tensor '%s' has %llu values, expected %zu", r->path, name,
+			         (unsigned long long)cnt, t.n);
+			goto fail;
+		}
+		if (mf_get_f32s(r, t.data, t.n, name))
+			goto fail;
+		free(name);
+		name = NULL;
+	}
+	free(arch);
+	if (score_mean)
+		*score_mean = smean;
+	if (settings)
+		*settings = set;
+	else
+		free(set);
+	return m;
+fail:
+	free(arch);
+	free(set);
+	free(name);
+	model_free(m);
+	return NULL;
+}
+
+int modelfile_save(const char *path, Model *m, int score_mean, const char *settings)
+{
+	MfBuf b = { 0 };
+	int rc;
+	mf_put_bytes(&b, "ADPM", 4);
+	mf_put_u32(&b, MF_VERSION);
+	mf_put_model(&b, m, score_mean, settings);
+	rc = mf_write_atomic(path, &b);
+	mf_free(&b);
+	return rc;
+}
+
+Model *modelfile_load(const char *path, int *score_mean, char **settings)
+{
+	MfRd r;
+	Model *m;
+	if (mf_read_file(path, "ADPM", MF_VERSION, &r))
+		return NULL;
+	m = mf_get_model(&r, score_mean, settings);
+	if (m && r.off != r.n) {
+		ad_error("%s: %zu unexpected bytes after the last tensor", path, r.n - r.off);
+		model_free(m);
+		m = NULL;
+	}
+	mf_rd_free(&r);
+	return m;
+}

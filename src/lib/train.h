@@ -1,0 +1,81 @@
+/* train.h: the training loop of ad-train (man/ad-train.1).
+ *
+ * Per epoch the rows are shuffled (Fisher-Yates with the RNG stream
+ * (seed, 1); the initialisation uses the model seed), cut into batches of
+ * `batch` rows (the last batch is smaller and kept, except that a last batch
+ * of a single row is left out of that epoch: batch-norm and the batch
+ * statistics need two rows; the row left out differs with each shuffle), and
+ * for each batch:
+ * forward in train mode, scores s_i, weights (in-process or from the weigher
+ * co-process), loss and dL/dout (loss.h), backward, one Adam step (torch
+ * semantics: L2 weight decay added to the gradient, b1 0.9, b2 0.999, eps 1e-8).
+ *
+ * DSVDD: pretrain_epochs epochs of the AE with plain MSE and its own Adam, then
+ * the centre (model_init_center over all rows, eval mode) and a new Adam for the
+ * main epochs with the chosen loss.
+ *
+ * Model selection (A11): with a validation set, after every main epoch the
+ * validation loss (hard rejection per batch, loss_val_batch) is computed in eval
+ * mode; the tensors of the lowest one (the earliest on a tie) are restored at the
+ * end.  Without one, the last model is kept.
+ *
+ * Checkpoints hold everything the loop needs to continue bit for bit: model,
+ * Adam and loss state, the RNG state at the start of the current epoch, the
+ * position in it, the best-validation tensors, the epoch's trace accumulators. */
+#ifndef AD_TRAIN_H
+#define AD_TRAIN_H
+#include "advec.h"
+#include "loss.h"
+#include "model.h"
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct {
+	int epochs;              /* main epochs */
+	int pretrain_epochs;     /* DSVDD AE pretraining epochs */
+	int batch;
+	double lr, wd;
+	uint64_t seed;           /* shuffling stream (seed, 1) */
+	LossConfig loss;
+	const char *weigh;       /* weigher command, or NULL */
+	const AdvData *val;      /* validation rows, or NULL */
+	const AdvData *eval;     /* labelled held-out rows for the AUROC trace, or NULL */
+	int eval_every;          /* epochs between AUROC evaluations */
+	FILE *trace;             /* per-epoch TSV, or NULL */
+	int trace_header;        /* 1: write the header line first */
+	int trace_batches;       /* 1: a row per batch too */
+	const char *checkpoint;  /* checkpoint file, or NULL */
+	int checkpoint_every;    /* epochs */
+	const char *resume;      /* checkpoint to resume from, or NULL */
+	int progress;            /* 1: progress line on stderr */
+	volatile sig_atomic_t *stop;  /* set asynchronously: checkpoint and stop */
+} TrainConfig;
+
+typedef struct {
+	int epochs_done;         /* epochs run in total (pretraining included) */
+	int best_epoch;          /* main epoch (from 1) of the selected model; 0 if none */
+	double best_val;         /* its validation loss (NaN without --val) */
+	double last_loss;        /* mean batch loss of the last epoch */
+	int interrupted;         /* 1: stopped by *stop */
+} TrainResult;
+
+void train_config_defaults(TrainConfig *tc);
+
+/* Train m on d.  0 when done, 1 when stopped by *stop (checkpoint written if
+ * configured), -1 + ad_error on failure (non-finite loss, weigher failure, bad
+ * checkpoint).  m must have been built with the same configuration as the
+ * checkpoint when resuming. */
+int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *res);
+
+/* The settings lines ("key=value\n") recorded in the model file: loss, score,
+ * epochs, batch, lr, wd, seed, the knobs of the loss, DSVDD pretraining epochs,
+ * and best_epoch/val_loss when a validation set selected the model.  Not the
+ * thread count nor a weigher command: they do not change the model. */
+void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *res,
+                    char *buf, size_t size);
+
+/* Scores of every row of d in eval mode, in batches of `batch` rows. */
+int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s);
+
+#endif

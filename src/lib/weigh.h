@@ -1,0 +1,34 @@
+/* weigh.h: a weigher co-process for ad-train --weigh 'CMD' (DESIGN.md "The
+ * heterogeneous loss as a pipe").
+ *
+ * CMD runs under /bin/sh -c with two pipes.  ad-train writes the header
+ * "#label<TAB>score" once, then for every batch its rows "label<TAB>score"
+ * (score with %.17g, so the doubles round-trip exactly) and an empty line.  The
+ * weigher answers with its header line (once, before the first group: '#' then
+ * the column names, TAB separated), the same rows in the same order with any
+ * columns added, and an empty line.  The columns named "alpha" and "w" are taken
+ * (absent: alpha = 2, w = 1); "z" is taken for the trace if present.
+ * While the co-process runs SIGPIPE is ignored in the parent, so a weigher that
+ * dies shows as an error, not a silent kill; the child gets the default back. */
+#ifndef AD_WEIGH_H
+#define AD_WEIGH_H
+#include <signal.h>
+
+typedef struct Weigher Weigher;
+
+/* Start cmd.  NULL + ad_error on failure. */
+Weigher *weigh_start(const char *cmd);
+/* One batch: send (label, s), read back alpha, w and z (z NaN if absent).
+ * 0, or -1 + ad_error ("weigher: what went wrong"). */
+int weigh_batch(Weigher *wg, const int *label, const double *s, int B,
+                double *alpha, double *w, double *z);
+/* Once *stop is set (by a signal), an answer that takes more than 5 more
+ * seconds ends the wait with an error (a weigher that waits for the end of its
+ * input instead of answering each group would wait forever). */
+void weigh_set_stop(Weigher *wg, volatile sig_atomic_t *stop);
+/* Close its input, read to its end, reap it.  0 if it exited with status 0;
+ * -1 + ad_error otherwise (unless an error is already being reported: pass
+ * quiet = 1 to just clean up).  Restores SIGPIPE.  Frees wg. */
+int weigh_close(Weigher *wg, int quiet);
+
+#endif

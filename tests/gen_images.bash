@@ -1,0 +1,21 @@
+# Test data for ad-train and ad-score: small 1x8x8 images, generated in a few ms.
+# gen_images SEED N EVERY: N rows of 1x8x8 images in [0,1]; every EVERY-th row (EVERY > 0) is an
+# anomaly (uniform noise, label 1), the others blobs (label 0).  Park-Miller LCG:
+# exact in double arithmetic, so every awk gives the same rows.
+gen_images() {
+	awk -v x="$1" -v n="$2" -v every="$3" '
+	function r() { x = (x * 16807) % 2147483647; return x / 2147483647 }
+	BEGIN {
+		print "#adv 1 dim=64 shape=1x8x8"
+		for (i = 1; i <= n; i++) {
+			a = every > 0 && i % every == 0
+			cy = 2 + 3 * r(); cx = 2 + 3 * r(); s = 1.5 + r()
+			line = a
+			for (h = 0; h < 8; h++) for (w = 0; w < 8; w++) {
+				v = a ? r() : exp(-((h - cy) ^ 2 + (w - cx) ^ 2) / (2 * s))
+				line = line sprintf("\t%.4f", v)
+			}
+			print line
+		}
+	}'
+}

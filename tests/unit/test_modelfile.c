@@ -1,0 +1,181 @@
+/* test_modelfile.c: model file round trip, and every kind of damage refused
+ * with a message naming it (CRC recomputed, so the later checks are reached). */
+#include "model.h"
+#include "modelfile.h"
+#include "util.h"
+#include "unit.h"
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char path[200], path2[256];
+
+static unsigned char *slurp(const char *p, size_t *n)
+{
+	FILE *f = fopen(p, "rb");
+	unsigned char *b = malloc(1 << 20);
+	*n = fread(b, 1, 1 << 20, f);
+	fclose(f);
+	return b;
+}
+
+static void spit(const char *p, const unsigned char *b, size_t n, int fix_crc)
+{
+	FILE *f = fopen(p, "wb");
+	unsigned char *c = malloc(n);
+	memcpy(c, b, n);
+	if (fix_crc && n >= 4) {
+		uint32_t crc = ad_crc32(0, c, n - 4);
+		for (int i = 0; i < 4; i++)
+			c[n - 4 + i] = (unsigned char)(crc >> (8 * i));
+	}
+	fwrite(c, 1, n, f);
+	fclose(f);
+	free(c);
+}
+
+static int fails_with(const char *p, const char *msg)
+{
+	Model *m = modelfile_load(p, NULL, NULL);
+	if (m) {
+		model_free(m);
+		fprintf(stderr, "loaded, expected: %s\n", msg);
+		return 0;
+	}
+	if (!strstr(ad_errmsg(), msg)) {
+		fprintf(stderr, "got '%s', expected '%s'\n", ad_errmsg(), msg);
+		return 0;
+	}
+	return 1;
+}
+
+static size_t find(const unsigned char *b, size_t n, const char *s)
+{
+	size_t k = strlen(s);
+	for (size_t i = 0; i + k <= n; i++)
+		if (!memcmp(b + i, s, k))
+			return i;
+	return (size_t)-1;
+}
+
+int main(void)
+{
+	ModelConfig c;
+	Model *m, *m2;
+	char *set = NULL;
+	int smean = -1, nt;
+	unsigned char *b, *t;
+	size_t n, off;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(path, sizeof path, "%s/test_modelfile.%ld", tmp ? tmp : "/tmp", (long)getpid());
+	snprintf(path2, sizeof path2, "%s.bad", path);
+
+	model_config_defaults(&c, MODEL_AE);
+	strcpy(c.arch, "mlp:8-4");
+	c.dim = 12;
+	c.shape[0] = 12; c.shape[1] = 1; c.shape[2] = 1;
+	c.seed = 3;
+	m = model_new(&c);
+	CHECK(m != NULL);
+	if (!m)
+		return UNIT_DONE();
+	nt = model_ntensors(m);
+	for (int i = 0; i < nt; i++) {
+		ModelTensor mt = model_tensor(m, i);
+		for (size_t k = 0; k < mt.n; k++)
+			mt.data[k] = (float)(i * 1000 + k) * 0.001f - 0.5f;
+	}
+	CHECK(modelfile_save(path, m, 1, "loss=hetero\nepochs=3\n") == 0);
+	/* overwrite in place: still one file, no temporary left */
+	CHECK(modelfile_save(path, m, 1, "loss=hetero\nepochs=3\n") == 0);
+	m2 = modelfile_load(path, &smean, &set);
+	CHECK(m2 != NULL);
+	if (m2) {
+		CHECK(smean == 1);
+		CHECK(set && !strcmp(set, "loss=hetero\nepochs=3\n"));
+		CHECK(model_config(m2)->dim == 12 && !strcmp(model_config(m2)->arch, "mlp:8-4"));
+		CHECK(model_ntensors(m2) == nt);
+		for (int i = 0; i < nt && i < model_ntensors(m2); i++) {
+			ModelTensor a = model_tensor(m, i), z = model_tensor(m2, i);
+			CHECK(a.n == z.n && !strcmp(a.name, z.name) &&
+			      !memcmp(a.data, z.data, a.n * sizeof(float)));
+		}
+		model_free(m2);
+	}
+	free(set);
+
+	b = slurp(path, &n);
+	CHECK(n > 100 && !memcmp(b, "ADPM", 4));
+	/* every truncation is refused (and never crashes) */
+	for (size_t k = 0; k < n; k++) {
+		Model *x;
+		spit(path2, b, k, 0);
+		x = modelfile_load(path2, NULL, NULL);
+		CHECK(x == NULL);
+		model_free(x);
+	}
+	/* every truncation with a valid CRC is refused too, by the field checks */
+	for (size_t k = 12; k < n; k++) {
+		Model *x;
+		t = malloc(k);
+		memcpy(t, b, k);
+		spit(path2, t, k, 1);
+		x = modelfile_load(path2, NULL, NULL);
+		CHECK(x == NULL);
+		model_free(x);
+		free(t);
+	}
+	spit(path2, b, 3, 0);
+	CHECK(fails_with(path2, "bad magic (not an adpipe model file)"));
+	t = malloc(n + 8);
+	/* a flipped byte in a weight */
+	memcpy(t, b, n);
+	t[n - 10] ^= 1;
+	spit(path2, t, n, 0);
+	CHECK(fails_with(path2, "CRC-32 mismatch (file damaged or truncated)"));
+	/* version */
+	memcpy(t, b, n);
+	t[4] = 2;
+	spit(path2, t, n, 1);
+	CHECK(fails_with(path2, "unsupported format version 2 (expected 1)"));
+	/* a tensor renamed */
+	memcpy(t, b, n);
+	off = find(t, n, model_tensor(m, 0).name);
+	CHECK(off != (size_t)-1);
+	t[off] = 'X';
+	spit(path2, t, n, 1);
+	CHECK(fails_with(path2, "tensor 1 is 'X"));
+	/* a tensor size changed (the u64 count after the first name) */
+	memcpy(t, b, n);
+	off += strlen(model_tensor(m, 0).name);
+	t[off] ^= 4;
+	spit(path2, t, n, 1);
+	CHECK(fails_with(path2, "values, expected"));
+	/* an absurd architecture length */
+	memcpy(t, b, n);
+	off = find(t, n, "mlp:8-4") - 4;
+	t[off + 3] = 0x7f;
+	spit(path2, t, n, 1);
+	CHECK(fails_with(path2, "architecture: length"));
+	/* an unknown model kind */
+	memcpy(t, b, n);
+	t[8] = 9;
+	spit(path2, t, n, 1);
+	CHECK(fails_with(path2, "model kind = 9 out of range"));
+	/* bytes after the last tensor */
+	memcpy(t, b, n - 4);
+	memset(t + n - 4, 0, 8);
+	spit(path2, t, n + 4, 1);
+	CHECK(fails_with(path2, "4 unexpected bytes after the last tensor"));
+	free(t);
+	free(b);
+
+	/* an unwritable path: error, nothing left behind */
+	CHECK(modelfile_save("/nonexistent-dir/m", m, 0, "") == -1);
+	CHECK(strstr(ad_errmsg(), "/nonexistent-dir/m: cannot create a temporary file") != NULL);
+	CHECK(fails_with("/nonexistent-dir/m", "No such file or directory"));
+	model_free(m);
+	unlink(path);
+	unlink(path2);
+	return UNIT_DONE();
+}
