@@ -331,6 +331,32 @@ static int get_int(MfRd *r, int *v, long lo, long hi, const char *what)
 	return 0;
 }
 
+/* A lower bound of the parameters a configuration builds: the weight matrices
+ * between consecutive widths of the architecture (from the input channels, or the
+ * dimension for an MLP), the MemAE memory, the DSVDD centre.  Checked against the
+ * bytes left in the file before the model is built, so that a small file cannot
+ * make the reader allocate a giant model. */
+static double min_params(const ModelConfig *c)
+{
+	const char *p = strchr(c->arch, ':');
+	double prev = strncmp(c->arch, "mlp:", 4) ? c->shape[0] : c->dim, sum = 0;
+	if (p)
+		do {
+			char *end;
+			long w = strtol(p + 1, &end, 10);
+			if (end == p + 1 || w < 1)
+				break;          /* model_new() refuses it */
+			sum += prev * (double)w;
+			prev = (double)w;
+			p = end;
+		} while (*p == '-');
+	if (c->kind == MODEL_MEMAE)
+		sum += (double)c->mem_slots * prev;
+	if (c->kind == MODEL_DSVDD)
+		sum += c->rep_dim;
+	return sum;
+}
+
 Model *mf_get_model(MfRd *r, int *score_mean, char **settings)
 {
 	ModelConfig c;
@@ -357,9 +383,14 @@ Model *mf_get_model(MfRd *r, int *score_mean, char **settings)
 	    get_int(r, &smean, 0, 1, "score mode") ||
 	    mf_get_str(r, &set, MF_MAX_SETTINGS, "settings"))
 		goto fail;
-	if ((long)c.shape[0] * c.shape[1] * c.shape[2] != c.dim) {
+	if ((double)c.shape[0] * c.shape[1] * c.shape[2] != c.dim) {
 		ad_error("%s: input shape %dx%dx%d does not match dimension %d", r->path,
 		         c.shape[0], c.shape[1], c.shape[2], c.dim);
+		goto fail;
+	}
+	if (min_params(&c) > (double)(r->n - r->off) / 4) {
+		ad_error("%s: architecture %s on %d inputs needs more parameters than the file "
+		         "holds", r->path, c.arch, c.dim);
 		goto fail;
 	}
 	if (!(m = model_new(&c))) {
