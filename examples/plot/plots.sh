@@ -1,7 +1,8 @@
 #!/bin/sh
 # plots.sh: PNG plots of the finished runs of the examples, with gnuplot (optional).
 # Environment: OUT (examples/out), DATASET (fmnist-small), BIN (the tools, ../../bin),
-# EPOCHS (the runs' epochs; default the most among the AE runs at GAMMA),
+# EPOCHS (the runs' epochs; default the most among the AE runs at GAMMA), CLASS (the
+# normal class of the ROC plot; default the first with two AE runs),
 # GAMMA (0.2, for the ROC, the
 # epoch curves and the model of Figure 1b).  Writes OUT/plots/*.png from what exists:
 #   fig2-loss-shapes.png     the GA loss and its slope for several alpha (analytic)
@@ -54,7 +55,7 @@ E=${EPOCHS:-}
 [ -n "$E" ] || E=none
 
 # ROC curves: the first class and seed with several losses of the AE at GAMMA
-key=$(ls "$sd" 2>/dev/null | sed -n "s/^ae_[^_]*_\(g${GAMMA}_c[^_]*_s[^_]*_e${E}\)\.tsv$/\1/p" |
+key=$(ls "$sd" 2>/dev/null | sed -n "s/^ae_[^_]*_\(g${GAMMA}_c${CLASS:-[^_]*}_s[^_]*_e${E}\)\.tsv$/\1/p" |
 	sort | uniq -c | sort -k1,1nr -k2 | awk '$1 > 1 { print $2; exit }')
 if [ -n "$key" ]; then
 	: > "$tmp/roc.list"
@@ -75,7 +76,9 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 	awk -F '\t' 'NR > 1 && $2 == "ae" {
 		k = $4 SUBSEP $3; if (!($3 in L)) { L[$3]; lo[++nl] = $3 }
 		if (!($4 in G)) { G[$4]; go[++ng] = $4 }
-		n[k]++; s[k] += $8; ep = $7 }
+		n[k]++; s[k] += $8; ep = $7
+		if (!($5 in C)) { C[$5]; cl = cl " " $5 }
+		if (!($6 in S)) { S[$6]; se = se " " $6 } }
 	END {
 		printf "gamma"; for (j = 1; j <= nl; j++) printf "\t%s", lo[j]; printf "\n"
 		for (i = 1; i <= ng; i++) {
@@ -84,11 +87,11 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 				if (n[k]) printf "\t%.4f", s[k] / n[k]; else printf "\tNaN" }
 			printf "\n"
 		}
-		print ep > "/dev/stderr"
+		print ep " epochs, mean over classes" cl ", seeds" se > "/dev/stderr"
 	}' "$r" 2> "$tmp/fig3.ep" | sort -g > "$tmp/fig3.dat"
 	nl=$(head -1 "$tmp/fig3.dat" | awk -F '\t' '{ print NF }')
 	gp fig3.gp "$P/fig3-$DATASET-e$E.png" data="$tmp/fig3.dat" ncol="$nl" \
-		title="AUROC against contamination, $DATASET, AE, $(cat "$tmp/fig3.ep") epochs, mean over classes and seeds"
+		title="AUROC against contamination, $DATASET, AE, $(cat "$tmp/fig3.ep")"
 else
 	skip "fig3-$DATASET-e$E.png" "no $r (make fig3)"
 fi
