@@ -75,7 +75,7 @@ for L in mse hetero; do
 done
 echo "  (rejected: share of the training rows with s > s_q in their batch; anomalies of"
 echo "   rejected: share of true anomalies among them; anomalies rejected: share of all"
-echo "   training anomalies that were rejected; the training set holds $GAMMA anomalies)"
+echo "   training anomalies that were rejected; $GAMMA of the training rows are anomalies)"
 echo
 echo "== the rejection filters on the contaminated training set, scored by each model"
 echo "   (groups of 100 rows like the batches; the more anomalies far above the median, the"

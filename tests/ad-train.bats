@@ -281,3 +281,15 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 	ad-train "${T[@]}" -n 30 -y "$D/val.adv" -C "$TMP/ck" -R "$TMP/ck" -o "$TMP/m" "$D/train.adv"
 	cmp "$TMP/straight" "$TMP/m"
 }
+
+@test "ad-train: -o on a device or fifo writes in place and keeps it what it was" {
+	run -0 ad-train "${T[@]}" -n 1 -L mse -o /dev/null "$D/train.adv"
+	[ -c /dev/null ]
+	mkfifo "$TMP/fifo"
+	cat "$TMP/fifo" > "$TMP/via-fifo" &
+	run -0 ad-train "${T[@]}" -n 1 -L mse -o "$TMP/fifo" "$D/train.adv"
+	wait
+	[ -p "$TMP/fifo" ]
+	ad-train "${T[@]}" -n 1 -L mse -o "$TMP/plain.model" "$D/train.adv"
+	cmp "$TMP/via-fifo" "$TMP/plain.model"
+}

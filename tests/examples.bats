@@ -31,8 +31,8 @@ check_rows() {
 
 @test "examples: a sweep writes one row per run and the results TSV; a rerun runs nothing" {
 	run -0 --separate-stderr "${MK[@]}" table1 SEEDS="1 2"
-	[[ "$output" == *"table1: 4 runs in $OUT/results/table1-tiny.tsv"* ]]
-	check_rows "$OUT/results/table1-tiny.tsv" 4
+	[[ "$output" == *"table1: 4 runs in $OUT/results/table1-tiny-e2.tsv"* ]]
+	check_rows "$OUT/results/table1-tiny-e2.tsv" 4
 	# the summary: one line per loss with 2 runs
 	[[ "$output" == *$'\n'"tiny           ae     mse                0.1      2    2 "* ]]
 	[[ "$output" == *$'\n'"tiny           ae     hetero+q0.75+t0    0.1      2    2 "* ]]
@@ -82,7 +82,7 @@ check_rows() {
 	run -0 "${MK[@]}" BIN="$TMP/bin" TABLE1_RUNS=ae_mse table1 SEEDS="1 2 3"
 	[ "$(sort "$TMP/log" | tr '\n' ' ')" = "2 3 " ]
 	[ "$(cat "$OUT/runs/tiny/ae_mse_g0.1_c0_s1_e2.tsv")" = "$before" ]
-	[ "$(sed 1d "$OUT/results/table1-tiny.tsv" | cut -f6 | sort | tr '\n' ' ')" = "1 2 3 " ]
+	[ "$(sed 1d "$OUT/results/table1-tiny-e2.tsv" | cut -f6 | sort | tr '\n' ' ')" = "1 2 3 " ]
 }
 
 @test "examples: GNU parallel (-S :) runs the sweep on this machine, resumable" {
@@ -91,10 +91,10 @@ check_rows() {
 		BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0 CLASSES=0 GAMMAS=0.1 \
 		EPOCHS=2 SEEDS="1 2 3" TABLE1_RUNS=ae_hetero
 	[[ "$output" == *"parallel.sh: table1: 3 jobs"* ]]
-	[[ "$output" == *"table1: 3 runs in $OUT/results/table1-tiny.tsv"* ]]
+	[[ "$output" == *"table1: 3 runs in $OUT/results/table1-tiny-e2.tsv"* ]]
 	[ "$(ls "$OUT/runs/tiny" | wc -l)" -eq 3 ]
 	awk -F '\t' 'NR > 1 && (NF != 9 || $3 != "hetero" || $8 < 0.5 || $8 > 1) { exit 1 }
-		END { exit NR != 4 }' "$OUT/results/table1-tiny.tsv"
+		END { exit NR != 4 }' "$OUT/results/table1-tiny-e2.tsv"
 	# one run lost: the rerun makes it again and nothing else
 	rm "$OUT/runs/tiny/ae_hetero_g0.1_c0_s2_e2.tsv"
 	run -0 --separate-stderr sh "$EX/cluster/parallel.sh" -S : -- table1 \
@@ -118,7 +118,7 @@ check_rows() {
 
 @test "examples: Figure 1b shares match a direct count above the median of the training scores" {
 	run -0 "${MK[@]}" fig1b SEEDS=1 FIG1B_RUNS=ae_mse FIG1B_GAMMAS=0.1 FIG1B_QUANTILES="0.5 0.9"
-	f="$OUT/results/fig1b-shares-tiny.tsv"
+	f="$OUT/results/fig1b-shares-tiny-e2.tsv"
 	[ "$(sed -n 1p "$f")" = "$(printf 'dataset\tmodel\tloss\tgamma\tclass\tseed\tepochs\tquantile\tanomaly_share\tanomalies_above')" ]
 	[ "$(wc -l < "$f")" -eq 3 ]
 	# independent: sort the training scores, median by linear interpolation, count above it
@@ -146,13 +146,29 @@ check_rows() {
 	"${MK[@]}" table1 SEEDS=1 > /dev/null
 	if command -v gnuplot > /dev/null; then
 		run -0 env OUT="$OUT" DATASET=tiny GAMMA=0.1 sh "$EX/plot/plots.sh"
-		for p in fig2-loss-shapes roc-tiny epochs-tiny; do
+		for p in fig2-loss-shapes roc-tiny-e2 epochs-tiny-e2; do
 			[ "$(head -c 4 "$OUT/plots/$p.png" | od -An -c | tr -d ' ')" = '211PNG' ]
 		done
-		[[ "$output" == *"skipped fig3-tiny.png: no $OUT/results/fig3-tiny.tsv (make fig3)"* ]]
+		[[ "$output" == *"skipped fig3-tiny-e2.png: no $OUT/results/fig3-tiny-e2.tsv (make fig3)"* ]]
 	fi
 	# no gnuplot on the PATH
 	mkdir "$TMP/nopath"; ln -s "$(command -v dirname)" "$TMP/nopath/"
 	run -0 env OUT="$OUT" DATASET=tiny PATH="$TMP/nopath" /bin/sh "$EX/plot/plots.sh"
 	[ "$output" = "plots: gnuplot is not installed; no plots made (apt-get install gnuplot-nox)" ]
+}
+
+@test "examples: the demo prints both AUROCs and the rejection diagnostics, the same on a rerun" {
+	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo" BIN="$BINDIR" sh "$EX/demo.sh"
+	[[ "$output" == *"train 675 (539 normal, 136 anomalies), val 75 (61 normal, 14 anomalies), test 286 (200 normal, 86 anomalies)"* ]]
+	mse=$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')
+	het=$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')
+	[ "$mse" = "$(ad-score "$TMP/demo/mse.model" "$TMP/demo/test.adv" | ad-auroc)" ]
+	[ "$het" = "$(ad-score "$TMP/demo/hetero.model" "$TMP/demo/test.adv" | ad-auroc)" ]
+	# hetero rejects about half of every batch, MSE nothing
+	printf '%s\n' "$output" | awk '$1 == "hetero" && NF == 4 && $2 > 0.45 && $2 < 0.55 { ok++ }
+		$1 == "mse" && NF == 4 && $2 == "0.000" { ok++ } END { exit ok != 2 }'
+	[[ "$output" == *"hetero  675 rows, 136 anomalies; soft-rejected (w = 0.1): "* ]]
+	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo2" BIN="$BINDIR" sh "$EX/demo.sh"
+	[ "$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')" = "$mse" ]
+	[ "$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')" = "$het" ]
 }

@@ -142,3 +142,83 @@ kill_writer() {   # once the reader has opened the fifo and the bytes are writte
 	run -1 --separate-stderr ad-scale -m "$TMP/s" "$TMP/vec.adv"
 	[ "$stderr" = "ad-scale: $TMP/s:1: bad header values (dim=99999999 n=4 lower=0 upper=1)" ]
 }
+
+# ---- training: interruptions and a full disk while saving ----
+
+train_data() {
+	load gen_images
+	gen_images 7 200 5 > "$TMP/train.adv"
+	T=(-q -A conv:4-8 -B 20 -r 0.01)
+}
+
+@test "faults: SIGINT or SIGTERM from outside mid-run: exit 128+n, checkpoint kept, resume gives the same model" {
+	train_data
+	ad-train "${T[@]}" -n 300 -o "$TMP/straight" "$TMP/train.adv"
+	for sig in INT TERM; do
+		n=2; [ "$sig" = TERM ] && n=15
+		rm -f "$TMP/ck" "$TMP/m"
+		ad-train "${T[@]}" -n 300 -C "$TMP/ck" -o "$TMP/m" "$TMP/train.adv" 2> "$TMP/err" &
+		pid=$!
+		# signal once the first checkpoint is there (the handlers are installed)
+		for _ in $(seq 2000); do [ -e "$TMP/ck" ] && break; sleep 0.01; done
+		kill -s "$sig" "$pid"
+		st=0; wait "$pid" || st=$?
+		[ "$st" -eq $((128 + n)) ] || { echo "$sig: exit $st"; return 1; }
+		[ "$(cat "$TMP/err")" = "ad-train: interrupted by signal $n; checkpoint written to $TMP/ck (resume with -R $TMP/ck)" ]
+		[ ! -e "$TMP/m" ]
+		ad-train "${T[@]}" -n 300 -C "$TMP/ck" -R "$TMP/ck" -o "$TMP/m" "$TMP/train.adv"
+		cmp "$TMP/straight" "$TMP/m"
+	done
+}
+
+# A small tmpfs at $TMP/disk (root only; skipped where mounting is not allowed).
+small_disk() {
+	mkdir -p "$TMP/disk"
+	if ! mount -t tmpfs -o size="$1" tmpfs "$TMP/disk" 2> /dev/null; then
+		skip "cannot mount a tmpfs here (not root, or in a container)"
+	fi
+	DISK="$TMP/disk"
+}
+fill_disk() {   # fill what is left of $DISK
+	dd if=/dev/zero of="$DISK/fill" bs=1024 2> /dev/null || true
+	sync
+}
+teardown() {
+	if [ -n "${DISK:-}" ]; then
+		umount "$DISK" 2> /dev/null || true
+	fi
+}
+
+@test "faults: a full disk while saving the model: clear error, the old model survives, no temp file" {
+	train_data
+	small_disk 256k
+	ad-train "${T[@]}" -n 1 -o "$DISK/model" "$TMP/train.adv"
+	cp "$DISK/model" "$TMP/old"
+	fill_disk
+	run -1 --separate-stderr ad-train "${T[@]}" -n 2 -s 2 -o "$DISK/model" "$TMP/train.adv"
+	[[ "$stderr" == "ad-train: $DISK/model"*"No space left on device" ]] || { echo "$stderr"; return 1; }
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	cmp "$DISK/model" "$TMP/old"
+	[ "$(ls "$DISK")" = "$(printf 'fill\nmodel')" ]
+	# the old model still scores
+	ad-score "$DISK/model" "$TMP/train.adv" > /dev/null
+}
+
+@test "faults: a full disk while writing a checkpoint: clear error, the last checkpoint survives" {
+	train_data
+	small_disk 256k
+	ad-train "${T[@]}" -n 1 -C "$DISK/ck" -o "$TMP/m1" "$TMP/train.adv"
+	cp "$DISK/ck" "$TMP/old"
+	fill_disk
+	run -1 --separate-stderr ad-train "${T[@]}" -n 3 -C "$DISK/ck" -R "$DISK/ck" -o "$TMP/m" "$TMP/train.adv"
+	[[ "$stderr" == "ad-train: $DISK/ck"*"No space left on device" ]] || { echo "$stderr"; return 1; }
+	cmp "$DISK/ck" "$TMP/old"
+	[ "$(ls "$DISK")" = "$(printf 'ck\nfill')" ]
+	[ ! -e "$TMP/m" ]
+	# room again: the run resumes from the surviving checkpoint and ends as an
+	# uninterrupted one
+	rm "$DISK/fill"
+	ad-train "${T[@]}" -n 3 -C "$DISK/ck" -R "$DISK/ck" -o "$TMP/m" "$TMP/train.adv"
+	ad-train "${T[@]}" -n 3 -o "$TMP/straight" "$TMP/train.adv"
+	cmp "$TMP/straight" "$TMP/m"
+}

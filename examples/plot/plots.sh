@@ -1,17 +1,21 @@
 #!/bin/sh
 # plots.sh: PNG plots of the finished runs of the examples, with gnuplot (optional).
-# Environment: OUT (examples/out), DATASET (fmnist-small), GAMMA (0.2, for the ROC, the
+# Environment: OUT (examples/out), DATASET (fmnist-small), BIN (the tools, ../../bin),
+# EPOCHS (the runs' epochs; default the most among the AE runs at GAMMA), CLASS (the
+# normal class of the ROC plot; default the first with two AE runs),
+# GAMMA (0.2, for the ROC, the
 # epoch curves and the model of Figure 1b).  Writes OUT/plots/*.png from what exists:
 #   fig2-loss-shapes.png     the GA loss and its slope for several alpha (analytic)
-#   roc-DATASET.png          ROC curves of the test scores, one per loss (one class, seed)
-#   fig3-DATASET.png         mean AUROC against contamination per loss (make fig3)
-#   fig1b-DATASET.png        anomaly share above each quantile of training scores (make fig1b)
-#   epochs-DATASET.png       mean test AUROC against epoch per loss (ad-train --eval traces)
+#   roc-DATASET-eE.png       ROC curves of the test scores, one per loss (one class, seed)
+#   fig3-DATASET-eE.png      mean AUROC against contamination per loss (make fig3)
+#   fig1b-DATASET-eE.png     anomaly share above each quantile of training scores (make fig1b)
+#   epochs-DATASET-eE.png    mean test AUROC against epoch per loss (ad-train --eval traces)
 # A plot whose results are missing is skipped with a message; no gnuplot: all skipped.
 set -eu
 export LC_ALL=C
 here=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$here/../out} DATASET=${DATASET:-fmnist-small} GAMMA=${GAMMA:-0.2}
+PATH=${BIN:-$here/../../bin}:$PATH
 case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
 if ! command -v gnuplot > /dev/null 2>&1; then
 	echo "plots: gnuplot is not installed; no plots made (apt-get install gnuplot-nox)"
@@ -43,9 +47,15 @@ skip() { echo "plots: skipped $1: $2"; }
 # Figure 2: loss shapes (no data needed)
 gp fig2.gp "$P/fig2-loss-shapes.png"
 
-# ROC curves: the first class and seed with several losses of the AE at GAMMA
+# the epochs of the runs to plot: EPOCHS, or the most among the AE runs at GAMMA
 sd=$OUT/scores/$DATASET
-key=$(ls "$sd" 2>/dev/null | sed -n "s/^ae_[^_]*_\(g${GAMMA}_c[^_]*_s[^_]*_e[^_]*\)\.tsv$/\1/p" |
+E=${EPOCHS:-}
+[ -n "$E" ] || E=$(ls "$sd" 2>/dev/null |
+	sed -n "s/^ae_.*_g${GAMMA}_c.*_e\([0-9]*\)\.tsv$/\1/p" | sort -n | tail -n 1)
+[ -n "$E" ] || E=none
+
+# ROC curves: the first class and seed with several losses of the AE at GAMMA
+key=$(ls "$sd" 2>/dev/null | sed -n "s/^ae_[^_]*_\(g${GAMMA}_c${CLASS:-[^_]*}_s[^_]*_e${E}\)\.tsv$/\1/p" |
 	sort | uniq -c | sort -k1,1nr -k2 | awk '$1 > 1 { print $2; exit }')
 if [ -n "$key" ]; then
 	: > "$tmp/roc.list"
@@ -54,19 +64,21 @@ if [ -n "$key" ]; then
 		ad-auroc -r "$f" | grep -v '^#' > "$tmp/roc.$l"
 		printf '%s\t%s (AUROC %.3f)\n' "$tmp/roc.$l" "$l" "$(ad-auroc "$f")" >> "$tmp/roc.list"
 	done
-	gp roc.gp "$P/roc-$DATASET.png" list="$tmp/roc.list" \
+	gp roc.gp "$P/roc-$DATASET-e$E.png" list="$tmp/roc.list" \
 		title="ROC, $DATASET, AE, test part ($(echo "$key" | tr _ ' '))"
 else
-	skip "roc-$DATASET.png" "no two AE runs at gamma $GAMMA with the same class and seed in $sd"
+	skip "roc-$DATASET-e$E.png" "no two AE runs at gamma $GAMMA, $E epochs, same class and seed in $sd"
 fi
 
 # Figure 3: AUROC against contamination per loss (mean over classes and seeds)
-r=$OUT/results/fig3-$DATASET.tsv
+r=$OUT/results/fig3-$DATASET-e$E.tsv
 if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 	awk -F '\t' 'NR > 1 && $2 == "ae" {
 		k = $4 SUBSEP $3; if (!($3 in L)) { L[$3]; lo[++nl] = $3 }
 		if (!($4 in G)) { G[$4]; go[++ng] = $4 }
-		n[k]++; s[k] += $8; ep = $7 }
+		n[k]++; s[k] += $8; ep = $7
+		if (!($5 in C)) { C[$5]; cl = cl " " $5 }
+		if (!($6 in S)) { S[$6]; se = se " " $6 } }
 	END {
 		printf "gamma"; for (j = 1; j <= nl; j++) printf "\t%s", lo[j]; printf "\n"
 		for (i = 1; i <= ng; i++) {
@@ -75,17 +87,17 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 				if (n[k]) printf "\t%.4f", s[k] / n[k]; else printf "\tNaN" }
 			printf "\n"
 		}
-		print ep > "/dev/stderr"
+		print ep " epochs, mean over classes" cl ", seeds" se > "/dev/stderr"
 	}' "$r" 2> "$tmp/fig3.ep" | sort -g > "$tmp/fig3.dat"
 	nl=$(head -1 "$tmp/fig3.dat" | awk -F '\t' '{ print NF }')
-	gp fig3.gp "$P/fig3-$DATASET.png" data="$tmp/fig3.dat" ncol="$nl" \
-		title="AUROC against contamination, $DATASET, AE, $(cat "$tmp/fig3.ep") epochs, mean over classes and seeds"
+	gp fig3.gp "$P/fig3-$DATASET-e$E.png" data="$tmp/fig3.dat" ncol="$nl" \
+		title="AUROC against contamination, $DATASET, AE, $(cat "$tmp/fig3.ep")"
 else
-	skip "fig3-$DATASET.png" "no $r (make fig3)"
+	skip "fig3-$DATASET-e$E.png" "no $r (make fig3)"
 fi
 
 # Figure 1b: anomaly share above each quantile of the training scores
-r=$OUT/results/fig1b-shares-$DATASET.tsv
+r=$OUT/results/fig1b-shares-$DATASET-e$E.tsv
 if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 	awk -F '\t' -v G="$GAMMA" 'NR > 1 && $4 == G {
 		m = $2 "-" $3; k = $8 SUBSEP m
@@ -105,15 +117,15 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 		print ep > "/dev/stderr"
 	}' "$r" 2> "$tmp/fig1b.ep" > "$tmp/fig1b.dat"
 	nm=$(head -1 "$tmp/fig1b.dat" | awk -F '\t' '{ print (NF - 1) / 2 }')
-	gp fig1b.gp "$P/fig1b-$DATASET.png" data="$tmp/fig1b.dat" nm="$nm" gamma="$GAMMA" \
+	gp fig1b.gp "$P/fig1b-$DATASET-e$E.png" data="$tmp/fig1b.dat" nm="$nm" gamma="$GAMMA" \
 		title="Training rows scored above their q-quantile, $DATASET, gamma $GAMMA, $(cat "$tmp/fig1b.ep") epochs, mean over runs"
 else
-	skip "fig1b-$DATASET.png" "no $r (make fig1b)"
+	skip "fig1b-$DATASET-e$E.png" "no $r (make fig1b)"
 fi
 
 # Test AUROC against epoch per loss (AE, GAMMA), mean over the traced runs
 td=$OUT/traces/$DATASET
-ls "$td"/ae_*_g"$GAMMA"_*.tsv > "$tmp/traces" 2>/dev/null || true
+ls "$td"/ae_*_g"$GAMMA"_*_e"$E".tsv > "$tmp/traces" 2>/dev/null || true
 if [ -s "$tmp/traces" ]; then
 	: > "$tmp/ep.list"
 	for l in $(sed 's,.*/ae_\([^_]*\)_.*,\1,' "$tmp/traces" | sort -u); do
@@ -127,12 +139,12 @@ if [ -s "$tmp/traces" ]; then
 			printf '%s\t%s (%d runs)\n' "$tmp/ep.$l" "$l" "$(wc -l < "$tmp/tr.$l")" >> "$tmp/ep.list"
 	done
 	if [ -s "$tmp/ep.list" ]; then
-		gp epochs.gp "$P/epochs-$DATASET.png" list="$tmp/ep.list" \
-			title="Test AUROC against epoch, $DATASET, AE, gamma $GAMMA, mean over runs"
+		gp epochs.gp "$P/epochs-$DATASET-e$E.png" list="$tmp/ep.list" \
+			title="Test AUROC against epoch, $DATASET, AE, gamma $GAMMA, $E-epoch runs, mean over runs"
 	else
-		skip "epochs-$DATASET.png" "the traces have no eval_auroc (EVAL=0)"
+		skip "epochs-$DATASET-e$E.png" "the traces have no eval_auroc (EVAL=0)"
 	fi
 else
-	skip "epochs-$DATASET.png" "no AE traces at gamma $GAMMA in $td"
+	skip "epochs-$DATASET-e$E.png" "no AE traces at gamma $GAMMA, $E epochs in $td"
 fi
 echo "plots: $made PNG files in $P"

@@ -74,7 +74,7 @@ int adv_parse_shape(const char *s, int shape[3])
 	} else {
 		shape[0] = (int)v[0]; shape[1] = (int)v[1]; shape[2] = (int)v[2];
 	}
-	if ((long long)shape[0] * shape[1] * shape[2] > ADV_MAX_DIM)
+	if ((double)shape[0] * shape[1] * shape[2] > ADV_MAX_DIM)
 		return -1;
 	return 0;
 }

@@ -173,9 +173,10 @@ static int parse(char *line, const char *name, long lineno, Rows *r, Vocab *vb, 
 	for (int f = 0, s = 0; f < NFIELD; f++) {
 		if (s < NSYM && sym_field[s] == f) {
 			int v;
-			if (!*fld[f] || strlen(fld[f]) >= MAXVALUE)
-				return ad_error("%s:%ld: field %d (%s): empty or too long", name, lineno,
-				                f + 1, sym_name[s]);
+			/* a TAB would split the value in the vocabulary file */
+			if (!*fld[f] || strlen(fld[f]) >= MAXVALUE || strchr(fld[f], '\t'))
+				return ad_error("%s:%ld: field %d (%s): empty, too long or with a TAB",
+				                name, lineno, f + 1, sym_name[s]);
 			v = lookup(&vb[s], fld[f]);
 			if (v < 0 && !fixed) {
 				if (vb[s].n == MAXVOCAB)

@@ -73,14 +73,49 @@ void mf_free(MfBuf *b)
 	memset(b, 0, sizeof *b);
 }
 
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+	size_t off = 0;
+	while (off < n) {
+		ssize_t k = write(fd, p + off, n - off);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		off += (size_t)k;
+	}
+	return 0;
+}
+
+/* An existing target that is not a regular file (/dev/null, a fifo, /dev/stdout)
+ * is written in place: renaming over it would replace the device. */
+static int write_special(const char *path, MfBuf *b)
+{
+	int fd = open(path, O_WRONLY), r;
+	if (fd < 0)
+		return ad_error("%s: %s", path, strerror(errno));
+	r = write_all(fd, b->p, b->n);
+	if (close(fd) != 0)
+		r = -1;
+	return r ? ad_error("%s: write error: %s", path, strerror(errno)) : 0;
+}
+
 int mf_write_atomic(const char *path, MfBuf *b)
 {
-	size_t len = strlen(path), off = 0;
-	char *tmp = ad_xmalloc(len + 16);
+	size_t len = strlen(path);
+	char *tmp;
 	int fd, saved;
 	mode_t um;
+	struct stat st;
 	uint32_t crc = ad_crc32(0, b->p, b->n);
 	mf_put_u32(b, crc);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		int r = write_special(path, b);
+		b->n -= 4;
+		return r;
+	}
+	tmp = ad_xmalloc(len + 16);
 	memcpy(tmp, path, len);
 	memcpy(tmp + len, ".tmpXXXXXX", 11);
 	fd = mkstemp(tmp);
@@ -94,15 +129,8 @@ int mf_write_atomic(const char *path, MfBuf *b)
 	umask(um);
 	if (fchmod(fd, 0666 & ~um) != 0)
 		goto fail;
-	while (off < b->n) {
-		ssize_t k = write(fd, b->p + off, b->n - off);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)k;
-	}
+	if (write_all(fd, b->p, b->n) != 0)
+		goto fail;
 	if (fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
@@ -331,6 +359,32 @@ static int get_int(MfRd *r, int *v, long lo, long hi, const char *what)
 	return 0;
 }
 
+/* A lower bound of the parameters a configuration builds: the weight matrices
+ * between consecutive widths of the architecture (from the input channels, or the
+ * dimension for an MLP), the MemAE memory, the DSVDD centre.  Checked against the
+ * bytes left in the file before the model is built, so that a small file cannot
+ * make the reader allocate a giant model. */
+static double min_params(const ModelConfig *c)
+{
+	const char *p = strchr(c->arch, ':');
+	double prev = strncmp(c->arch, "mlp:", 4) ? c->shape[0] : c->dim, sum = 0;
+	if (p)
+		do {
+			char *end;
+			long w = strtol(p + 1, &end, 10);
+			if (end == p + 1 || w < 1)
+				break;          /* model_new() refuses it */
+			sum += prev * (double)w;
+			prev = (double)w;
+			p = end;
+		} while (*p == '-');
+	if (c->kind == MODEL_MEMAE)
+		sum += (double)c->mem_slots * prev;
+	if (c->kind == MODEL_DSVDD)
+		sum += c->rep_dim;
+	return sum;
+}
+
 Model *mf_get_model(MfRd *r, int *score_mean, char **settings)
 {
 	ModelConfig c;
@@ -357,9 +411,14 @@ Model *mf_get_model(MfRd *r, int *score_mean, char **settings)
 	    get_int(r, &smean, 0, 1, "score mode") ||
 	    mf_get_str(r, &set, MF_MAX_SETTINGS, "settings"))
 		goto fail;
-	if ((long)c.shape[0] * c.shape[1] * c.shape[2] != c.dim) {
+	if ((double)c.shape[0] * c.shape[1] * c.shape[2] != c.dim) {
 		ad_error("%s: input shape %dx%dx%d does not match dimension %d", r->path,
 		         c.shape[0], c.shape[1], c.shape[2], c.dim);
+		goto fail;
+	}
+	if (min_params(&c) > (double)(r->n - r->off) / 4) {
+		ad_error("%s: architecture %s on %d inputs needs more parameters than the file "
+		         "holds", r->path, c.arch, c.dim);
 		goto fail;
 	}
 	if (!(m = model_new(&c))) {

@@ -360,6 +360,10 @@ static int load_checkpoint(Trainer *T, const char *path)
 	model_set_phase(T->m, model_phase(cm));
 	if (mf_get_u32(&r, &e, "epoch") || mf_get_u32(&r, &bn, "batch"))
 		goto out;
+	if (e > INT32_MAX || bn > INT32_MAX) {
+		ad_error("%s: bad epoch or batch number", path);
+		goto out;
+	}
 	T->epoch = (int)e;
 	T->batch_next = (int)bn;
 	for (int i = 0; i < 4; i++)
@@ -396,6 +400,11 @@ static int load_checkpoint(Trainer *T, const char *path)
 	if (mf_get_u32(&r, &u, "best flag"))
 		goto out;
 	T->has_best = u != 0;
+	if (T->has_best && !T->tc->val) {   /* T->best is only allocated with a validation set */
+		ad_error("%s: the checkpoint holds a best model but the run has no validation set",
+		         path);
+		goto out;
+	}
 	if (mf_get_u32(&r, &u, "best epoch") || mf_get_f64(&r, &T->best_val, "best loss"))
 		goto out;
 	T->best_epoch = (int)u;

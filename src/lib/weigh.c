@@ -127,7 +127,9 @@ static int pump(Weigher *wg, int want_line, char **line)
 		struct pollfd p[2];
 		int np = 0, ito = -1, ifrom = -1, rc;
 		if (want_line) {
-			char *nl = memchr(wg->ibuf + wg->ioff, '\n', wg->in - wg->ioff);
+			/* (ibuf is NULL before the first read: memchr(NULL, c, 0) is undefined) */
+			char *nl = wg->in > wg->ioff ? memchr(wg->ibuf + wg->ioff, '\n', wg->in - wg->ioff)
+			                             : NULL;
 			if (nl) {
 				*nl = 0;
 				*line = wg->ibuf + wg->ioff;
