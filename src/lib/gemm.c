@@ -1,8 +1,8 @@
-/* gemm.c: cache-blocked SGEMM with a 4x16 register-blocked kernel.  See gemm.h.
+/* gemm.c: cache-blocked SGEMM with a 6x16 register-blocked kernel.  See gemm.h.
  *
  * Blocks of C (MC x NC) are the parallel tasks.  Inside a task, K is walked in
  * fixed KC slices; for each slice op(B) is packed into 16-column strips and op(A)
- * into 4-row strips (zero padded), and the kernel sums k in order into local
+ * into 6-row strips (zero padded), and the kernel sums k in order into local
  * accumulators that are then added to C.  The summation order of an element
  * depends only on K, never on the task grid or thread count. */
 #if defined(__GNUC__) && !defined(__clang__)
