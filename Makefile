@@ -117,3 +117,12 @@ clean-hardening:
 	rm -rf build
 
 .PHONY: fuzz fuzz-drivers check-asan check-valgrind clean-hardening
+
+# ---- Benchmark (tests/bench/bench.sh): not a test, it prints throughput figures ----
+# of ad-train and ad-score, and of the PyTorch reference when torch and MNIST are there.
+MNIST_DIR = ../shared/data/mnist
+TORCH_REF = ../shared/peers/torch_ref.py
+bench: all
+	MNIST_DIR="$(MNIST_DIR)" TORCH_REF="$(TORCH_REF)" CC="$(CC)" sh tests/bench/bench.sh
+
+.PHONY: bench

@@ -1,14 +1,15 @@
-/* gemm.c: cache-blocked SGEMM with a 4x16 register-blocked kernel.  See gemm.h.
+/* gemm.c: cache-blocked SGEMM with a 6x16 register-blocked kernel.  See gemm.h.
  *
  * Blocks of C (MC x NC) are the parallel tasks.  Inside a task, K is walked in
  * fixed KC slices; for each slice op(B) is packed into 16-column strips and op(A)
- * into 4-row strips (zero padded), and the kernel sums k in order into local
+ * into 6-row strips (zero padded), and the kernel sums k in order into local
  * accumulators that are then added to C.  The summation order of an element
  * depends only on K, never on the task grid or thread count. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3", "fp-contract=fast")
 #endif
 #include "gemm.h"
+#include "clones.h"
 #include "pool.h"
 #include "util.h"
 #include <stdlib.h>
@@ -20,13 +21,7 @@
 #define NC 256
 #define KC 256
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define KERNEL_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#elif defined(__x86_64__) && defined(__clang__) && __clang_major__ >= 14
-#define KERNEL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define KERNEL_CLONES
-#endif
+#define KERNEL_CLONES AD_CLONES
 
 /* 16 floats: one AVX-512 register, two AVX ones, four SSE ones */
 typedef float vf __attribute__((vector_size(NR * sizeof(float))));
@@ -105,15 +100,25 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 		if (!g->transB && jn == NR)
 			continue;   /* the kernel reads B in place */
 		if (g->transB) {
-			/* row j of the stored B is contiguous in k */
-			for (int j = 0; j < jn; j++) {
-				const float *src = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
-				for (int k = 0; k < kc; k++)
-					d[(size_t)k * NR + j] = src[k];
-			}
-			for (int k = 0; k < kc && jn < NR; k++)
-				for (int j = jn; j < NR; j++)
-					d[(size_t)k * NR + j] = 0.0f;
+			/* row j of the stored B is contiguous in k: read the jn rows side by
+			 * side so that the packed strip is written in order */
+			const float *src[NR];
+			for (int j = 0; j < jn; j++)
+				src[j] = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
+			if (jn == NR)
+				for (int k = 0; k < kc; k++) {
+					float *dk = d + (size_t)k * NR;
+					for (int j = 0; j < NR; j++)
+						dk[j] = src[j][k];
+				}
+			else
+				for (int k = 0; k < kc; k++) {
+					float *dk = d + (size_t)k * NR;
+					for (int j = 0; j < jn; j++)
+						dk[j] = src[j][k];
+					for (int j = jn; j < NR; j++)
+						dk[j] = 0.0f;
+				}
 			continue;
 		}
 		for (int k = 0; k < kc; k++) {
@@ -137,6 +142,13 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 				for (int r = in; r < MR; r++)
 					d[k * MR + r] = 0.0f;
 			}
+		} else if (in == MR) {
+			const float *src[MR];
+			for (int r = 0; r < MR; r++)
+				src[r] = g->A + (size_t)(i + r) * g->lda + k0;
+			for (int k = 0; k < kc; k++)
+				for (int r = 0; r < MR; r++)
+					d[k * MR + r] = src[r][k];
 		} else {
 			for (int r = 0; r < MR; r++) {
 				const float *src = g->A + (size_t)(i + r) * g->lda + k0;
@@ -269,7 +281,9 @@ void sgemm(int transA, int transB, int M, int N, int K, float alpha,
 	          0, 0, 1, MC, NC, NULL };
 	int nt = nn_threads();
 	double work = (double)M * N * (K > 0 ? K : 1);
-	if (nt == 1 || work < 262144.0) {
+	/* below ~2M multiply-adds (some 25 us) waking the workers costs more than it
+	 * gains (the MLP AE's layers at batch 100 stay on one thread) */
+	if (nt == 1 || work < 2097152.0) {
 		g.nbm = (M + MC - 1) / MC;
 		g.nbn = (N + NC - 1) / NC;
 		for (int t = 0; t < g.nbm * g.nbn; t++)

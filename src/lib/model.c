@@ -450,27 +450,46 @@ static void ensure(Model *m, int B)
 	m->maxB = B;
 }
 
+/* Rows per pass in evaluation mode: samples are then independent, and a small pass
+ * keeps the activations in cache (same results for any split). */
+#define EVAL_ROWS 32
+
+/* Forward rows [r0, r0+b) of x into m->out. */
+static int forward_rows(Model *m, const float *x, int r0, int b, int train)
+{
+	nn_to_cnhw(x + (size_t)r0 * m->cfg.dim, m->xin, b, m->C, m->S);
+	float *h = seq_forward(&m->enc, m->xin, b, train);
+	if (!h)
+		return -1;
+	if (ae_mode(m)) {
+		if (m->has_mem)
+			h = mem_forward(&m->mem, h, b * m->enc.h * m->enc.w);
+		float *y = seq_forward(&m->dec, h, b, train);
+		if (!y)
+			return -1;
+		nn_from_cnhw(y, m->out + (size_t)r0 * m->cfg.dim, b, m->C, m->S);
+	} else {
+		int R = m->cfg.rep_dim;
+		nn_from_cnhw(h, m->out + (size_t)r0 * R, b, R, 1);
+	}
+	return 0;
+}
+
 int model_forward(Model *m, const float *x, int B, int train)
 {
 	if (B < 1)
 		return ad_error("model: empty batch");
 	ensure(m, B);
 	m->B = B;
-	nn_to_cnhw(x, m->xin, B, m->C, m->S);
-	float *h = seq_forward(&m->enc, m->xin, B, train);
-	if (!h)
-		return -1;
-	if (ae_mode(m)) {
-		if (m->has_mem)
-			h = mem_forward(&m->mem, h, B * m->enc.h * m->enc.w);
-		float *y = seq_forward(&m->dec, h, B, train);
-		if (!y)
+	/* MemAE's entropy term is a mean over the whole batch: one pass */
+	int step = train || m->has_mem ? B : EVAL_ROWS * nn_threads();
+	for (int r0 = 0; r0 < B; r0 += step)
+		if (forward_rows(m, x, r0, B - r0 < step ? B - r0 : step, train) < 0)
 			return -1;
-		nn_from_cnhw(y, m->out, B, m->C, m->S);
+	if (ae_mode(m)) {
 		memcpy(m->target, x, (size_t)B * m->cfg.dim * sizeof *x);
 	} else {
 		int R = m->cfg.rep_dim;
-		nn_from_cnhw(h, m->out, B, R, 1);
 		for (int i = 0; i < B; i++)
 			memcpy(m->target + (size_t)i * R, m->center, (size_t)R * sizeof(float));
 	}

@@ -15,26 +15,72 @@ size_t layer_in_size(const Layer *l) { return (size_t)l->ic * l->ih * l->iw; }
 /* ---- im2col / col2im --------------------------------------------------------
  * An "image" src [C][B][Hs][Ws] seen through a k x k window at stride s, padding p,
  * at the Hd x Wd window positions: col[(c,ky,kx)][(b,y,x)] = src[c][b][y*s-p+ky][x*s-p+kx]
- * (0 outside).  col2im is the adjoint: it sums col back onto the image. */
+ * (0 outside).  col2im is the adjoint: it sums col back onto the image.
+ *
+ * Both go through a map built once per call: for every tap (ky,kx) and window
+ * position (y,x) the offset in the image plane (-1 in the padding), and for every
+ * image pixel the list of (tap, position) pairs that read it, taps ascending.
+ * col2im sums each pixel's list in that order starting from +0, which gives the
+ * same bits as clearing the image and adding the taps one after the other. */
 typedef struct {
 	const float *src;
 	float *dst;
-	int C, B, Hs, Ws, Hd, Wd, k, s, p;
+	int C, B, Hs, Ws, Hd, Wd, kk;   /* kk = k * k taps */
+	const int *off;                 /* [kk][Hd*Wd]: plane offset or -1 */
+	const int *start, *tap, *pos;   /* per pixel: its pairs [start[q], start[q+1]) */
 } ColJob;
 
 /* tasks: (channel, chunk of BCHUNK samples); every output element belongs to one */
 #define BCHUNK 8
 
-/* window positions x with 0 <= x*s - p + kx < W: [*lo, *hi) */
-static void valid_range(int kx, int s, int p, int W, int Wd, int *lo, int *hi)
+static void colmap(ColJob *j, int k, int s, int p, int gather)
 {
-	int a = p - kx, b = W - 1 + p - kx;   /* need a <= x*s <= b */
-	int l = a <= 0 ? 0 : (a + s - 1) / s;
-	int h = b < 0 ? 0 : b / s + 1;
-	*lo = l < Wd ? l : Wd;
-	*hi = h < Wd ? h : Wd;
-	if (*hi < *lo)
-		*hi = *lo;
+	int nd = j->Hd * j->Wd, ns = j->Hs * j->Ws;
+	int *off = ad_xmalloc(ad_mul(ad_mul((size_t)j->kk, (size_t)nd), sizeof *off));
+	for (int ky = 0; ky < k; ky++)
+		for (int kx = 0; kx < k; kx++)
+			for (int y = 0; y < j->Hd; y++)
+				for (int x = 0; x < j->Wd; x++) {
+					int iy = y * s - p + ky, ix = x * s - p + kx;
+					int in = iy >= 0 && iy < j->Hs && ix >= 0 && ix < j->Ws;
+					off[((size_t)(ky * k + kx) * j->Hd + y) * j->Wd + x] =
+						in ? iy * j->Ws + ix : -1;
+				}
+	j->off = off;
+	j->start = j->tap = j->pos = NULL;
+	if (!gather)
+		return;
+	int *start = ad_xcalloc((size_t)ns + 1, sizeof *start);
+	size_t n = (size_t)j->kk * nd;
+	for (size_t i = 0; i < n; i++)
+		if (off[i] >= 0)
+			start[off[i] + 1]++;
+	for (int q = 0; q < ns; q++)
+		start[q + 1] += start[q];
+	int *fill = ad_xmalloc(ad_mul((size_t)ns, sizeof *fill));
+	memcpy(fill, start, (size_t)ns * sizeof *fill);
+	int *tap = ad_xmalloc(ad_mul((size_t)start[ns] + 1, sizeof *tap));
+	int *pos = ad_xmalloc(ad_mul((size_t)start[ns] + 1, sizeof *pos));
+	for (int t = 0; t < j->kk; t++)          /* taps ascending within each list */
+		for (int q = 0; q < nd; q++) {
+			int o = off[(size_t)t * nd + q];
+			if (o >= 0) {
+				tap[fill[o]] = t;
+				pos[fill[o]++] = q;
+			}
+		}
+	free(fill);
+	j->start = start;
+	j->tap = tap;
+	j->pos = pos;
+}
+
+static void colmap_free(ColJob *j)
+{
+	free((void *)j->off);
+	free((void *)j->start);
+	free((void *)j->tap);
+	free((void *)j->pos);
 }
 
 static void im2col_task(void *ctx, int t, int tid)
@@ -43,39 +89,17 @@ static void im2col_task(void *ctx, int t, int tid)
 	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
-	size_t ncols = (size_t)j->B * Hd * Wd;
-	for (int ky = 0; ky < k; ky++)
-		for (int kx = 0; kx < k; kx++) {
-			float *row = j->dst + ((size_t)(c * k + ky) * k + kx) * ncols;
-			int lo, hi;
-			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
-			for (int b = b0; b < b1; b++) {
-				const float *img = j->src + ((size_t)c * j->B + b) * j->Hs * j->Ws;
-				for (int y = 0; y < Hd; y++) {
-					int iy = y * s - j->p + ky;
-					float *r = row + ((size_t)b * Hd + y) * Wd;
-					if (iy < 0 || iy >= j->Hs) {
-						memset(r, 0, (size_t)Wd * sizeof *r);
-						continue;
-					}
-					const float *irow = img + (size_t)iy * j->Ws - j->p + kx;
-					for (int x = 0; x < lo; x++)
-						r[x] = 0.0f;
-					if (s == 1)
-						for (int x = lo; x < hi; x++)
-							r[x] = irow[x];
-					else if (s == 2)
-						for (int x = lo; x < hi; x++)
-							r[x] = irow[2 * x];
-					else
-						for (int x = lo; x < hi; x++)
-							r[x] = irow[x * s];
-					for (int x = hi; x < Wd; x++)
-						r[x] = 0.0f;
-				}
-			}
+	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
+	for (int kk = 0; kk < j->kk; kk++) {
+		const int *off = j->off + kk * nd;
+		float *row = j->dst + ((size_t)c * j->kk + kk) * ncols;
+		for (int b = b0; b < b1; b++) {
+			const float *img = j->src + ((size_t)c * j->B + b) * ns;
+			float *r = row + (size_t)b * nd;
+			for (size_t q = 0; q < nd; q++)
+				r[q] = off[q] >= 0 ? img[off[q]] : 0.0f;
 		}
+	}
 }
 
 static void col2im_task(void *ctx, int t, int tid)
@@ -84,62 +108,60 @@ static void col2im_task(void *ctx, int t, int tid)
 	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
-	int k = j->k, Hd = j->Hd, Wd = j->Wd, s = j->s;
-	size_t ncols = (size_t)j->B * Hd * Wd;
-	float *plane = j->dst + (size_t)c * j->B * j->Hs * j->Ws;
-	memset(plane + (size_t)b0 * j->Hs * j->Ws, 0, (size_t)(b1 - b0) * j->Hs * j->Ws * sizeof *plane);
-	for (int ky = 0; ky < k; ky++)
-		for (int kx = 0; kx < k; kx++) {
-			const float *row = j->src + ((size_t)(c * k + ky) * k + kx) * ncols;
-			int lo, hi;
-			valid_range(kx, s, j->p, j->Ws, Wd, &lo, &hi);
-			for (int b = b0; b < b1; b++) {
-				float *img = plane + (size_t)b * j->Hs * j->Ws;
-				for (int y = 0; y < Hd; y++) {
-					int iy = y * s - j->p + ky;
-					if (iy < 0 || iy >= j->Hs)
-						continue;
-					const float *r = row + ((size_t)b * Hd + y) * Wd;
-					float *irow = img + (size_t)iy * j->Ws - j->p + kx;
-					if (s == 1)
-						for (int x = lo; x < hi; x++)
-							irow[x] += r[x];
-					else
-						for (int x = lo; x < hi; x++)
-							irow[x * s] += r[x];
-				}
-			}
+	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
+	const float *rows = j->src + (size_t)c * j->kk * ncols;
+	for (int b = b0; b < b1; b++) {
+		float *img = j->dst + ((size_t)c * j->B + b) * ns;
+		const float *rb = rows + (size_t)b * nd;
+		for (size_t q = 0; q < ns; q++) {
+			float acc = 0.0f;
+			for (int e = j->start[q]; e < j->start[q + 1]; e++)
+				acc += rb[(size_t)j->tap[e] * ncols + j->pos[e]];
+			img[q] = acc;
 		}
+	}
 }
 
 static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
-	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k, s, p };
+	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, NULL, NULL, NULL, NULL };
+	colmap(&j, k, s, p, 0);
 	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
 	                 im2col_task, &j);
+	colmap_free(&j);
 }
 
 static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
-	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, s, p };
+	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, NULL, NULL, NULL, NULL };
+	colmap(&j, k, s, p, 1);
 	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
 	                 col2im_task, &j);
+	colmap_free(&j);
 }
 
-static float *grow(float *p, size_t *have, size_t need)
+/* The im2col matrix of the layer being computed: one buffer for all layers (kernels
+ * run one at a time, see pool.h); a convolution's backward pass builds its
+ * matrix again from the input rather than keeping one per layer. */
+static float *colbuf;
+static size_t ncolbuf;
+
+static float *col_scratch(size_t need)
 {
-	if (*have >= need)
-		return p;
-	free(p);
-	*have = need;
-	return ad_xmalloc(ad_mul(need, sizeof(float)));
+	if (ncolbuf < need) {
+		free(colbuf);
+		colbuf = ad_xmalloc(ad_mul(need, sizeof(float)));
+		ncolbuf = need;
+	}
+	return colbuf;
 }
 
 /* ---- per-channel kernels ------------------------------------------------------ */
 typedef struct {
 	Layer *l;
+	const Layer *act;   /* batch-norm: the activation fused after it, or NULL */
 	const float *x, *y, *dy;
 	float *out, *dx;
 	int B, train;
@@ -225,17 +247,42 @@ static void bn_fwd_task(void *ctx, int c, int tid)
 	}
 	double g = l->affine ? l->w[c] : 1.0, b = l->affine ? l->b[c] : 0.0;
 	float a = (float)(g * invstd), m = (float)mean, o = (float)b;
-	for (size_t i = 0; i < n; i++)
-		y[i] = (x[i] - m) * a + o;
+	if (!j->act)
+		for (size_t i = 0; i < n; i++)
+			y[i] = (x[i] - m) * a + o;
+	else if (j->act->type == NN_LRELU) {   /* the activation's own expressions */
+		float s = j->act->slope;
+		for (size_t i = 0; i < n; i++) {
+			float v = (x[i] - m) * a + o;
+			y[i] = v * (v > 0.0f ? 1.0f : s);
+		}
+	} else
+		for (size_t i = 0; i < n; i++) {
+			float v = (x[i] - m) * a + o;
+			y[i] = v > 0.0f ? v : 0.0f;
+		}
 }
 
 static void bn_bwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
 	Layer *l = j->l;
-	(void)tid;
 	size_t n = (size_t)j->B * j->S;
 	const float *x = j->x + (size_t)c * n, *dy = j->dy + (size_t)c * n;
+	if (j->act) {
+		/* the fused activation's backward first, into this worker's scratch (in
+		 * cache), with its own expressions; y is the activation's output */
+		const float *ay = j->y + (size_t)c * n;
+		float *g = nn_scratch(tid, n);
+		if (j->act->type == NN_LRELU) {
+			float s = j->act->slope;
+			for (size_t i = 0; i < n; i++)
+				g[i] = dy[i] * (ay[i] > 0.0f ? 1.0f : s);
+		} else
+			for (size_t i = 0; i < n; i++)
+				g[i] = ay[i] > 0.0f ? dy[i] : 0.0f;
+		dy = g;
+	}
 	double mean = l->mean[c], invstd = l->invstd[c];
 	double sdy = sum8(dy, n), acc[8] = { 0 }, sdyx;
 	size_t i = 0;
@@ -409,6 +456,14 @@ void nn_from_cnhw(const float *x, float *y, int B, int C, int S)
 }
 
 /* ---- layer dispatch ------------------------------------------------------------ */
+static int bn_check(int B, int S, int train)
+{
+	if (train && (size_t)B * S < 2)
+		return ad_error("batch-norm: training needs more than one value per channel "
+		                "(batch of %d)", B);
+	return 0;
+}
+
 int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 {
 	size_t Sin = (size_t)l->ih * l->iw, Sout = (size_t)l->oh * l->ow;
@@ -422,9 +477,9 @@ int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 	case NN_CONV: {
 		int K = l->ic * l->k * l->k;
 		size_t N = (size_t)B * Sout;
-		l->col = grow(l->col, &l->ncol, (size_t)K * N);
-		im2col(x, l->col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-		sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, l->col, (int)N, 0.0f, y, (int)N);
+		float *col = col_scratch((size_t)K * N);
+		im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+		sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, col, (int)N, 0.0f, y, (int)N);
 		if (l->bias)
 			bias_add(l, y, B, Sout);
 		break;
@@ -432,17 +487,16 @@ int layer_forward(Layer *l, const float *x, float *y, int B, int train)
 	case NN_CONVT: {
 		int K = l->oc * l->k * l->k;
 		size_t N = (size_t)B * Sin;
-		l->col = grow(l->col, &l->ncol, (size_t)K * N);
-		sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, l->col, (int)N);
-		col2im(l->col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+		float *col = col_scratch((size_t)K * N);
+		sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, col, (int)N);
+		col2im(col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
 		if (l->bias)
 			bias_add(l, y, B, Sout);
 		break;
 	}
 	case NN_BN:
-		if (train && (size_t)B * Sin < 2)
-			return ad_error("batch-norm: training needs more than one value per channel "
-			                "(batch of %d)", B);
+		if (bn_check(B, (int)Sin, train) < 0)
+			return -1;
 		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
 		break;
 	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
@@ -480,24 +534,27 @@ void layer_backward(Layer *l, const float *x, const float *y, const float *dy,
 	case NN_CONV: {
 		int K = l->ic * l->k * l->k;
 		int N = B * (int)Sout;
-		sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, l->col, N, 1.0f, l->gw, K);
+		float *col = col_scratch((size_t)K * N);
+		im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+		sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K);
 		if (l->bias)
 			bias_grad(l, dy, B, Sout);
 		if (dx) {
-			sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, l->col, N);
-			col2im(l->col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+			sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, col, N);
+			col2im(col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
 		}
 		break;
 	}
 	case NN_CONVT: {
 		int K = l->oc * l->k * l->k;
 		int N = B * (int)Sin;
-		im2col(dy, l->col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-		sgemm(0, 1, l->ic, K, N, 1.0f, x, N, l->col, N, 1.0f, l->gw, K);
+		float *col = col_scratch((size_t)K * N);
+		im2col(dy, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+		sgemm(0, 1, l->ic, K, N, 1.0f, x, N, col, N, 1.0f, l->gw, K);
 		if (l->bias)
 			bias_grad(l, dy, B, Sout);
 		if (dx)
-			sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, l->col, N, 0.0f, dx, N);
+			sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, col, N, 0.0f, dx, N);
 		break;
 	}
 	case NN_BN:
@@ -532,17 +589,38 @@ void seq_init(Seq *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Layer i writes over the output of layer i-1: an elementwise activation whose
+ * backward pass reads only the sign of its input (the same as its output's: ReLU,
+ * LeakyReLU with a slope >= 0) or only its output (sigmoid), after a layer whose
+ * own backward pass does not need its output (anything but a sigmoid).  Batch-norm
+ * output, for one, is read only by the activation that follows it. */
+static int in_place(const Seq *s, int i)
+{
+	if (i == 0 || s->L[i - 1].type == NN_SIGMOID)
+		return 0;
+	const Layer *l = &s->L[i];
+	return l->type == NN_RELU || l->type == NN_SIGMOID ||
+	       (l->type == NN_LRELU && l->slope >= 0.0f);
+}
+
+static void free_act(Seq *s)
+{
+	if (s->act)
+		for (int i = 0; i < s->n; i++)
+			if (!in_place(s, i))
+				free(s->act[i]);
+	free(s->act);
+	s->act = NULL;
+}
+
 void seq_free(Seq *s)
 {
 	for (int i = 0; i < s->n; i++) {
 		Layer *l = &s->L[i];
 		free(l->w); free(l->b); free(l->gw); free(l->gb);
-		free(l->rmean); free(l->rvar); free(l->mean); free(l->invstd); free(l->col);
+		free(l->rmean); free(l->rvar); free(l->mean); free(l->invstd);
 	}
-	if (s->act)
-		for (int i = 0; i < s->n; i++)
-			free(s->act[i]);
-	free(s->act);
+	free_act(s);
 	free(s->L);
 	free(s->g0);
 	free(s->g1);
@@ -730,15 +808,13 @@ static void ensure_batch(Seq *s, int B)
 {
 	if (s->act && B <= s->maxB)
 		return;
-	if (s->act)
-		for (int i = 0; i < s->n; i++)
-			free(s->act[i]);
-	free(s->act);
+	free_act(s);
 	s->act = ad_xmalloc(ad_mul((size_t)s->n, sizeof *s->act));
 	size_t big = 0;
 	for (int i = 0; i < s->n; i++) {
 		size_t no = layer_out_size(&s->L[i]), ni = layer_in_size(&s->L[i]);
-		s->act[i] = ad_xmalloc(ad_mul(ad_mul(no, (size_t)B), sizeof(float)));
+		s->act[i] = in_place(s, i) ? s->act[i - 1]
+		          : ad_xmalloc(ad_mul(ad_mul(no, (size_t)B), sizeof(float)));
 		if (no > big) big = no;
 		if (ni > big) big = ni;
 	}
@@ -750,13 +826,33 @@ static void ensure_batch(Seq *s, int B)
 	s->maxB = B;
 }
 
+/* Layer i is a batch-norm and layer i+1 a ReLU or LeakyReLU working in place on its
+ * output: the two run as one pass, forward and backward (same values: the
+ * activation is applied to the rounded batch-norm output with its own
+ * expressions, and its backward reads only the sign of its output). */
+static int fused_bn_act(const Seq *s, int i)
+{
+	return s->L[i].type == NN_BN && i + 1 < s->n && in_place(s, i + 1) &&
+	       (s->L[i + 1].type == NN_LRELU || s->L[i + 1].type == NN_RELU);
+}
+
 float *seq_forward(Seq *s, const float *x, int B, int train)
 {
 	ensure_batch(s, B);
 	s->in = x;
 	const float *cur = x;
 	for (int i = 0; i < s->n; i++) {
-		if (layer_forward(&s->L[i], cur, s->act[i], B, train) < 0)
+		Layer *l = &s->L[i];
+		if (fused_bn_act(s, i)) {
+			if (bn_check(B, l->ih * l->iw, train) < 0)
+				return NULL;
+			ChJob j = { .l = l, .act = &s->L[i + 1], .x = cur, .out = s->act[i], .B = B,
+			            .train = train, .S = (size_t)l->ih * l->iw };
+			nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
+			cur = s->act[++i];
+			continue;
+		}
+		if (layer_forward(l, cur, s->act[i], B, train) < 0)
 			return NULL;
 		cur = s->act[i];
 	}
@@ -767,6 +863,16 @@ void seq_backward(Seq *s, const float *dy, float *dx, int B)
 {
 	const float *d = dy;
 	for (int i = s->n - 1; i >= 0; i--) {
+		if (i > 0 && fused_bn_act(s, i - 1)) {   /* activation i, batch-norm i-1 */
+			Layer *l = &s->L[--i];
+			const float *xin = i ? s->act[i - 1] : s->in;
+			float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
+			ChJob j = { .l = l, .act = &s->L[i + 1], .x = xin, .y = s->act[i + 1], .dy = d,
+			            .dx = out, .B = B, .S = (size_t)l->ih * l->iw };
+			nn_parallel_work(l->ic, layer_in_size(l) * B, bn_bwd_task, &j);
+			d = out;
+			continue;
+		}
 		const float *xin = i ? s->act[i - 1] : s->in;
 		float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 		layer_backward(&s->L[i], xin, s->act[i], d, out, B);

@@ -33,8 +33,6 @@ typedef struct {
 	size_t nw;                  /* elements of w */
 	float *rmean, *rvar;        /* batch-norm running statistics */
 	double *mean, *invstd;      /* batch-norm statistics of the last train forward */
-	float *col;                 /* conv: im2col buffer (kept for the backward) */
-	size_t ncol;
 	char name[40];              /* tensor name prefix, e.g. "enc.0.conv" */
 } Layer;
 
@@ -57,7 +55,9 @@ typedef struct {
 	int n, cap;
 	int c, h, w;         /* shape after the last layer added */
 	int maxB;            /* activations are allocated for this many samples */
-	float **act;         /* act[i] = output of layer i */
+	float **act;         /* act[i] = output of layer i; an activation layer writes
+	                        over its input (act[i] == act[i-1]) when its backward
+	                        pass does not need the input (nn.c in_place()) */
 	const float *in;     /* input of the last forward */
 	float *g0, *g1;      /* backward scratch */
 	size_t gn;

@@ -88,18 +88,20 @@ int main(void)
 				CHECK(run(ta, tb, M, N, K, -0.5f, 1.0f, &r) < 1e-5);
 				CHECK(run(ta, tb, M, N, K, 2.0f, 0.3f, &r) < 1e-5);
 			}
-	/* threads: the K-split path (small C, long K) and the block grid */
+	/* threads: the K-split path (small C, long K) and the block grid; sizes above
+	 * the 2M multiply-add threading threshold of gemm.c */
 	for (int z = 0; z < 2; z++) {
 		float beta = z ? 0.0f : 1.0f;
-		CHECK(same_bits(0, 1, 16, 9, 5000, beta, &r));
+		CHECK(same_bits(0, 1, 16, 9, 19600, beta, &r));
 		CHECK(same_bits(0, 1, 64, 288, 1600, beta, &r));
 		CHECK(same_bits(1, 0, 144, 4900, 16, beta, &r));
 		CHECK(same_bits(0, 0, 70, 700, 300, beta, &r));
+		CHECK(same_bits(0, 0, 16, 19600, 9, beta, &r));
 		CHECK(same_bits(1, 1, 33, 257, 999, beta, &r));
 	}
 	/* threads give the same bits as the naive-checked single-thread path */
 	nn_set_threads(2);
-	CHECK(run(0, 1, 20, 30, 3000, 1.0f, 1.0f, &r) < 1e-5);
+	CHECK(run(0, 1, 20, 30, 4000, 1.0f, 1.0f, &r) < 1e-5);
 	nn_set_threads(1);
 	return UNIT_DONE();
 }
