@@ -84,7 +84,8 @@ static void on_signal(int sig) { stop_signal = sig; }
 
 static void load(const char *path, AdvData *d)
 {
-	if (adv_load(path, d))
+	/* pixel data (at most 256 distinct values) is held at one byte per value */
+	if (adv_load_compact(path, d))
 		ad_die("%s", ad_errmsg());
 }
 

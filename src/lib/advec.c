@@ -510,6 +510,128 @@ void adv_data_push(AdvData *d, int label, const float *x)
 	d->n++;
 }
 
+/* ---- the compact form: palette of at most 256 values ---- */
+
+typedef struct {
+	uint32_t key[512];
+	short val[512];         /* -1: empty slot */
+	int n;
+} Palette;
+
+static int pal_code(Palette *p, float *pal, float v)
+{
+	uint32_t k;
+	memcpy(&k, &v, 4);
+	uint32_t h = (k * 2654435761u) >> 23;   /* 9 bits */
+	while (p->val[h] >= 0) {
+		if (p->key[h] == k)
+			return p->val[h];
+		h = (h + 1) & 511;
+	}
+	if (p->n == 256)
+		return -1;
+	p->key[h] = k;
+	p->val[h] = (short)p->n;
+	pal[p->n] = v;
+	return p->n++;
+}
+
+void adv_row(const AdvData *d, long i, float *out)
+{
+	size_t dim = (size_t)d->info.dim;
+	if (!d->code) {
+		memcpy(out, d->x + (size_t)i * dim, dim * sizeof *out);
+		return;
+	}
+	const unsigned char *c = d->code + (size_t)i * dim;
+	for (size_t j = 0; j < dim; j++)
+		out[j] = d->palette[c[j]];
+}
+
+const float *adv_rows(const AdvData *d, long first, long n, float *buf)
+{
+	if (!d->code)
+		return d->x + (size_t)first * d->info.dim;
+	for (long i = 0; i < n; i++)
+		adv_row(d, first + i, buf + (size_t)i * d->info.dim);
+	return buf;
+}
+
+/* capacity rule shared with adv_data_push: arrays grow when n is 0 or a power of two */
+static size_t cap_for(long n)
+{
+	size_t cap = 1;
+	while ((long)cap < n)
+		cap <<= 1;
+	return cap;
+}
+
+/* compact form -> floats (when a 257th distinct value turns up) */
+static void unpack_all(AdvData *d)
+{
+	size_t dim = (size_t)d->info.dim;
+	d->x = ad_xmalloc(ad_mul(ad_mul(cap_for(d->n), dim), sizeof *d->x));
+	for (long i = 0; i < d->n; i++)
+		adv_row(d, i, d->x + (size_t)i * dim);
+	free(d->code);
+	free(d->palette);
+	d->code = NULL;
+	d->palette = NULL;
+}
+
+int adv_load_compact(const char *path, AdvData *d)
+{
+	AdvReader *r = adv_open(path);
+	Palette pal;
+	int k, lab;
+	float *x;
+	unsigned char *row;
+	size_t dim;
+	memset(d, 0, sizeof *d);
+	if (!r)
+		return -1;
+	d->info = r->info;
+	dim = (size_t)d->info.dim;
+	x = ad_xmalloc(dim * sizeof *x);
+	row = ad_xmalloc(dim);
+	memset(pal.val, -1, sizeof pal.val);
+	pal.n = 0;
+	d->palette = ad_xcalloc(256, sizeof *d->palette);
+	d->code = ad_xmalloc(1);
+	while ((k = adv_read(r, &lab, x)) == 1) {
+		if (d->code) {
+			size_t j;
+			for (j = 0; j < dim; j++) {
+				int c = pal_code(&pal, d->palette, x[j]);
+				if (c < 0)
+					break;
+				row[j] = (unsigned char)c;
+			}
+			if (j == dim) {
+				if (d->n == 0 || (d->n & (d->n - 1)) == 0) {
+					size_t cap = cap_for(d->n + 1);
+					d->label = ad_xrealloc(d->label, ad_mul(cap, sizeof *d->label));
+					d->code = ad_xrealloc(d->code, ad_mul(cap, dim));
+				}
+				d->label[d->n] = lab;
+				memcpy(d->code + (size_t)d->n * dim, row, dim);
+				d->n++;
+				continue;
+			}
+			unpack_all(d);
+		}
+		adv_data_push(d, lab, x);
+	}
+	free(x);
+	free(row);
+	adv_close(r);
+	if (k < 0) {
+		adv_data_free(d);
+		return -1;
+	}
+	return 0;
+}
+
 int adv_load(const char *path, AdvData *d)
 {
 	AdvReader *r = adv_open(path);
@@ -535,8 +657,12 @@ void adv_data_free(AdvData *d)
 {
 	free(d->label);
 	free(d->x);
+	free(d->code);
+	free(d->palette);
 	d->label = NULL;
 	d->x = NULL;
+	d->code = NULL;
+	d->palette = NULL;
 	d->n = 0;
 }
 
@@ -545,10 +671,15 @@ int adv_save(FILE *f, int binary, const AdvData *d)
 	AdvWriter *w = adv_writer(f, binary, &d->info);
 	if (!w)
 		return -1;
-	for (long i = 0; i < d->n; i++)
-		if (adv_write(w, d->label[i], d->x + (size_t)i * d->info.dim)) {
+	float *row = ad_xmalloc((size_t)d->info.dim * sizeof *row);
+	for (long i = 0; i < d->n; i++) {
+		adv_row(d, i, row);
+		if (adv_write(w, d->label[i], row)) {
+			free(row);
 			adv_writer_close(w);
 			return -1;
 		}
+	}
+	free(row);
 	return adv_writer_close(w);
 }

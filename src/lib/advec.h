@@ -50,17 +50,30 @@ int adv_write(AdvWriter *w, int label, const float *x);
 /* Flush; 0 or -1 + ad_error.  Frees w. */
 int adv_writer_close(AdvWriter *w);
 
-/* A whole stream in memory. */
+/* A whole stream in memory.  Rows are float32 in x, or, after adv_load_compact()
+ * found at most 256 distinct values (pixel data), one byte per value in code with
+ * the values in palette (x is then NULL): a quarter of the memory, the same floats.
+ * Code that may meet either form reads rows with adv_row()/adv_rows(). */
 typedef struct {
 	AdvInfo info;
 	long n;                 /* rows */
 	int *label;             /* n */
-	float *x;               /* n x dim, row-major */
+	float *x;               /* n x dim, row-major (NULL when compact) */
+	unsigned char *code;    /* n x dim palette indices (compact form only) */
+	float *palette;         /* 256 values (compact form only) */
 } AdvData;
 /* Read every row of path (or stdin).  0, or -1 + ad_error. */
 int adv_load(const char *path, AdvData *d);
 void adv_data_free(AdvData *d);
-/* Append one row (grows the arrays). */
+/* Like adv_load(), but keeps the rows in the compact form when the stream holds
+ * at most 256 distinct values (compared bit for bit), else as floats. */
+int adv_load_compact(const char *path, AdvData *d);
+/* Row i as floats into out (dim values). */
+void adv_row(const AdvData *d, long i, float *out);
+/* Rows first .. first+n-1: a pointer into x, or, for the compact form, the rows
+ * unpacked into buf (n x dim floats). */
+const float *adv_rows(const AdvData *d, long first, long n, float *buf);
+/* Append one row (grows the arrays; float form only). */
 void adv_data_push(AdvData *d, int label, const float *x);
 /* Write every row; 0 or -1 + ad_error. */
 int adv_save(FILE *f, int binary, const AdvData *d);

@@ -80,17 +80,35 @@ static void copy_tensors(Trainer *T, float **dst, int to_model)
 	}
 }
 
+/* DSVDD centre over every training row (unpacked for the call if compact) */
+static int init_center(Model *m, const AdvData *d)
+{
+	float *x = NULL;
+	int r;
+	if (d->code) {
+		x = ad_xmalloc(ad_mul(ad_mul((size_t)d->n, (size_t)d->info.dim), sizeof *x));
+		adv_rows(d, 0, d->n, x);
+	}
+	r = model_init_center(m, x ? x : d->x, (int)d->n);
+	free(x);
+	return r;
+}
+
 /* ---- evaluation passes ---- */
 
 int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s)
 {
-	int dim = d->info.dim;
+	float *buf = d->code ? ad_xmalloc(ad_mul(ad_mul((size_t)batch, (size_t)d->info.dim),
+	                                         sizeof *buf)) : NULL;
 	for (long i = 0; i < d->n; i += batch) {
 		int nb = (int)(d->n - i < batch ? d->n - i : batch);
-		if (model_forward(m, d->x + (size_t)i * dim, nb, 0))
+		if (model_forward(m, adv_rows(d, i, nb, buf), nb, 0)) {
+			free(buf);
 			return -1;
+		}
 		model_scores(m, nb, score_mean, s + i);
 	}
+	free(buf);
 	for (long i = 0; i < d->n; i++)
 		if (!isfinite(s[i]))
 			return ad_error("row %ld: the score is not finite", i + 1);
@@ -212,7 +230,12 @@ static char *make_fingerprint(const TrainConfig *tc, const AdvData *d, Model *m)
 	const LossConfig *l = &tc->loss;
 	const ModelConfig *c = model_config(m);
 	uint32_t crc = ad_crc32(0, d->label, (size_t)d->n * sizeof(int));
-	crc = ad_crc32(crc, d->x, (size_t)d->n * d->info.dim * sizeof(float));
+	float *row = ad_xmalloc((size_t)d->info.dim * sizeof *row);
+	for (long i = 0; i < d->n; i++) {
+		adv_row(d, i, row);
+		crc = ad_crc32(crc, row, (size_t)d->info.dim * sizeof *row);
+	}
+	free(row);
 	snprintf(buf, sizeof buf,
 	         "model=%s arch=%s rows=%ld dim=%d data_crc=%08lx batch=%d lr=%.17g wd=%.17g "
 	         "seed=%llu pretrain=%d loss=%s score=%s q=%.17g ts=%.17g alpha_r=%.17g "
@@ -451,7 +474,7 @@ static int run_batch(Trainer *T, int b, int nb, int *bad)
 	double L;
 	for (int i = 0; i < nb; i++) {
 		long r = T->perm[(size_t)b * tc->batch + i];
-		memcpy(T->x + (size_t)i * dim, T->d->x + (size_t)r * dim, (size_t)dim * sizeof(float));
+		adv_row(T->d, r, T->x + (size_t)i * dim);
 		T->lab[i] = T->d->label[r];
 	}
 	if (model_forward(T->m, T->x, nb, 1)) {
@@ -516,7 +539,7 @@ static int run_epochs(Trainer *T, TrainResult *res)
 		int main_epoch;
 		if (is_dsvdd(T) && model_phase(T->m) == PHASE_PRETRAIN && T->epoch >= T->pre) {
 			model_set_phase(T->m, PHASE_MAIN);
-			if (model_init_center(T->m, T->d->x, (int)n))
+			if (init_center(T->m, T->d))
 				return -1;
 			adam_reset(T);
 		}
@@ -692,7 +715,7 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 	if (rc == 0 && is_dsvdd(&T) && model_phase(m) == PHASE_PRETRAIN) {
 		/* no main epoch (-n 0): still give the model its centre */
 		model_set_phase(m, PHASE_MAIN);
-		if (model_init_center(m, d->x, (int)d->n))
+		if (init_center(m, d))
 			rc = -1;
 	}
 	if (rc == 1 && tc->checkpoint) {

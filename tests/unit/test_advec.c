@@ -5,6 +5,7 @@
 #include "unit.h"
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static FILE *from_string(const char *s, size_t n)
 {
@@ -110,6 +111,39 @@ int main(void)
 		CHECK(adv_read(r, &lab, y) == -1 && strstr(ad_errmsg(), "record 3: truncated"));
 		adv_close(r);
 		fclose(f);
+	}
+	/* compact form: <= 256 distinct values packed, a 257th switches to floats; the
+	 * rows read back are the same floats either way */
+	for (int distinct = 200; distinct <= 300; distinct += 100) {
+		char path[] = "/tmp/test_advecXXXXXX";
+		int fd = mkstemp(path);
+		FILE *f = fdopen(fd, "w");
+		AdvInfo in = {7, {7, 1, 1}, 0};
+		AdvWriter *w = adv_writer(f, 1, &in);
+		float v[7], a[7], b[7], buf[3 * 7];
+		for (int i = 0; i < 100; i++) {
+			for (int j = 0; j < 7; j++)
+				v[j] = (float)((i * 7 + j) % distinct) / 255.0f;
+			adv_write(w, i % 3, v);
+		}
+		CHECK(adv_writer_close(w) == 0);
+		fclose(f);
+		AdvData full, small;
+		CHECK(adv_load(path, &full) == 0 && adv_load_compact(path, &small) == 0);
+		CHECK(full.n == 100 && small.n == 100 && small.info.dim == 7);
+		CHECK(distinct <= 256 ? small.code && !small.x : small.x && !small.code);
+		int same = 1;
+		for (long i = 0; i < 100; i++) {
+			adv_row(&full, i, a);
+			adv_row(&small, i, b);
+			same &= !memcmp(a, b, sizeof a) && full.label[i] == small.label[i];
+		}
+		CHECK(same);
+		CHECK(!memcmp(adv_rows(&small, 40, 3, buf), full.x + 40 * 7, sizeof buf));
+		CHECK(adv_rows(&full, 5, 1, NULL) == full.x + 5 * 7);
+		adv_data_free(&full);
+		adv_data_free(&small);
+		unlink(path);
 	}
 	/* shapes */
 	int s[3];
