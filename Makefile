@@ -53,13 +53,21 @@ uninstall:
 	for f in $(notdir $(wildcard man/*.5)); do rm -f $(DESTDIR)$(MANDIR)/man5/$$f; done
 	for f in $(notdir $(wildcard man/*.7)); do rm -f $(DESTDIR)$(MANDIR)/man7/$$f; done
 
+# the README's first command: the whole pipeline on the shipped Fashion-MNIST subset
+demo: all
+	sh examples/demo.sh
+
+# pass-through to the experiments: make examples ARGS='table1 DATASET=mnist -j2'
+examples: all
+	$(MAKE) -C examples $(ARGS)
+
 lint:
 	mandoc -Tlint -Wwarning man/* || true
 
 clean:
 	rm -f src/lib/*.o src/lib/libad.a $(TOOLS) $(UNITS)
 
-.PHONY: all check test units install uninstall lint clean
+.PHONY: all check test units install uninstall lint clean demo examples
 .SECONDARY:
 
 # ---- Hardening (tests/fuzz/README): fuzz targets, sanitizer and valgrind runs ----

@@ -1,0 +1,174 @@
+#!/usr/bin/env bats
+# examples/: the make-driven runs (one file per run, resume after a kill), the result TSV,
+# Figure 1b shares, the GNU parallel and Slurm paths, the plots and the demo.  Tiny data
+# generated here (two classes in 6 dimensions, tabular protocol): each run takes
+# milliseconds.  Skipped where ad-train is not built.
+setup() {
+	load test_helper
+	command -v ad-train > /dev/null || skip "ad-train not built"
+	EX="$TOP/examples"
+	BINDIR=$(dirname "$(command -v ad-train)")
+	OUT="$TMP/out"
+	mkdir -p "$OUT/load/tiny"
+	# 300 rows, every fifth one class 1: shifted by 2 in the odd features
+	awk 'BEGIN { srand(7); print "#adv 1 dim=6"
+		for (i = 0; i < 300; i++) { c = (i % 5 == 0); printf "%d", c
+			for (j = 0; j < 6; j++) printf "\t%.4f", rand() + rand() - 1 + 2 * c * (j % 2)
+			printf "\n" } }' > "$OUT/load/tiny/train.adv"
+	MK=(make -s -C "$EX" BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0
+	    TABLE1_RUNS="ae_mse ae_hetero+q0.75+t0" CLASSES=0 GAMMAS=0.1 EPOCHS=2)
+}
+
+# columns of every row: dataset model loss gamma class seed epochs auroc seconds
+check_rows() {
+	awk -F '\t' -v want="$2" '
+		NR == 1 { if ($0 != "dataset\tmodel\tloss\tgamma\tclass\tseed\tepochs\tauroc\tseconds") exit 1; next }
+		NF != 9 || $1 != "tiny" || $2 != "ae" || $4 != 0.1 || $5 != 0 || $7 != 2 { exit 1 }
+		$3 != "mse" && $3 != "hetero+q0.75+t0" { exit 1 }
+		$8 !~ /^[01]\.[0-9][0-9][0-9][0-9][0-9][0-9]$/ || $8 < 0.5 || $9 !~ /^[0-9]+\.[0-9]$/ { exit 1 }
+		{ n++ } END { exit n != want }' "$1"
+}
+
+@test "examples: a sweep writes one row per run and the results TSV; a rerun runs nothing" {
+	run -0 --separate-stderr "${MK[@]}" table1 SEEDS="1 2"
+	[[ "$output" == *"table1: 4 runs in $OUT/results/table1-tiny-e2.tsv"* ]]
+	check_rows "$OUT/results/table1-tiny-e2.tsv" 4
+	# the summary: one line per loss with 2 runs
+	[[ "$output" == *$'\n'"tiny           ae     mse                0.1      2    2 "* ]]
+	[[ "$output" == *$'\n'"tiny           ae     hetero+q0.75+t0    0.1      2    2 "* ]]
+	# the row's AUROC is the one of the kept test scores; the model, trace, scores are kept
+	r=ae_mse_g0.1_c0_s2_e2
+	[ "$(cut -f8 "$OUT/runs/tiny/$r.tsv")" = "$(ad-auroc "$OUT/scores/tiny/$r.tsv")" ]
+	[ -s "$OUT/models/tiny/$r.model" ] && [ -s "$OUT/traces/tiny/$r.tsv" ]
+	# the loss settings reached ad-train: q = 0.75, ts = 0 rejects a quarter of each batch
+	awk -F '\t' '!/^#/ && ($8 < 0.2 || $8 > 0.3) { exit 1 }' \
+		"$OUT/traces/tiny/ae_hetero+q0.75+t0_g0.1_c0_s1_e2.tsv"
+	run -0 "${MK[@]}" -n table1 SEEDS="1 2"
+	[[ "$output" != *run.sh* ]]
+	[ -z "$(find "$OUT" -name '.tmp.*')" ]
+}
+
+@test "examples: a killed sweep leaves no partial run and resumes with the missing runs only" {
+	# ad-train wrapped: logs its seed; sleeps in the seed-2 run while $TMP/slow exists
+	mkdir "$TMP/bin"
+	for t in "$BINDIR"/ad-*; do ln -s "$t" "$TMP/bin/"; done
+	rm "$TMP/bin/ad-train"
+	cat > "$TMP/bin/ad-train" <<-EOF
+	#!/bin/sh
+	case " \$* " in *" -s 2 "*) touch "$TMP/started2"; [ -e "$TMP/slow" ] && sleep 30 ;; esac
+	echo "\$*" | sed 's/.* -s \([0-9]*\) .*/\1/' >> "$TMP/log"
+	exec "$BINDIR/ad-train" "\$@"
+	EOF
+	chmod +x "$TMP/bin/ad-train"
+	touch "$TMP/slow"
+	setsid -w sh -c 'echo $$ > "$0"; exec "$@"' "$TMP/pg" "${MK[@]}" BIN="$TMP/bin" \
+		TABLE1_RUNS=ae_mse table1 SEEDS="1 2 3" > /dev/null 2>&1 &
+	for i in $(seq 100); do [ -e "$TMP/started2" ] && break; sleep 0.1; done
+	[ -e "$TMP/started2" ]
+	pg=$(cat "$TMP/pg")
+	kill -TERM -- -"$pg"
+	wait $! || true
+	for i in $(seq 50); do kill -0 -- -"$pg" 2> /dev/null || break; sleep 0.1; done
+	! kill -0 -- -"$pg" 2> /dev/null
+	# seed 1 finished, seed 2 left nothing behind, seed 3 never started
+	[ -s "$OUT/runs/tiny/ae_mse_g0.1_c0_s1_e2.tsv" ]
+	[ ! -e "$OUT/runs/tiny/ae_mse_g0.1_c0_s2_e2.tsv" ]
+	[ ! -e "$OUT/models/tiny/ae_mse_g0.1_c0_s2_e2.model" ]
+	[ -z "$(find "$OUT" -name '.tmp.*' -o -name '*.tmp.*')" ]
+	[ "$(cat "$TMP/log")" = 1 ]
+	before=$(cat "$OUT/runs/tiny/ae_mse_g0.1_c0_s1_e2.tsv")
+	rm "$TMP/slow"
+	: > "$TMP/log"
+	run -0 "${MK[@]}" BIN="$TMP/bin" TABLE1_RUNS=ae_mse table1 SEEDS="1 2 3"
+	[ "$(sort "$TMP/log" | tr '\n' ' ')" = "2 3 " ]
+	[ "$(cat "$OUT/runs/tiny/ae_mse_g0.1_c0_s1_e2.tsv")" = "$before" ]
+	[ "$(sed 1d "$OUT/results/table1-tiny-e2.tsv" | cut -f6 | sort | tr '\n' ' ')" = "1 2 3 " ]
+}
+
+@test "examples: GNU parallel (-S :) runs the sweep on this machine, resumable" {
+	command -v parallel > /dev/null || skip "GNU parallel not installed"
+	run -0 --separate-stderr sh "$EX/cluster/parallel.sh" -S : -j 2 -- table1 \
+		BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0 CLASSES=0 GAMMAS=0.1 \
+		EPOCHS=2 SEEDS="1 2 3" TABLE1_RUNS=ae_hetero
+	[[ "$output" == *"parallel.sh: table1: 3 jobs"* ]]
+	[[ "$output" == *"table1: 3 runs in $OUT/results/table1-tiny-e2.tsv"* ]]
+	[ "$(ls "$OUT/runs/tiny" | wc -l)" -eq 3 ]
+	awk -F '\t' 'NR > 1 && (NF != 9 || $3 != "hetero" || $8 < 0.5 || $8 > 1) { exit 1 }
+		END { exit NR != 4 }' "$OUT/results/table1-tiny-e2.tsv"
+	# one run lost: the rerun makes it again and nothing else
+	rm "$OUT/runs/tiny/ae_hetero_g0.1_c0_s2_e2.tsv"
+	run -0 --separate-stderr sh "$EX/cluster/parallel.sh" -S : -- table1 \
+		BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0 CLASSES=0 GAMMAS=0.1 \
+		EPOCHS=2 SEEDS="1 2 3" TABLE1_RUNS=ae_hetero
+	[[ "$stderr" == "tiny/ae_hetero_g0.1_c0_s2_e2"$'\t'"AUROC "* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+}
+
+@test "examples: the Slurm array script runs the list line of its task id" {
+	"${MK[@]}" list-table1 SEEDS="1 2" > "$TMP/runs.txt"
+	[ "$(wc -l < "$TMP/runs.txt")" -eq 4 ]
+	SLURM_ARRAY_TASK_ID=3 ADPIPE_EXAMPLES="$EX" run -0 --separate-stderr \
+		sh "$EX/cluster/slurm.sbatch" "$TMP/runs.txt" BIN="$BINDIR" OUT="$OUT" \
+		PROTO_tiny=tabular VAL=0
+	[ "$(find "$OUT/runs" -name '*.tsv' | wc -l)" -eq 1 ]
+	[ -s "$(sed -n 3p "$TMP/runs.txt")" ]
+	run -2 sh "$EX/cluster/slurm.sbatch" "$TMP/runs.txt"
+	[[ "$output" == *"SLURM_ARRAY_TASK_ID: not an array task"* ]]
+}
+
+@test "examples: Figure 1b shares match a direct count above the median of the training scores" {
+	run -0 "${MK[@]}" fig1b SEEDS=1 FIG1B_RUNS=ae_mse FIG1B_GAMMAS=0.1 FIG1B_QUANTILES="0.5 0.9"
+	f="$OUT/results/fig1b-shares-tiny-e2.tsv"
+	[ "$(sed -n 1p "$f")" = "$(printf 'dataset\tmodel\tloss\tgamma\tclass\tseed\tepochs\tquantile\tanomaly_share\tanomalies_above')" ]
+	[ "$(wc -l < "$f")" -eq 3 ]
+	# independent: sort the training scores, median by linear interpolation, count above it
+	ad-score "$OUT/models/tiny/ae_mse_g0.1_c0_s1_e2.model" "$OUT/data/tiny/c0-g0.1-s1-train.adv" |
+		grep -v '^#' | sort -t "$(printf '\t')" -k2,2g > "$TMP/sorted"
+	want=$(awk -F '\t' '{ l[NR] = $1; s[NR] = $2; a += $1 }
+		END { h = (NR - 1) * 0.5; i = int(h); m = s[i + 1] + (h - i) * (s[i + 2] - s[i + 1])
+			for (k = 1; k <= NR; k++) if (s[k] > m) { n++; na += l[k] }
+			printf "%.6f\t%.6f", na / n, na / a }' "$TMP/sorted")
+	[ "$(awk -F '\t' '$8 == 0.5 { print $9 "\t" $10 }' "$f")" = "$want" ]
+}
+
+@test "examples: bad run names and missing data sets give clear errors" {
+	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1
+	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1: expected MODEL_LOSS_gG_cC_sS_eE" ]
+	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse+z1_g0.1_c0_s1_e2
+	[ "$output" = "run.sh: tiny/ae_mse+z1_g0.1_c0_s1_e2: unknown loss setting '+z1' (q t a c f u h)" ]
+	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1_e2
+	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1_e2: missing $OUT/data/tiny/c0-g0.1-s1-train.adv (make it with the examples Makefile)" ]
+	run -2 make -s -C "$EX" BIN="$BINDIR" OUT="$OUT" MNIST_DIR="$TMP/none" "$OUT/runs/mnist/ae_mse_g0_c1_s1_e1.tsv"
+	[[ "$output" == *"mnist: cannot read $TMP/none/t10k-images-idx3-ubyte.gz (set MNIST_DIR=...)"* ]]
+}
+
+@test "examples: plots are PNG files where gnuplot is installed, skipped with a message otherwise" {
+	"${MK[@]}" table1 SEEDS=1 > /dev/null
+	if command -v gnuplot > /dev/null; then
+		run -0 env OUT="$OUT" DATASET=tiny GAMMA=0.1 sh "$EX/plot/plots.sh"
+		for p in fig2-loss-shapes roc-tiny-e2 epochs-tiny-e2; do
+			[ "$(head -c 4 "$OUT/plots/$p.png" | od -An -c | tr -d ' ')" = '211PNG' ]
+		done
+		[[ "$output" == *"skipped fig3-tiny-e2.png: no $OUT/results/fig3-tiny-e2.tsv (make fig3)"* ]]
+	fi
+	# no gnuplot on the PATH
+	mkdir "$TMP/nopath"; ln -s "$(command -v dirname)" "$TMP/nopath/"
+	run -0 env OUT="$OUT" DATASET=tiny PATH="$TMP/nopath" /bin/sh "$EX/plot/plots.sh"
+	[ "$output" = "plots: gnuplot is not installed; no plots made (apt-get install gnuplot-nox)" ]
+}
+
+@test "examples: the demo prints both AUROCs and the rejection diagnostics, the same on a rerun" {
+	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo" BIN="$BINDIR" sh "$EX/demo.sh"
+	[[ "$output" == *"train 675 (539 normal, 136 anomalies), val 75 (61 normal, 14 anomalies), test 286 (200 normal, 86 anomalies)"* ]]
+	mse=$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')
+	het=$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')
+	[ "$mse" = "$(ad-score "$TMP/demo/mse.model" "$TMP/demo/test.adv" | ad-auroc)" ]
+	[ "$het" = "$(ad-score "$TMP/demo/hetero.model" "$TMP/demo/test.adv" | ad-auroc)" ]
+	# hetero rejects about half of every batch, MSE nothing
+	printf '%s\n' "$output" | awk '$1 == "hetero" && NF == 4 && $2 > 0.45 && $2 < 0.55 { ok++ }
+		$1 == "mse" && NF == 4 && $2 == "0.000" { ok++ } END { exit ok != 2 }'
+	[[ "$output" == *"hetero  675 rows, 136 anomalies; soft-rejected (w = 0.1): "* ]]
+	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo2" BIN="$BINDIR" sh "$EX/demo.sh"
+	[ "$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')" = "$mse" ]
+	[ "$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')" = "$het" ]
+}
