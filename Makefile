@@ -80,6 +80,7 @@ FUZZ_DRIVERS = $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_NAMES))
 FUZZ_HELP    = tests/fuzz/fuzz.c tests/fuzz/fuzz.h
 FUZZ_CC      = clang
 FUZZ_SECONDS = 60
+FUZZ_TIMEOUT = 10
 FUZZ_SAN     = address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_LF_OBJ  = $(patsubst src/lib/%.c,build/fuzz/lf/%.o,$(LIB_SRC))
 
@@ -101,7 +102,7 @@ fuzz: $(patsubst %,fuzz-%,$(FUZZ_NAMES))
 	@cat build/fuzz/report/*.txt
 
 fuzz-%: build/fuzz/lf/fuzz_%
-	sh tests/fuzz/run.sh $* $(FUZZ_SECONDS)
+	sh tests/fuzz/run.sh $* $(FUZZ_SECONDS) $(FUZZ_TIMEOUT)
 
 # The whole suite built with AddressSanitizer and UndefinedBehaviorSanitizer in
 # a copy of the tree under build/asan (tests/check-asan.sh).

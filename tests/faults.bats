@@ -66,7 +66,7 @@ cut_short() {   # cut_short BYTES FILE FIFO
 	writer=$!
 }
 kill_writer() {   # once the reader has opened the fifo and the bytes are written
-	for _ in $(seq 200); do
+	for _ in $(seq 1200); do      # up to a minute on a loaded machine
 		[ "$(cat /proc/$writer/comm 2>/dev/null)" = sleep ] && break
 		sleep 0.05
 	done

@@ -10,6 +10,9 @@ static int takes_arg(const char *optstring, char c)
 	return p && p[1] == ':';
 }
 
+/* The result lives as long as the process, as argv does: kept reachable here. */
+static char **volatile kept;    /* volatile: a store the compiler must not drop */
+
 char **ad_longopts(int *argc, char **argv, const char *optstring, const AdLongOpt *tab,
                    const char *usage)
 {
@@ -73,5 +76,6 @@ char **ad_longopts(int *argc, char **argv, const char *optstring, const AdLongOp
 		out[k++] = argv[i];
 	out[k] = NULL;
 	*argc = k;
+	kept = out;
 	return out;
 }

@@ -1,10 +1,11 @@
 #!/bin/sh
-# run.sh NAME SECONDS: fuzz build/fuzz/lf/fuzz_NAME for SECONDS with libFuzzer.
+# run.sh NAME SECONDS [TIMEOUT]: fuzz build/fuzz/lf/fuzz_NAME for SECONDS with libFuzzer.
 # The working corpus grows in build/fuzz/corpus/NAME (seeded from
 # tests/fuzz/corpus/NAME and tests/fuzz/regress/NAME); a crash, leak, timeout or
 # over-limit allocation is saved as build/fuzz/crash/NAME-*.  One line of
-# figures goes to build/fuzz/report/NAME.txt.  Exit 1 if anything was found.
-name=$1 secs=${2:-60}
+# figures goes to build/fuzz/report/NAME.txt.  TIMEOUT: seconds one input may
+# take (default 10; raise it on a busy machine).  Exit 1 if anything was found.
+name=$1 secs=${2:-60} tmo=${3:-10}
 bin=build/fuzz/lf/fuzz_$name
 work=build/fuzz/corpus/$name
 mkdir -p "$work" build/fuzz/crash build/fuzz/report build/fuzz/log
@@ -20,7 +21,7 @@ log=build/fuzz/log/$name.log
 # -malloc_limit_mb: a parser that believes a size field and allocates hundreds of
 # megabytes for a small input is a finding, like a crash.
 # shellcheck disable=SC2086
-ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$secs" -timeout=10 \
+ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$secs" -timeout="$tmo" \
 	-malloc_limit_mb=512 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
 	-artifact_prefix="build/fuzz/crash/$name-" $dict "$work" $seeds > "$log" 2>&1
 rc=$?
