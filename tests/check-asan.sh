@@ -16,7 +16,7 @@ flags="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 dir=build/asan
 rm -rf "$dir"
 mkdir -p "$dir"
-tar cf - --exclude=./build --exclude=./.git . | (cd "$dir" && tar xf -)
+tar cf - --exclude=./build --exclude=./.git --exclude=./examples/out . | (cd "$dir" && tar xf -)
 cd "$dir"
 make clean > /dev/null
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -15,7 +15,7 @@ setup() {
 		for (i = 0; i < 300; i++) { c = (i % 5 == 0); printf "%d", c
 			for (j = 0; j < 6; j++) printf "\t%.4f", rand() + rand() - 1 + 2 * c * (j % 2)
 			printf "\n" } }' > "$OUT/load/tiny/train.adv"
-	MK=(make -s -C "$EX" BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0
+	MK=(make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0
 	    TABLE1_RUNS="ae_mse ae_hetero+q0.75+t0" CLASSES=0 GAMMAS=0.1 EPOCHS=2)
 }
 
@@ -138,7 +138,7 @@ check_rows() {
 	[ "$output" = "run.sh: tiny/ae_mse+z1_g0.1_c0_s1_e2: unknown loss setting '+z1' (q t a c f u h)" ]
 	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1_e2
 	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1_e2: missing $OUT/data/tiny/c0-g0.1-s1-train.adv (make it with the examples Makefile)" ]
-	run -2 make -s -C "$EX" BIN="$BINDIR" OUT="$OUT" MNIST_DIR="$TMP/none" "$OUT/runs/mnist/ae_mse_g0_c1_s1_e1.tsv"
+	run -2 make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" MNIST_DIR="$TMP/none" "$OUT/runs/mnist/ae_mse_g0_c1_s1_e1.tsv"
 	[[ "$output" == *"mnist: cannot read $TMP/none/t10k-images-idx3-ubyte.gz (set MNIST_DIR=...)"* ]]
 }
 

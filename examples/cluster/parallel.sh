@@ -29,14 +29,14 @@ command -v parallel > /dev/null 2>&1 ||
 case " $popts " in *" -S "*|*" --sshlogin"*|*" --slf "*) ;; *) popts="-S : $popts" ;; esac
 list=$(mktemp) || exit 1
 trap 'rm -f "$list"' EXIT
-make -s -C "$here" "$@" "list-$exp" > "$list"
+make -s --no-print-directory -C "$here" "$@" "list-$exp" > "$list"
 n=$(wc -l < "$list")
 echo "parallel.sh: $exp: $n jobs; data first, here"
 # data (loads and splits) made once here, so that jobs do not race to make the same split
-make -s -C "$here" "$@" "prep-$exp"
+make -s --no-print-directory -C "$here" "$@" "prep-$exp"
 rc=0
 # shellcheck disable=SC2086
-parallel --will-cite $popts -q make -s -C "$here" "$@" {} :::: "$list" || rc=$?
+parallel --will-cite $popts -q make -s --no-print-directory -C "$here" "$@" {} :::: "$list" || rc=$?
 [ "$rc" -eq 0 ] || echo "parallel.sh: $rc jobs failed; rerun to retry them" >&2
-make -s -C "$here" "$@" "$exp"
+make -s --no-print-directory -C "$here" "$@" "$exp"
 exit "$rc"
