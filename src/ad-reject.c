@@ -3,7 +3,6 @@
 #include "util.h"
 #include "scores.h"
 #include "stats.h"
-#include <stdlib.h>
 #include <unistd.h>
 
 static char usage[2048];
@@ -27,19 +26,29 @@ static void make_usage(void)
 	"See also: ad-zscore(1), ad-auroc(1), ad-train(1)\n", 0.5, 0.1);
 }
 
+typedef struct {
+	double q, ts;
+	int drop;
+} Reject;
+
+static void weigh(void *ctx, const double *s, size_t n, double *scratch, double *w,
+                  unsigned char *keep)
+{
+	const Reject *o = ctx;
+	/* drop mode: weight 0 marks the rejected rows */
+	reject_batch(s, n, o->q, o->drop ? 0 : o->ts, w, scratch);
+	if (o->drop)
+		for (size_t i = 0; i < n; i++)
+			keep[i] = w[i] == 1;
+}
+
 int main(int argc, char **argv)
 {
 	long nmax = 0;
 	const char *col = "score", *path = NULL;
-	double q = 0.5, ts = 0.1;
-	int drop = 0, opt, rc;
+	Reject o = { 0.5, 0.1, 0 };
+	int opt;
 	static const char *const extra[] = { "w" };
-	ScoreReader *r;
-	ScoreGroup g = { 0 };
-	double *s = NULL, *w = NULL, *scratch = NULL;
-	size_t cap = 0;
-	long c;
-	FILE *f;
 
 	ad_setprogname(argv[0]);
 	make_usage();
@@ -47,11 +56,11 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt(argc, argv, "dn:c:q:t:hV")) != -1) {
 		switch (opt) {
-		case 'd': drop = 1; break;
+		case 'd': o.drop = 1; break;
 		case 'n': nmax = ad_opt_long(usage, 'n', optarg, 0, 1L << 40); break;
 		case 'c': col = optarg; break;
-		case 'q': q = ad_opt_double(usage, 'q', optarg, 0, 1); break;
-		case 't': ts = ad_opt_double(usage, 't', optarg, 0, 1); break;
+		case 'q': o.q = ad_opt_double(usage, 'q', optarg, 0, 1); break;
+		case 't': o.ts = ad_opt_double(usage, 't', optarg, 0, 1); break;
 		case 'h': ad_help(usage);
 		case 'V': ad_version();
 		default: ad_bad_option(usage);
@@ -61,38 +70,7 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "too many operands");
 	if (optind < argc)
 		path = argv[optind];
-	if (!(f = ad_fopen_read(path)) || !(r = scores_open(f, ad_name(path))) ||
-	    (c = scores_column(r, col)) < 0)
+	if (scores_filter(path, col, (size_t)nmax, stdout, 1, extra, o.drop ? 0 : 1, weigh, &o))
 		ad_die("%s", ad_errmsg());
-	scores_write_header(stdout, r, extra, drop ? 0 : 1);
-	while ((rc = scores_next(r, (size_t)nmax, &g)) == 1) {
-		if (g.nrow > cap) {
-			cap = g.nrow;
-			s = ad_xrealloc(s, ad_mul(cap, sizeof *s));
-			w = ad_xrealloc(w, ad_mul(cap, sizeof *w));
-			scratch = ad_xrealloc(scratch, ad_mul(cap, sizeof *scratch));
-		}
-		scores_column_values(&g, (size_t)c, s);
-		/* drop mode: weight 0 marks the rejected rows */
-		reject_batch(s, g.nrow, q, drop ? 0 : ts, w, scratch);
-		for (size_t i = 0; i < g.nrow; i++) {
-			if (!drop)
-				scores_write_row(stdout, &g, i, &w[i], 1);
-			else if (w[i] == 1)
-				scores_write_row(stdout, &g, i, NULL, 0);
-		}
-		if (g.blank)
-			putchar('\n');
-		ad_check_write(stdout, NULL);     /* the answer to a co-process batch */
-	}
-	if (rc < 0)
-		ad_die("%s", ad_errmsg());
-	scores_group_free(&g);
-	scores_close(r);
-	if (f != stdin)
-		fclose(f);
-	free(s);
-	free(w);
-	free(scratch);
 	return ad_finish_stdout();
 }

@@ -3,7 +3,6 @@
 #include "util.h"
 #include "scores.h"
 #include "stats.h"
-#include <stdlib.h>
 #include <unistd.h>
 
 static char usage[2048];
@@ -26,19 +25,27 @@ static void make_usage(void)
 	"See also: ad-reject(1), ad-auroc(1), ad-train(1)\n", 1.5, AD_ZFLOOR);
 }
 
+typedef struct {
+	double alpha_r, zfloor;
+} Zscore;
+
+/* ex: z of every row, then alpha of every row */
+static void zscore(void *ctx, const double *s, size_t n, double *scratch, double *ex,
+                   unsigned char *keep)
+{
+	const Zscore *o = ctx;
+	(void)keep;
+	modz_batch(s, n, ex, scratch);
+	alpha_batch(ex, n, o->alpha_r, o->zfloor, ex + n);
+}
+
 int main(int argc, char **argv)
 {
 	long nmax = 0;
 	const char *col = "score", *path = NULL;
-	double alpha_r = 1.5, zfloor = AD_ZFLOOR;
+	Zscore o = { 1.5, AD_ZFLOOR };
+	int opt;
 	static const char *const extra[] = { "z", "alpha" };
-	ScoreReader *r;
-	ScoreGroup g = { 0 };
-	double *s = NULL, *z = NULL, *alpha = NULL, *scratch = NULL, ex[2];
-	size_t cap = 0;
-	long c;
-	int opt, rc;
-	FILE *f;
 
 	ad_setprogname(argv[0]);
 	make_usage();
@@ -48,8 +55,8 @@ int main(int argc, char **argv)
 		switch (opt) {
 		case 'n': nmax = ad_opt_long(usage, 'n', optarg, 0, 1L << 40); break;
 		case 'c': col = optarg; break;
-		case 'a': alpha_r = ad_opt_double(usage, 'a', optarg, -100, 2); break;
-		case 'z': zfloor = ad_opt_double(usage, 'z', optarg, 0, 1e6); break;
+		case 'a': o.alpha_r = ad_opt_double(usage, 'a', optarg, -100, 2); break;
+		case 'z': o.zfloor = ad_opt_double(usage, 'z', optarg, 0, 1e6); break;
 		case 'h': ad_help(usage);
 		case 'V': ad_version();
 		default: ad_bad_option(usage);
@@ -59,39 +66,7 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "too many operands");
 	if (optind < argc)
 		path = argv[optind];
-	if (!(f = ad_fopen_read(path)) || !(r = scores_open(f, ad_name(path))) ||
-	    (c = scores_column(r, col)) < 0)
+	if (scores_filter(path, col, (size_t)nmax, stdout, 2, extra, 2, zscore, &o))
 		ad_die("%s", ad_errmsg());
-	scores_write_header(stdout, r, extra, 2);
-	while ((rc = scores_next(r, (size_t)nmax, &g)) == 1) {
-		if (g.nrow > cap) {
-			cap = g.nrow;
-			s = ad_xrealloc(s, ad_mul(cap, sizeof *s));
-			z = ad_xrealloc(z, ad_mul(cap, sizeof *z));
-			alpha = ad_xrealloc(alpha, ad_mul(cap, sizeof *alpha));
-			scratch = ad_xrealloc(scratch, ad_mul(cap, sizeof *scratch));
-		}
-		scores_column_values(&g, (size_t)c, s);
-		modz_batch(s, g.nrow, z, scratch);
-		alpha_batch(z, g.nrow, alpha_r, zfloor, alpha);
-		for (size_t i = 0; i < g.nrow; i++) {
-			ex[0] = z[i];
-			ex[1] = alpha[i];
-			scores_write_row(stdout, &g, i, ex, 2);
-		}
-		if (g.blank)
-			putchar('\n');
-		ad_check_write(stdout, NULL);     /* the answer to a co-process batch */
-	}
-	if (rc < 0)
-		ad_die("%s", ad_errmsg());
-	scores_group_free(&g);
-	scores_close(r);
-	if (f != stdin)
-		fclose(f);
-	free(s);
-	free(z);
-	free(alpha);
-	free(scratch);
 	return ad_finish_stdout();
 }

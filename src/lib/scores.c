@@ -323,3 +323,56 @@ void scores_write_row(FILE *f, const ScoreGroup *g, size_t row, const double *ex
 	}
 	fputc('\n', f);
 }
+
+int scores_filter(const char *path, const char *col, size_t maxrows, FILE *out,
+                  size_t nex, const char *const *extra, size_t nwrite,
+                  ScoreFilterFn *fn, void *ctx)
+{
+	FILE *f = ad_fopen_read(path);
+	ScoreReader *r = f ? scores_open(f, ad_name(path)) : NULL;
+	ScoreGroup g = { 0 };
+	double *s = NULL, *scratch = NULL, *ex = NULL;
+	unsigned char *keep = NULL;
+	double *row = ad_xmalloc(ad_mul(nwrite ? nwrite : 1, sizeof *row));
+	size_t cap = 0;
+	long c = r ? scores_column(r, col) : -1;
+	int rc = c < 0 ? -1 : 0;
+	if (rc == 0)
+		scores_write_header(out, r, extra, nwrite);
+	while (rc == 0 && (rc = scores_next(r, maxrows, &g)) == 1) {
+		if (g.nrow > cap) {
+			cap = g.nrow;
+			s = ad_xrealloc(s, ad_mul(cap, sizeof *s));
+			scratch = ad_xrealloc(scratch, ad_mul(cap, sizeof *scratch));
+			ex = ad_xrealloc(ex, ad_mul(ad_mul(cap, nex ? nex : 1), sizeof *ex));
+			keep = ad_xrealloc(keep, cap);
+		}
+		scores_column_values(&g, (size_t)c, s);
+		memset(keep, 1, g.nrow);
+		fn(ctx, s, g.nrow, scratch, ex, keep);
+		for (size_t i = 0; i < g.nrow; i++) {
+			if (!keep[i])
+				continue;
+			for (size_t k = 0; k < nwrite; k++)
+				row[k] = ex[k * g.nrow + i];
+			scores_write_row(out, &g, i, row, nwrite);
+		}
+		if (g.blank)
+			putc('\n', out);
+		if (fflush(out) != 0 || ferror(out))     /* the answer to a co-process batch */
+			rc = ad_error("write error: %s", strerror(errno ? errno : EIO));
+		else
+			rc = 0;
+	}
+	scores_group_free(&g);
+	if (r)
+		scores_close(r);
+	if (f && f != stdin)
+		fclose(f);
+	free(s);
+	free(scratch);
+	free(ex);
+	free(keep);
+	free(row);
+	return rc < 0 ? -1 : 0;
+}

@@ -81,4 +81,17 @@ void scores_write_row(FILE *f, const ScoreGroup *g, size_t row, const double *ex
 /* One double, shortest exact form (see above). */
 void scores_write_double(FILE *f, double x);
 
+/* A filter over a score table, the loop of ad-zscore and ad-reject: for every
+ * group, fn gets the values s[0..n-1] of the chosen column and scratch room for n
+ * doubles, writes nex values per row into ex (value k of row i at ex[k*n + i]), and may clear keep[i]
+ * to drop row i.  Each kept row is written to out with the first nwrite of its
+ * values appended (the header gains the names extra[0..nwrite-1]); the group's
+ * empty line is passed on and out is flushed, so a co-process gets its answer
+ * before the next group is read.  0, or -1 + ad_error. */
+typedef void ScoreFilterFn(void *ctx, const double *s, size_t n, double *scratch,
+                           double *ex, unsigned char *keep);
+int scores_filter(const char *path, const char *col, size_t maxrows, FILE *out,
+                  size_t nex, const char *const *extra, size_t nwrite,
+                  ScoreFilterFn *fn, void *ctx);
+
 #endif
