@@ -23,7 +23,7 @@ static void make_usage(void)
 	"  -t ts        weight of a rejected row, 0 to 1 (0: hard rejection) [%g]\n"
 	"  -h, --help   this text;  -V, --version  the version\n"
 	"e.g. ad-score ae.model < train.adv | ad-zscore | ad-reject -q 0.9\n"
-	"See also: ad-zscore(1), ad-auroc(1), ad-train(1)\n", 0.5, 0.1);
+	"See also: ad-zscore(1), ad-auroc(1), ad-train(1)\n", AD_Q_DEFAULT, AD_TS_DEFAULT);
 }
 
 typedef struct {
@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 {
 	long nmax = 0;
 	const char *col = "score", *path = NULL;
-	Reject o = { 0.5, 0.1, 0 };
+	Reject o = { AD_Q_DEFAULT, AD_TS_DEFAULT, 0 };
 	int opt;
 	static const char *const extra[] = { "w" };
 
