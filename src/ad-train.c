@@ -83,6 +83,9 @@ static void make_usage(void)
 "  -U, --loe-warmup N       LOE warm-up epochs [%d]\n"
 "  -H, --loe-hard           LOE hard variant (default soft)\n"
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
+"  -W, --warmup N           lock-in remedy: N epochs with w = 1, alpha = 2 [0]\n"
+"  -X, --reject-stat STAT   weights from: score (Algorithm 1) or resid (the\n"
+"                           score less its batch line in input energy) [score]\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
 "                           validation loss (hard rejection, q = 0.5)\n"
 "  -g, --trace FILE         per-epoch TSV trace\n"
@@ -112,7 +115,7 @@ static void make_usage(void)
 	         (double)ma.slope, (double)md.slope);
 }
 
-static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:HP:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhV";
+static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:HP:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhVW:X:";
 
 static const AdLongOpt longs[] = {
 	{ "output", 'o' }, { "model", 'M' }, { "arch", 'A' }, { "loss", 'L' },
@@ -124,6 +127,7 @@ static const AdLongOpt longs[] = {
 	{ "checkpoint", 'C' }, { "checkpoint-every", 'K' }, { "resume", 'R' },
 	{ "rep-dim", 'd' }, { "mem-slots", 'N' }, { "shrink", 'k' },
 	{ "entropy-weight", 'Z' }, { "slope", 'l' }, { "relu", 'u' }, { "quiet", 'q' },
+	{ "warmup", 'W' }, { "reject-stat", 'X' },
 	{ NULL, 0 }
 };
 
@@ -172,6 +176,15 @@ static void parse(int argc, char **argv, Options *o)
 		case 'F': l->loe_ratio = ad_opt_double(usage, c, optarg, 0, 1); break;
 		case 'U': l->loe_warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
 		case 'H': l->loe_hard = 1; break;
+		case 'W': tc->warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
+		case 'X':
+			if (!strcmp(optarg, "score"))
+				tc->reject_stat = TRAIN_STAT_SCORE;
+			else if (!strcmp(optarg, "resid"))
+				tc->reject_stat = TRAIN_STAT_RESID;
+			else
+				ad_usage_error(usage, "-X: unknown statistic '%s' (score or resid)", optarg);
+			break;
 		case 'P': tc->weigh = optarg; break;
 		case 'y': o->valf = optarg; break;
 		case 'g': o->trace = optarg; break;
@@ -213,6 +226,10 @@ static void check(const Options *o)
 		ad_usage_error(usage, "-a (--alpha-r) applies to the hetero loss only");
 	if ((set['F'] || set['U'] || set['H']) && loss != LOSS_LOE)
 		ad_usage_error(usage, "-F, -U and -H apply to the loe loss only");
+	if ((set['W'] || set['X']) && loss != LOSS_HETERO && loss != LOSS_MSE && loss != LOSS_HUBER)
+		ad_usage_error(usage, "-W and -X apply to the hetero, mse and huber losses only");
+	if ((set['W'] || set['X']) && set['P'])
+		ad_usage_error(usage, "-W and -X do not apply with -P (the weigher computes the weights)");
 	if ((set['Q'] || set['t']) && (loss == LOSS_GA || loss == LOSS_LOE))
 		ad_usage_error(usage, "-Q and -t do not apply to the %s loss", loss_kind_name(loss));
 	if ((set['p'] || set['d']) && o->kind != MODEL_DSVDD)

@@ -212,6 +212,52 @@ static void trainer_free(Trainer *T)
 	free(T->s); free(T->w); free(T->alpha); free(T->z); free(T->scratch); free(T->rej);
 }
 
+/* ---- remedies for the lock-in of median rejection (man/ad-train.1 LOCK-IN) ---- */
+
+/* The rejection statistic of a batch: s itself, or (TRAIN_STAT_RESID) the
+ * residual r_i = s_i - (a + b e_i) of the batch's least-squares line of s on
+ * the input energy e_i = sum_j x_ij^2, computed in double.  A network that
+ * has not learnt the normal class yet ranks rows by ink; the residual takes
+ * the linear ink trend out of the ranking.  r is a buffer of nb doubles. */
+static const double *reject_statistic(const Trainer *T, int nb, double *r)
+{
+	size_t dim = (size_t)T->d->info.dim;
+	double me = 0, ms = 0, sxx = 0, sxy = 0, b;
+	if (T->tc->reject_stat != TRAIN_STAT_RESID)
+		return T->s;
+	for (int i = 0; i < nb; i++) {
+		const float *x = T->x + (size_t)i * dim;
+		double e = 0;
+		for (size_t j = 0; j < dim; j++)
+			e += (double)x[j] * x[j];
+		r[i] = e;
+		me += e;
+		ms += T->s[i];
+	}
+	me /= nb;
+	ms /= nb;
+	for (int i = 0; i < nb; i++) {
+		sxx += (r[i] - me) * (r[i] - me);
+		sxy += (r[i] - me) * (T->s[i] - ms);
+	}
+	b = sxx > 0 ? sxy / sxx : 0;
+	for (int i = 0; i < nb; i++)
+		r[i] = T->s[i] - ms - b * (r[i] - me);
+	return r;
+}
+
+/* Warm-up: the first `warmup` main epochs give every row w = 1 and alpha = 2
+ * (plain MSE for hetero); z stays as computed, for the trace. */
+static void warmup_weights(const Trainer *T, int nb)
+{
+	if (pretraining(T) || phase_epoch(T) > T->tc->warmup)
+		return;
+	for (int i = 0; i < nb; i++) {
+		T->w[i] = 1.0;
+		T->alpha[i] = 2.0;
+	}
+}
+
 /* A batch diverged: its output, a score or the loss is not finite (the error
  * message says which).  run_epochs() adds the learning-rate hint. */
 #define DIVERGED (-2)
@@ -243,8 +289,12 @@ static int run_batch(Trainer *T, int b, int nb)
 		if (weigh_batch(T->wg, T->lab, T->s, nb, T->alpha, T->w, T->z))
 			return -1;
 	} else {
-		loss_weights(loss, T->s, nb, T->w, T->alpha, T->z);
+		double *r = tc->reject_stat == TRAIN_STAT_RESID ?
+		            ad_xmalloc(ad_mul((size_t)nb, sizeof *r)) : NULL;
+		loss_weights(loss, reject_statistic(T, nb, r), nb, T->w, T->alpha, T->z);
+		free(r);
 	}
+	warmup_weights(T, nb);
 	L = loss_eval(loss, phase_epoch(T), model_out(T->m), model_target(T->m), T->s, T->w,
 	              T->alpha, nb, T->dout, T->rej);
 	L += model_aux_loss(T->m);
@@ -530,6 +580,10 @@ void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *re
 		    l->loe_hard ? "hard" : "soft");
 	if (model_config(m)->kind == MODEL_DSVDD)
 		PUT("pretrain_epochs=%d\n", tc->pretrain_epochs);
+	if (tc->warmup)
+		PUT("warmup=%d\n", tc->warmup);
+	if (tc->reject_stat == TRAIN_STAT_RESID)
+		PUT("reject_stat=resid\n");
 	if (res->best_epoch)
 		PUT("best_epoch=%d\nval_loss=%.17g\n", res->best_epoch, res->best_val);
 #undef PUT

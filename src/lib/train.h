@@ -50,7 +50,15 @@ typedef struct {
 	const char *resume;      /* checkpoint to resume from, or NULL */
 	int progress;            /* 1: progress line on stderr */
 	volatile sig_atomic_t *stop;  /* set asynchronously: checkpoint and stop */
+	/* lock-in remedies (train.c, "remedies"; man/ad-train.1 LOCK-IN) */
+	int warmup;              /* main epochs with w = 1, alpha = 2 before rejection */
+	int reject_stat;         /* TRAIN_STAT_SCORE or TRAIN_STAT_RESID */
 } TrainConfig;
+
+/* The statistic the per-batch weights (w, z, alpha) are computed from:
+ * the score s_i (Algorithm 1), or its residual after the batch's
+ * least-squares line in the input's energy e_i = ||x_i||^2 (ink). */
+enum { TRAIN_STAT_SCORE, TRAIN_STAT_RESID };
 
 typedef struct {
 	int epochs_done;         /* epochs run in total (pretraining included) */
