@@ -214,35 +214,37 @@ static void trainer_free(Trainer *T)
 
 /* ---- remedies for the lock-in of median rejection (man/ad-train.1 LOCK-IN) ---- */
 
-/* The rejection statistic of a batch: s itself, or (TRAIN_STAT_RESID) the
- * residual r_i = s_i - (a + b e_i) of the batch's least-squares line of s on
- * the input energy e_i = sum_j x_ij^2, computed in double.  A network that
- * has not learnt the normal class yet ranks rows by ink; the residual takes
- * the linear ink trend out of the ranking.  r is a buffer of nb doubles. */
-static const double *reject_statistic(const Trainer *T, int nb, double *r)
+void train_energy_resid(const float *x, size_t dim, const double *s, int nb, double *r)
 {
-	size_t dim = (size_t)T->d->info.dim;
 	double me = 0, ms = 0, sxx = 0, sxy = 0, b;
-	if (T->tc->reject_stat != TRAIN_STAT_RESID)
-		return T->s;
 	for (int i = 0; i < nb; i++) {
-		const float *x = T->x + (size_t)i * dim;
 		double e = 0;
 		for (size_t j = 0; j < dim; j++)
-			e += (double)x[j] * x[j];
+			e += (double)x[i * dim + j] * x[i * dim + j];
 		r[i] = e;
 		me += e;
-		ms += T->s[i];
+		ms += s[i];
 	}
 	me /= nb;
 	ms /= nb;
 	for (int i = 0; i < nb; i++) {
 		sxx += (r[i] - me) * (r[i] - me);
-		sxy += (r[i] - me) * (T->s[i] - ms);
+		sxy += (r[i] - me) * (s[i] - ms);
 	}
 	b = sxx > 0 ? sxy / sxx : 0;
 	for (int i = 0; i < nb; i++)
-		r[i] = T->s[i] - ms - b * (r[i] - me);
+		r[i] = s[i] - ms - b * (r[i] - me);
+}
+
+/* The rejection statistic of a batch: s itself, or (TRAIN_STAT_RESID) its
+ * residual after the batch's line in input energy (train_energy_resid): a
+ * network that has not learnt the normal class yet ranks rows by ink, and the
+ * residual takes the linear ink trend out of the ranking.  r: nb doubles. */
+static const double *reject_statistic(const Trainer *T, int nb, double *r)
+{
+	if (T->tc->reject_stat != TRAIN_STAT_RESID)
+		return T->s;
+	train_energy_resid(T->x, (size_t)T->d->info.dim, T->s, nb, r);
 	return r;
 }
 

@@ -83,6 +83,11 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *res,
                     char *buf, size_t size);
 
+/* The residual r_i = s_i - (a + b e_i) of the least-squares line of s on the
+ * energy e_i = sum_j x_ij^2 of the nb rows x (dim values each), in double;
+ * b = 0 when every e_i is equal.  The -X resid rejection statistic. */
+void train_energy_resid(const float *x, size_t dim, const double *s, int nb, double *r);
+
 /* Scores of every row of d in eval mode, in batches of `batch` rows. */
 int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s);
 
