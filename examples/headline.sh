@@ -115,3 +115,33 @@ if [ -f "$tmp/curves" ]; then
 	{ grep '^dataset' "$tmp/ep"; grep -v '^dataset' "$tmp/ep"; } > "$res/headline-epochs-e$e.tsv"
 fi
 column -t -s '	' "$res/headline-summary-e$e.tsv" 2>/dev/null || cat "$res/headline-summary-e$e.tsv"
+
+# the curve: mean test AUROC against epoch per data set and loss at gamma 0.2, with the
+# epochs the validation loss chose marked (gnuplot, if installed)
+ep=$res/headline-epochs-e$e.tsv
+if [ -f "$ep" ] && command -v gnuplot > /dev/null 2>&1; then
+	plot=
+	lc=0
+	for ds in $(awk -F '\t' 'NR > 1 && $2 == 0.2 { print $1 }' "$ep" | sort -u); do
+		for l in mse hetero; do
+			f=$tmp/c-$ds-$l
+			awk -F '\t' -v d="$ds" -v l="$l" '$1 == d && $2 == 0.2 && $3 == l { print $4 "\t" $6 "\t" $7 }' "$ep" > "$f"
+			[ -s "$f" ] || continue
+			lc=$((lc + 1))
+			plot="$plot${plot:+, }'$f' using 1:2 with lines lw 2 lc $lc title '$ds $l', '$f' using 1:(\$3 > 0 ? \$2 : 1/0) with points pt 7 lc $lc notitle"
+		done
+	done
+	if [ -n "$plot" ]; then
+		gnuplot <<GP
+set terminal pngcairo size 900,560 font 'sans,11'
+set output '$res/headline-epochs-e$e.png'
+set xlabel 'epoch'
+set ylabel 'mean test AUROC over the runs'
+set key bottom right
+set grid
+set title 'AE, gamma 0.2: test AUROC by epoch (dots: epochs chosen by the validation loss)'
+plot $plot
+GP
+		echo "headline: $res/headline-epochs-e$e.png"
+	fi
+fi
