@@ -37,8 +37,13 @@ tests/unit/%: tests/unit/%.c src/lib/libad.a $(LIB_HDR) tests/unit/unit.h
 
 units: $(UNITS)
 
-check test: all units
+# make check brings what the tests call (BATS, ...) or stops with one line saying
+# how (tests/deps.sh); AD_NO_INSTALL=1 never installs.
+check test: check-deps all units
 	sh tests/run.sh $(UNITS)
+
+check-deps:
+	@sh tests/deps.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
@@ -67,7 +72,7 @@ lint:
 clean:
 	rm -f src/lib/*.o src/lib/libad.a $(TOOLS) $(UNITS)
 
-.PHONY: all check test units install uninstall lint clean demo examples
+.PHONY: all check check-deps test units install uninstall lint clean demo examples
 .SECONDARY:
 
 # ---- Hardening (tests/fuzz/README): fuzz targets, sanitizer and valgrind runs ----

@@ -266,12 +266,16 @@ static void task_reduce(void *ctx, int i, int tid)
 	}
 }
 
-static float *part_buf;
-static size_t part_n;
+void sgemm_work_free(SgemmWork *w)
+{
+	free(w->part);
+	w->part = NULL;
+	w->npart = 0;
+}
 
 void sgemm(int transA, int transB, int M, int N, int K, float alpha,
            const float *A, int lda, const float *B, int ldb, float beta,
-           float *C, int ldc)
+           float *C, int ldc, SgemmWork *w)
 {
 	if (M <= 0 || N <= 0)
 		return;
@@ -298,14 +302,14 @@ void sgemm(int transA, int transB, int M, int N, int K, float alpha,
 		g.nbn = (N + 63) / 64;
 	}
 	int nks = (K + KC - 1) / KC;
-	if (g.nbm * g.nbn < 2 * nt && nks > 1) {
-		size_t need = (size_t)nks * M * N;
-		if (part_n < need) {
-			free(part_buf);
-			part_buf = ad_xmalloc(need * sizeof *part_buf);
-			part_n = need;
+	if (g.nbm * g.nbn < 2 * nt && nks > 1 && w) {
+		size_t need = ad_mul(ad_mul((size_t)nks, (size_t)M), (size_t)N);
+		if (w->npart < need) {
+			free(w->part);
+			w->part = ad_xmalloc(ad_mul(need, sizeof *w->part));
+			w->npart = need;
 		}
-		g.part = part_buf;
+		g.part = w->part;
 		g.nks = nks;
 		nn_parallel(g.nbm * g.nbn * nks, task_part, &g);
 		nn_parallel(M, task_reduce, &g);

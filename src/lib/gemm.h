@@ -11,9 +11,19 @@
  * any nn_set_threads() value. */
 #ifndef AD_GEMM_H
 #define AD_GEMM_H
+#include <stddef.h>
+
+/* Scratch for the partial products of the K-split: the caller's (a model's),
+ * grown on demand.  Zero-initialise; free with sgemm_work_free().  w = NULL: no
+ * K-split (the same results, less parallelism for a small C with a long K). */
+typedef struct {
+	float *part;
+	size_t npart;
+} SgemmWork;
+void sgemm_work_free(SgemmWork *w);
 
 void sgemm(int transA, int transB, int M, int N, int K, float alpha,
            const float *A, int lda, const float *B, int ldb, float beta,
-           float *C, int ldc);
+           float *C, int ldc, SgemmWork *w);
 
 #endif

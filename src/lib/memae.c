@@ -38,6 +38,7 @@ void mem_free(Mem *m)
 {
 	free_q(m);
 	free(m->w); free(m->gw); free(m->mhat); free(m->dmhat); free(m->mnorm);
+	sgemm_work_free(&m->work);
 	memset(m, 0, sizeof *m);
 }
 
@@ -155,14 +156,14 @@ float *mem_forward(Mem *m, const float *z, int Q)
 	int nt = (Q + QCHUNK - 1) / QCHUNK;
 	nn_parallel_work(nt, (size_t)Q * C, normalise_task, &j);
 	/* similarities soft[q][i] = zhat[:,q] . mhat[i,:] */
-	sgemm(1, 1, Q, N, C, 1.0f, m->zhat, Q, m->mhat, C, 0.0f, m->soft, N);
+	sgemm(1, 1, Q, N, C, 1.0f, m->zhat, Q, m->mhat, C, 0.0f, m->soft, N, &m->work);
 	nn_parallel_work(nt, (size_t)Q * N, address_task, &j);
 	double e = 0.0;
 	for (int q = 0; q < Q; q++)
 		e += m->ent[q];
 	m->aux = m->entropy_weight * e / Q;
 	/* out[c][q] = sum_i what[q][i] w[i][c] */
-	sgemm(1, 1, C, Q, N, 1.0f, m->w, C, m->what, N, 0.0f, m->out, Q);
+	sgemm(1, 1, C, Q, N, 1.0f, m->w, C, m->what, N, 0.0f, m->out, Q, &m->work);
 	return m->out;
 }
 
@@ -231,13 +232,13 @@ void mem_backward(Mem *m, const float *dout, float *dz)
 	int N = m->N, C = m->C, Q = m->Q;
 	Job j = { m, NULL, dout, dz };
 	/* dwh[q][i] = sum_c dout[c][q] w[i][c];  gw[i][c] += sum_q what[q][i] dout[c][q] */
-	sgemm(1, 1, Q, N, C, 1.0f, dout, Q, m->w, C, 0.0f, m->dwh, N);
-	sgemm(1, 1, N, C, Q, 1.0f, m->what, N, dout, Q, 1.0f, m->gw, C);
+	sgemm(1, 1, Q, N, C, 1.0f, dout, Q, m->w, C, 0.0f, m->dwh, N, &m->work);
+	sgemm(1, 1, N, C, Q, 1.0f, m->what, N, dout, Q, 1.0f, m->gw, C, &m->work);
 	int nt = (Q + QCHUNK - 1) / QCHUNK;
 	nn_parallel_work(nt, (size_t)Q * N, address_bwd_task, &j);
 	/* dzhat[c][q] = sum_i mhat[i][c] ds[q][i];  dmhat[i][c] = sum_q ds[q][i] zhat[c][q] */
-	sgemm(1, 1, C, Q, N, 1.0f, m->mhat, C, m->dwh, N, 0.0f, m->dzhat, Q);
-	sgemm(1, 1, N, C, Q, 1.0f, m->dwh, N, m->zhat, Q, 0.0f, m->dmhat, C);
+	sgemm(1, 1, C, Q, N, 1.0f, m->mhat, C, m->dwh, N, 0.0f, m->dzhat, Q, &m->work);
+	sgemm(1, 1, N, C, Q, 1.0f, m->dwh, N, m->zhat, Q, 0.0f, m->dmhat, C, &m->work);
 	nn_parallel_work(nt, (size_t)Q * C, znorm_bwd_task, &j);
 	for (int i = 0; i < N; i++) {
 		const float *mh = m->mhat + (size_t)i * C, *dm = m->dmhat + (size_t)i * C;

@@ -11,6 +11,7 @@
  * mem_backward(). */
 #ifndef AD_MEMAE_H
 #define AD_MEMAE_H
+#include "gemm.h"
 #include "rng.h"
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
 	float *out;               /* [C][Q] */
 	float *dwh, *dzhat, *dmhat;
 	double aux;               /* entropy_weight * mean entropy */
+	SgemmWork work;           /* sgemm's scratch */
 } Mem;
 
 /* Memory initialised U(-1/sqrt(C), 1/sqrt(C)) from r. */

@@ -46,6 +46,7 @@ struct Model {
 	int is_conv;             /* input kept as [C][B][H*W] (else [dim][B]) */
 	int C, S;                /* input layout */
 	Seq enc, dec;
+	NnWork work;             /* the layers' scratch, shared by enc and dec */
 	int has_mem;
 	Mem mem;
 	float *center;
@@ -414,6 +415,7 @@ void model_free(Model *m)
 		return;
 	seq_free(&m->enc);
 	seq_free(&m->dec);
+	nn_work_free(&m->work);
 	if (m->has_mem)
 		mem_free(&m->mem);
 	free(m->center);
@@ -458,13 +460,13 @@ static void ensure(Model *m, int B)
 static int forward_rows(Model *m, const float *x, int r0, int b, int train)
 {
 	nn_to_cnhw(x + (size_t)r0 * m->cfg.dim, m->xin, b, m->C, m->S);
-	float *h = seq_forward(&m->enc, m->xin, b, train);
+	float *h = seq_forward(&m->enc, &m->work, m->xin, b, train);
 	if (!h)
 		return -1;
 	if (ae_mode(m)) {
 		if (m->has_mem)
 			h = mem_forward(&m->mem, h, b * m->enc.h * m->enc.w);
-		float *y = seq_forward(&m->dec, h, b, train);
+		float *y = seq_forward(&m->dec, &m->work, h, b, train);
 		if (!y)
 			return -1;
 		nn_from_cnhw(y, m->out + (size_t)r0 * m->cfg.dim, b, m->C, m->S);
@@ -525,16 +527,16 @@ void model_backward(Model *m, const float *dout, int B)
 {
 	if (ae_mode(m)) {
 		nn_to_cnhw(dout, m->dbuf, B, m->C, m->S);
-		seq_backward(&m->dec, m->dbuf, m->dz, B);
+		seq_backward(&m->dec, &m->work, m->dbuf, m->dz, B);
 		float *dh = m->dz;
 		if (m->has_mem) {
 			mem_backward(&m->mem, m->dz, m->dh);
 			dh = m->dh;
 		}
-		seq_backward(&m->enc, dh, NULL, B);
+		seq_backward(&m->enc, &m->work, dh, NULL, B);
 	} else {
 		nn_to_cnhw(dout, m->dbuf, B, m->cfg.rep_dim, 1);
-		seq_backward(&m->enc, m->dbuf, NULL, B);
+		seq_backward(&m->enc, &m->work, m->dbuf, NULL, B);
 	}
 }
 
@@ -560,7 +562,7 @@ int model_init_center(Model *m, const float *x, int n)
 	for (int i0 = 0; i0 < n; i0 += chunk) {
 		int b = n - i0 < chunk ? n - i0 : chunk;
 		nn_to_cnhw(x + (size_t)i0 * m->cfg.dim, m->xin, b, m->C, m->S);
-		float *h = seq_forward(&m->enc, m->xin, b, 0);
+		float *h = seq_forward(&m->enc, &m->work, m->xin, b, 0);
 		if (!h) {
 			free(sum);
 			return -1;

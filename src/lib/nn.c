@@ -1,4 +1,9 @@
-/* nn.c: layers (forward and backward) and the sequential container.  See nn.h. */
+/* nn.c: layers and the sequential container.  See nn.h.
+ *
+ * Layout: the im2col / col2im machinery, per-channel helpers, then one section per
+ * layer type with its forward and backward next to each other (linear, conv,
+ * conv-transpose, batch norm, activations, max-pool, upsample, flatten); the table
+ * layer_ops dispatches on the type.  Scratch buffers belong to the caller's NnWork. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3", "no-trapping-math")
 #endif
@@ -142,20 +147,25 @@ static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, i
 	colmap_free(&j);
 }
 
-/* The im2col matrix of the layer being computed: one buffer for all layers (kernels
- * run one at a time, see pool.h); a convolution's backward pass builds its
- * matrix again from the input rather than keeping one per layer. */
-static float *colbuf;
-static size_t ncolbuf;
-
-static float *col_scratch(size_t need)
+/* The im2col matrix of the layer being computed lives in the model's NnWork: one
+ * buffer for all layers (kernels run one at a time, see pool.h); a convolution's
+ * backward pass builds its matrix again from the input rather than keeping one
+ * per layer. */
+static float *col_scratch(NnWork *w, size_t need)
 {
-	if (ncolbuf < need) {
-		free(colbuf);
-		colbuf = ad_xmalloc(ad_mul(need, sizeof(float)));
-		ncolbuf = need;
+	if (w->ncol < need) {
+		free(w->col);
+		w->col = ad_xmalloc(ad_mul(need, sizeof(float)));
+		w->ncol = need;
 	}
-	return colbuf;
+	return w->col;
+}
+
+void nn_work_free(NnWork *w)
+{
+	free(w->col);
+	sgemm_work_free(&w->gemm);
+	memset(w, 0, sizeof *w);
 }
 
 /* ---- per-channel kernels ------------------------------------------------------ */
@@ -211,6 +221,96 @@ static void bias_grad(Layer *l, const float *dy, int B, size_t S)
 	nn_parallel_work(l->oc, (size_t)l->oc * B * S, bias_grad_task, &j);
 }
 
+/* ---- layers: forward and backward side by side -----------------------------------
+ * forward: x [ic][B][ih*iw] -> y [oc][B][oh*ow]; returns 0 or -1 + ad_error.
+ * backward: after a train forward of the same x, y: accumulates parameter
+ * gradients and, unless dx is NULL (the first layer), writes dL/dx. */
+static size_t in_plane(const Layer *l) { return (size_t)l->ih * l->iw; }
+static size_t out_plane(const Layer *l) { return (size_t)l->oh * l->ow; }
+
+/* Linear: y = W x + b, W [oc][ic] */
+static int linear_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)train;
+	sgemm(0, 0, l->oc, B, l->ic, 1.0f, l->w, l->ic, x, B, 0.0f, y, B, &w->gemm);
+	if (l->bias)
+		bias_add(l, y, B, 1);
+	return 0;
+}
+
+static void linear_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                            const float *dy, float *dx, int B)
+{
+	(void)y;
+	sgemm(0, 1, l->oc, l->ic, B, 1.0f, dy, B, x, B, 1.0f, l->gw, l->ic, &w->gemm);
+	if (l->bias)
+		bias_grad(l, dy, B, 1);
+	if (dx)
+		sgemm(1, 0, l->ic, B, l->oc, 1.0f, l->w, l->ic, dy, B, 0.0f, dx, B, &w->gemm);
+}
+
+/* Conv2d: y = W im2col(x) + b, W [oc][ic*k*k] */
+static int conv_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)train;
+	int K = l->ic * l->k * l->k;
+	size_t N = (size_t)B * out_plane(l);
+	float *col = col_scratch(w, (size_t)K * N);
+	im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+	sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, col, (int)N, 0.0f, y, (int)N, &w->gemm);
+	if (l->bias)
+		bias_add(l, y, B, out_plane(l));
+	return 0;
+}
+
+static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                          const float *dy, float *dx, int B)
+{
+	(void)y;
+	int K = l->ic * l->k * l->k;
+	int N = B * (int)out_plane(l);
+	float *col = col_scratch(w, (size_t)K * N);
+	im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+	sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K, &w->gemm);
+	if (l->bias)
+		bias_grad(l, dy, B, out_plane(l));
+	if (dx) {
+		sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, col, N, &w->gemm);
+		col2im(col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+	}
+}
+
+/* ConvTranspose2d: y = col2im(W^T x) + b, W [ic][oc*k*k]: the adjoint of a conv */
+static int convt_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)train;
+	int K = l->oc * l->k * l->k;
+	size_t N = (size_t)B * in_plane(l);
+	float *col = col_scratch(w, (size_t)K * N);
+	sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, col, (int)N, &w->gemm);
+	col2im(col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+	if (l->bias)
+		bias_add(l, y, B, out_plane(l));
+	return 0;
+}
+
+static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                           const float *dy, float *dx, int B)
+{
+	(void)y;
+	int K = l->oc * l->k * l->k;
+	int N = B * (int)in_plane(l);
+	float *col = col_scratch(w, (size_t)K * N);
+	im2col(dy, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+	sgemm(0, 1, l->ic, K, N, 1.0f, x, N, col, N, 1.0f, l->gw, K, &w->gemm);
+	if (l->bias)
+		bias_grad(l, dy, B, out_plane(l));
+	if (dx)
+		sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, col, N, 0.0f, dx, N, &w->gemm);
+}
+
+/* Batch norm, per channel over batch and plane; j->act: a ReLU / LeakyReLU fused
+ * after it (seq_forward()), applied with the activation's own expressions */
 static void bn_fwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
@@ -309,6 +409,49 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 		dx[i] = a * dy[i] + bx * (x[i] - m) + o;
 }
 
+static int bn_check(int B, size_t S, int train)
+{
+	if (train && (size_t)B * S < 2)
+		return ad_error("batch-norm: training needs more than one value per channel "
+		                "(batch of %d)", B);
+	return 0;
+}
+
+/* act: the fused activation or NULL */
+static int bn_forward_act(Layer *l, const Layer *act, const float *x, float *y, int B,
+                          int train)
+{
+	if (bn_check(B, in_plane(l), train) < 0)
+		return -1;
+	ChJob j = { .l = l, .act = act, .x = x, .out = y, .B = B, .train = train,
+	            .S = in_plane(l) };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
+	return 0;
+}
+
+/* y: the output of act if act, else unused */
+static void bn_backward_act(Layer *l, const Layer *act, const float *x, const float *y,
+                            const float *dy, float *dx, int B)
+{
+	ChJob j = { .l = l, .act = act, .x = x, .y = y, .dy = dy, .dx = dx, .B = B,
+	            .S = in_plane(l) };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, bn_bwd_task, &j);
+}
+
+static int bn_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)w;
+	return bn_forward_act(l, NULL, x, y, B, train);
+}
+
+static void bn_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                        const float *dy, float *dx, int B)
+{
+	(void)w;
+	bn_backward_act(l, NULL, x, y, dy, dx, B);
+}
+
+/* Elementwise activations: LeakyReLU, ReLU, sigmoid */
 static void act_fwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
@@ -364,8 +507,49 @@ static void act_bwd_task(void *ctx, int c, int tid)
 	}
 }
 
-/* max-pool 2x2 stride 2 (floor); the first maximum in row-major window order wins */
-static void pool_task(void *ctx, int c, int tid)
+static int act_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)w; (void)train;
+	ChJob j = { .l = l, .x = x, .out = y, .B = B, .S = in_plane(l) };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, act_fwd_task, &j);
+	return 0;
+}
+
+static void act_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                         const float *dy, float *dx, int B)
+{
+	(void)w;
+	if (!dx)
+		return;
+	ChJob j = { .l = l, .x = x, .y = y, .dy = dy, .dx = dx, .B = B, .S = in_plane(l) };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, act_bwd_task, &j);
+}
+
+/* Max-pool 2x2 stride 2 (floor); the first maximum in row-major window order wins
+ * (a NaN counts as the maximum) */
+static void maxpool_fwd_task(void *ctx, int c, int tid)
+{
+	const ChJob *j = ctx;
+	const Layer *l = j->l;
+	(void)tid;
+	int H = l->ih, W = l->iw, oh = l->oh, ow = l->ow;
+	for (int b = 0; b < j->B; b++) {
+		const float *x = j->x + ((size_t)c * j->B + b) * H * W;
+		float *o = j->out + ((size_t)c * j->B + b) * oh * ow;
+		for (int y = 0; y < oh; y++) {
+			const float *r0 = x + (size_t)(2 * y) * W, *r1 = r0 + W;
+			for (int xx = 0; xx < ow; xx++) {
+				float m = r0[2 * xx], v;
+				v = r0[2 * xx + 1]; if (v > m || v != v) m = v;
+				v = r1[2 * xx]; if (v > m || v != v) m = v;
+				v = r1[2 * xx + 1]; if (v > m || v != v) m = v;
+				o[(size_t)y * ow + xx] = m;
+			}
+		}
+	}
+}
+
+static void maxpool_bwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
 	const Layer *l = j->l;
@@ -373,23 +557,8 @@ static void pool_task(void *ctx, int c, int tid)
 	int H = l->ih, W = l->iw, oh = l->oh, ow = l->ow;
 	for (int b = 0; b < j->B; b++) {
 		size_t pin = ((size_t)c * j->B + b) * H * W, pout = ((size_t)c * j->B + b) * oh * ow;
-		const float *x = j->x + pin;
-		if (!j->dx) {
-			float *o = j->out + pout;
-			for (int y = 0; y < oh; y++) {
-				const float *r0 = x + (size_t)(2 * y) * W, *r1 = r0 + W;
-				for (int xx = 0; xx < ow; xx++) {
-					float m = r0[2 * xx], v;
-					v = r0[2 * xx + 1]; if (v > m || v != v) m = v;
-					v = r1[2 * xx]; if (v > m || v != v) m = v;
-					v = r1[2 * xx + 1]; if (v > m || v != v) m = v;
-					o[(size_t)y * ow + xx] = m;
-				}
-			}
-			continue;
-		}
+		const float *x = j->x + pin, *dy = j->dy + pout;
 		float *dx = j->dx + pin;
-		const float *dy = j->dy + pout;
 		memset(dx, 0, (size_t)H * W * sizeof(float));
 		for (int y = 0; y < oh; y++)
 			for (int xx = 0; xx < ow; xx++) {
@@ -403,7 +572,26 @@ static void pool_task(void *ctx, int c, int tid)
 	}
 }
 
-static void up_task(void *ctx, int c, int tid)
+static int maxpool_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)w; (void)train;
+	ChJob j = { .l = l, .x = x, .out = y, .B = B };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, maxpool_fwd_task, &j);
+	return 0;
+}
+
+static void maxpool_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                             const float *dy, float *dx, int B)
+{
+	(void)w; (void)y;
+	if (!dx)
+		return;
+	ChJob j = { .l = l, .x = x, .dy = dy, .dx = dx, .B = B };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, maxpool_bwd_task, &j);
+}
+
+/* Nearest-neighbour upsampling x2 */
+static void upsample_fwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
 	const Layer *l = j->l;
@@ -414,29 +602,122 @@ static void up_task(void *ctx, int c, int tid)
 		for (int y = 0; y < H; y++)
 			for (int x = 0; x < W; x++) {
 				size_t o = pout + (size_t)(2 * y) * OW + 2 * x;
-				if (j->dx)
-					j->dx[pin + (size_t)y * W + x] = j->dy[o] + j->dy[o + 1] +
-						j->dy[o + OW] + j->dy[o + OW + 1];
-				else {
-					float v = j->x[pin + (size_t)y * W + x];
-					j->out[o] = j->out[o + 1] = j->out[o + OW] = j->out[o + OW + 1] = v;
-				}
+				float v = j->x[pin + (size_t)y * W + x];
+				j->out[o] = j->out[o + 1] = j->out[o + OW] = j->out[o + OW + 1] = v;
 			}
 	}
 }
 
-/* [C][B][S] <-> [C*S][B] */
-static void flatten(const float *x, float *y, int C, int B, int S, int inverse)
+static void upsample_bwd_task(void *ctx, int c, int tid)
+{
+	const ChJob *j = ctx;
+	const Layer *l = j->l;
+	(void)tid;
+	int H = l->ih, W = l->iw, OW = l->ow;
+	for (int b = 0; b < j->B; b++) {
+		size_t pin = ((size_t)c * j->B + b) * H * W, pout = ((size_t)c * j->B + b) * 4 * H * W;
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < W; x++) {
+				size_t o = pout + (size_t)(2 * y) * OW + 2 * x;
+				j->dx[pin + (size_t)y * W + x] = j->dy[o] + j->dy[o + 1] +
+					j->dy[o + OW] + j->dy[o + OW + 1];
+			}
+	}
+}
+
+static int upsample_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)w; (void)train;
+	ChJob j = { .l = l, .x = x, .out = y, .B = B };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, upsample_fwd_task, &j);
+	return 0;
+}
+
+static void upsample_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                              const float *dy, float *dx, int B)
+{
+	(void)w; (void)x; (void)y;
+	if (!dx)
+		return;
+	ChJob j = { .l = l, .dy = dy, .dx = dx, .B = B };
+	nn_parallel_work(l->ic, layer_in_size(l) * B, upsample_bwd_task, &j);
+}
+
+/* Flatten [C][B][S] -> [C*S][B] and its inverse, unflatten */
+static void to_flat(const float *x, float *y, int C, int B, size_t S)
 {
 	for (int c = 0; c < C; c++)
 		for (int b = 0; b < B; b++)
-			for (int p = 0; p < S; p++) {
-				size_t i = ((size_t)c * B + b) * S + p, o = ((size_t)c * S + p) * B + b;
-				if (inverse)
-					y[i] = x[o];
-				else
-					y[o] = x[i];
-			}
+			for (size_t p = 0; p < S; p++)
+				y[((size_t)c * S + p) * B + b] = x[((size_t)c * B + b) * S + p];
+}
+
+static void from_flat(const float *x, float *y, int C, int B, size_t S)
+{
+	for (int c = 0; c < C; c++)
+		for (int b = 0; b < B; b++)
+			for (size_t p = 0; p < S; p++)
+				y[((size_t)c * B + b) * S + p] = x[((size_t)c * S + p) * B + b];
+}
+
+static int flatten_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)w; (void)train;
+	to_flat(x, y, l->ic, B, in_plane(l));
+	return 0;
+}
+
+static void flatten_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                             const float *dy, float *dx, int B)
+{
+	(void)w; (void)x; (void)y;
+	if (dx)
+		from_flat(dy, dx, l->ic, B, in_plane(l));
+}
+
+static int unflatten_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	(void)w; (void)train;
+	from_flat(x, y, l->oc, B, out_plane(l));
+	return 0;
+}
+
+static void unflatten_backward(Layer *l, NnWork *w, const float *x, const float *y,
+                               const float *dy, float *dx, int B)
+{
+	(void)w; (void)x; (void)y;
+	if (dx)
+		to_flat(dy, dx, l->oc, B, out_plane(l));
+}
+
+/* ---- layer dispatch ------------------------------------------------------------ */
+static const struct {
+	int (*forward)(Layer *, NnWork *, const float *, float *, int, int);
+	void (*backward)(Layer *, NnWork *, const float *, const float *, const float *,
+	                 float *, int);
+} layer_ops[] = {
+	[NN_LINEAR] = { linear_forward, linear_backward },
+	[NN_CONV] = { conv_forward, conv_backward },
+	[NN_CONVT] = { convt_forward, convt_backward },
+	[NN_BN] = { bn_forward, bn_backward },
+	[NN_LRELU] = { act_forward, act_backward },
+	[NN_RELU] = { act_forward, act_backward },
+	[NN_MAXPOOL] = { maxpool_forward, maxpool_backward },
+	[NN_UPSAMPLE] = { upsample_forward, upsample_backward },
+	[NN_SIGMOID] = { act_forward, act_backward },
+	[NN_FLATTEN] = { flatten_forward, flatten_backward },
+	[NN_UNFLATTEN] = { unflatten_forward, unflatten_backward },
+};
+
+int layer_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
+{
+	return layer_ops[l->type].forward(l, w, x, y, B, train);
+}
+
+void layer_backward(Layer *l, NnWork *w, const float *x, const float *y, const float *dy,
+                    float *dx, int B)
+{
+	layer_ops[l->type].backward(l, w, x, y, dy, dx, B);
 }
 
 void nn_to_cnhw(const float *x, float *y, int B, int C, int S)
@@ -453,134 +734,6 @@ void nn_from_cnhw(const float *x, float *y, int B, int C, int S)
 		for (int c = 0; c < C; c++)
 			memcpy(y + ((size_t)b * C + c) * S, x + ((size_t)c * B + b) * S,
 			       (size_t)S * sizeof *y);
-}
-
-/* ---- layer dispatch ------------------------------------------------------------ */
-static int bn_check(int B, int S, int train)
-{
-	if (train && (size_t)B * S < 2)
-		return ad_error("batch-norm: training needs more than one value per channel "
-		                "(batch of %d)", B);
-	return 0;
-}
-
-int layer_forward(Layer *l, const float *x, float *y, int B, int train)
-{
-	size_t Sin = (size_t)l->ih * l->iw, Sout = (size_t)l->oh * l->ow;
-	ChJob j = { .l = l, .x = x, .out = y, .B = B, .train = train, .S = Sin };
-	switch (l->type) {
-	case NN_LINEAR:
-		sgemm(0, 0, l->oc, B, l->ic, 1.0f, l->w, l->ic, x, B, 0.0f, y, B);
-		if (l->bias)
-			bias_add(l, y, B, 1);
-		break;
-	case NN_CONV: {
-		int K = l->ic * l->k * l->k;
-		size_t N = (size_t)B * Sout;
-		float *col = col_scratch((size_t)K * N);
-		im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-		sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, col, (int)N, 0.0f, y, (int)N);
-		if (l->bias)
-			bias_add(l, y, B, Sout);
-		break;
-	}
-	case NN_CONVT: {
-		int K = l->oc * l->k * l->k;
-		size_t N = (size_t)B * Sin;
-		float *col = col_scratch((size_t)K * N);
-		sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, col, (int)N);
-		col2im(col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-		if (l->bias)
-			bias_add(l, y, B, Sout);
-		break;
-	}
-	case NN_BN:
-		if (bn_check(B, (int)Sin, train) < 0)
-			return -1;
-		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
-		break;
-	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
-		nn_parallel_work(l->ic, layer_in_size(l) * B, act_fwd_task, &j);
-		break;
-	case NN_MAXPOOL:
-		nn_parallel_work(l->ic, layer_in_size(l) * B, pool_task, &j);
-		break;
-	case NN_UPSAMPLE:
-		nn_parallel_work(l->ic, layer_in_size(l) * B, up_task, &j);
-		break;
-	case NN_FLATTEN:
-		flatten(x, y, l->ic, B, (int)Sin, 0);
-		break;
-	case NN_UNFLATTEN:
-		flatten(x, y, l->oc, B, (int)Sout, 1);
-		break;
-	}
-	return 0;
-}
-
-void layer_backward(Layer *l, const float *x, const float *y, const float *dy,
-                    float *dx, int B)
-{
-	size_t Sin = (size_t)l->ih * l->iw, Sout = (size_t)l->oh * l->ow;
-	ChJob j = { .l = l, .x = x, .y = y, .dy = dy, .dx = dx, .B = B, .S = Sin };
-	switch (l->type) {
-	case NN_LINEAR:
-		sgemm(0, 1, l->oc, l->ic, B, 1.0f, dy, B, x, B, 1.0f, l->gw, l->ic);
-		if (l->bias)
-			bias_grad(l, dy, B, 1);
-		if (dx)
-			sgemm(1, 0, l->ic, B, l->oc, 1.0f, l->w, l->ic, dy, B, 0.0f, dx, B);
-		break;
-	case NN_CONV: {
-		int K = l->ic * l->k * l->k;
-		int N = B * (int)Sout;
-		float *col = col_scratch((size_t)K * N);
-		im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-		sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K);
-		if (l->bias)
-			bias_grad(l, dy, B, Sout);
-		if (dx) {
-			sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, col, N);
-			col2im(col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-		}
-		break;
-	}
-	case NN_CONVT: {
-		int K = l->oc * l->k * l->k;
-		int N = B * (int)Sin;
-		float *col = col_scratch((size_t)K * N);
-		im2col(dy, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-		sgemm(0, 1, l->ic, K, N, 1.0f, x, N, col, N, 1.0f, l->gw, K);
-		if (l->bias)
-			bias_grad(l, dy, B, Sout);
-		if (dx)
-			sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, col, N, 0.0f, dx, N);
-		break;
-	}
-	case NN_BN:
-		nn_parallel_work(l->ic, layer_in_size(l) * B, bn_bwd_task, &j);
-		break;
-	case NN_LRELU: case NN_RELU: case NN_SIGMOID:
-		if (dx)
-			nn_parallel_work(l->ic, layer_in_size(l) * B, act_bwd_task, &j);
-		break;
-	case NN_MAXPOOL:
-		if (dx)
-			nn_parallel_work(l->ic, layer_in_size(l) * B, pool_task, &j);
-		break;
-	case NN_UPSAMPLE:
-		if (dx)
-			nn_parallel_work(l->ic, layer_in_size(l) * B, up_task, &j);
-		break;
-	case NN_FLATTEN:
-		if (dx)
-			flatten(dy, dx, l->ic, B, (int)Sin, 1);
-		break;
-	case NN_UNFLATTEN:
-		if (dx)
-			flatten(dy, dx, l->oc, B, (int)Sout, 0);
-		break;
-	}
 }
 
 /* ---- sequential container ------------------------------------------------------ */
@@ -836,7 +989,7 @@ static int fused_bn_act(const Seq *s, int i)
 	       (s->L[i + 1].type == NN_LRELU || s->L[i + 1].type == NN_RELU);
 }
 
-float *seq_forward(Seq *s, const float *x, int B, int train)
+float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train)
 {
 	ensure_batch(s, B);
 	s->in = x;
@@ -844,22 +997,19 @@ float *seq_forward(Seq *s, const float *x, int B, int train)
 	for (int i = 0; i < s->n; i++) {
 		Layer *l = &s->L[i];
 		if (fused_bn_act(s, i)) {
-			if (bn_check(B, l->ih * l->iw, train) < 0)
+			if (bn_forward_act(l, &s->L[i + 1], cur, s->act[i], B, train) < 0)
 				return NULL;
-			ChJob j = { .l = l, .act = &s->L[i + 1], .x = cur, .out = s->act[i], .B = B,
-			            .train = train, .S = (size_t)l->ih * l->iw };
-			nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
 			cur = s->act[++i];
 			continue;
 		}
-		if (layer_forward(l, cur, s->act[i], B, train) < 0)
+		if (layer_forward(l, w, cur, s->act[i], B, train) < 0)
 			return NULL;
 		cur = s->act[i];
 	}
 	return s->n ? s->act[s->n - 1] : (float *)x;
 }
 
-void seq_backward(Seq *s, const float *dy, float *dx, int B)
+void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B)
 {
 	const float *d = dy;
 	for (int i = s->n - 1; i >= 0; i--) {
@@ -867,15 +1017,13 @@ void seq_backward(Seq *s, const float *dy, float *dx, int B)
 			Layer *l = &s->L[--i];
 			const float *xin = i ? s->act[i - 1] : s->in;
 			float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
-			ChJob j = { .l = l, .act = &s->L[i + 1], .x = xin, .y = s->act[i + 1], .dy = d,
-			            .dx = out, .B = B, .S = (size_t)l->ih * l->iw };
-			nn_parallel_work(l->ic, layer_in_size(l) * B, bn_bwd_task, &j);
+			bn_backward_act(l, &s->L[i + 1], xin, s->act[i + 1], d, out, B);
 			d = out;
 			continue;
 		}
 		const float *xin = i ? s->act[i - 1] : s->in;
 		float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
-		layer_backward(&s->L[i], xin, s->act[i], d, out, B);
+		layer_backward(&s->L[i], w, xin, s->act[i], d, out, B);
 		d = out;
 	}
 }

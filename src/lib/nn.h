@@ -11,6 +11,7 @@
 #ifndef AD_NN_H
 #define AD_NN_H
 #include <stddef.h>
+#include "gemm.h"
 #include "pool.h"
 #include "rng.h"
 
@@ -36,6 +37,16 @@ typedef struct {
 	char name[40];              /* tensor name prefix, e.g. "enc.0.conv" */
 } Layer;
 
+/* Scratch of the layers (the im2col matrix, sgemm's partial products): owned by
+ * the model that runs them and shared by its Seqs, grown on demand, never shared
+ * between two models.  Zero-initialise; free with nn_work_free(). */
+typedef struct {
+	float *col;
+	size_t ncol;
+	SgemmWork gemm;
+} NnWork;
+void nn_work_free(NnWork *w);
+
 /* Output elements per sample. */
 size_t layer_out_size(const Layer *l);
 size_t layer_in_size(const Layer *l);
@@ -43,10 +54,10 @@ size_t layer_in_size(const Layer *l);
 /* x: input [ic][B][ih*iw]; y: output [oc][B][oh*ow].  train = 1: batch-norm uses
  * and records batch statistics.  Returns 0, or -1 + ad_error (batch-norm in
  * training with one value per channel). */
-int layer_forward(Layer *l, const float *x, float *y, int B, int train);
+int layer_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train);
 /* After a train forward of the same x, y: accumulate parameter gradients and,
  * if dx != NULL, write dL/dx (overwritten, not accumulated). */
-void layer_backward(Layer *l, const float *x, const float *y, const float *dy,
+void layer_backward(Layer *l, NnWork *w, const float *x, const float *y, const float *dy,
                     float *dx, int B);
 
 /* A sequence of layers; activations of the last forward are kept. */
@@ -88,10 +99,10 @@ void seq_unflatten(Seq *s, int c, int h, int w);
 void seq_out_shape(const Seq *s, int *c, int *h, int *w);
 
 /* Forward x ([C][B][HW]); returns the output buffer (owned by s) or NULL + ad_error. */
-float *seq_forward(Seq *s, const float *x, int B, int train);
+float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train);
 /* Backward of the last train forward; dx may be NULL (then the first layer skips
  * its input gradient). */
-void seq_backward(Seq *s, const float *dy, float *dx, int B);
+void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B);
 
 /* Layout changes between row-major samples [B][C][HW] and [C][B][HW]. */
 void nn_to_cnhw(const float *x, float *y, int B, int C, int S);

@@ -35,7 +35,9 @@ static double run(int ta, int tb, int M, int N, int K, float alpha, float beta, 
 			ref[(size_t)i * N + j] = alpha * s + (beta == 0.0f ? 0.0 : beta * C[(size_t)i * ldc + j]);
 		}
 	float guard = C[(size_t)(M - 1) * ldc + N]; /* outside the M x N block */
-	sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+	SgemmWork w = { 0 };
+	sgemm(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, &w);
+	sgemm_work_free(&w);
 	double worst = 0.0;
 	for (int i = 0; i < M; i++)
 		for (int j = 0; j < N; j++) {
@@ -61,7 +63,9 @@ static int same_bits(int ta, int tb, int M, int N, int K, float beta, Rng *r)
 		for (size_t i = 0; i < nc; i++)
 			C[t][i] = beta == 0.0f ? NAN : 0.25f;   /* beta 0: C must not be read */
 		nn_set_threads(t + 1);
-		sgemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, beta, C[t], N);
+		SgemmWork w = { 0 };
+		sgemm(ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, beta, C[t], N, &w);
+		sgemm_work_free(&w);
 		for (size_t i = 0; i < nc; i++)
 			if (!isfinite(C[t][i]))
 				return 0;

@@ -9,6 +9,9 @@
 #include "nn.h"
 #include "util.h"
 
+/* the layers' scratch, as a model owns it */
+static NnWork work;
+
 typedef struct {
 	Seq *s;
 	float *x, *r;
@@ -19,7 +22,7 @@ typedef struct {
 static double loss(void *p)
 {
 	Ctx *c = p;
-	float *y = seq_forward(c->s, c->x, c->B, 1);
+	float *y = seq_forward(c->s, &work, c->x, c->B, 1);
 	return gc_dot(y, c->r, c->nout);
 }
 
@@ -45,8 +48,8 @@ static int check_seq(const char *what, Seq *s, int B, int away, Rng *rg)
 		if (l->gw) memset(l->gw, 0, l->nw * 4);
 		if (l->gb) memset(l->gb, 0, (size_t)l->oc * 4);
 	}
-	seq_forward(s, x, B, 1);
-	seq_backward(s, r, dx, B);
+	seq_forward(s, &work, x, B, 1);
+	seq_backward(s, &work, r, dx, B);
 	char name[80];
 	int bad = 0;
 	snprintf(name, sizeof name, "%s dx", what);
@@ -129,7 +132,7 @@ static double conv_vs_naive(Seq *s, int B, Rng *rg)
 	size_t nin = layer_in_size(l) * B, nout = layer_out_size(l) * B;
 	float *x = ad_xmalloc(nin * 4), *ref = ad_xmalloc(nout * 4);
 	gc_fill(x, nin, -1, 1, rg);
-	float *y = seq_forward(s, x, B, 0);
+	float *y = seq_forward(s, &work, x, B, 0);
 	if (l->type == NN_CONV)
 		naive_conv(l, x, ref, B);
 	else
@@ -167,9 +170,9 @@ static void run_threads(int t, float *out, size_t nout, float *grads, size_t ng,
 	float *x = ad_xmalloc(nin * 4), *dy = ad_xmalloc(10 * B * 4);
 	gc_fill(x, nin, -1, 1, &r);
 	gc_fill(dy, 10 * B, -1, 1, &r);
-	float *y = seq_forward(&s, x, B, 1);
+	float *y = seq_forward(&s, &work, x, B, 1);
 	memcpy(out, y, nout * 4);
-	seq_backward(&s, dy, dxo, B);
+	seq_backward(&s, &work, dy, dxo, B);
 	size_t k = 0;
 	for (int i = 0; i < s.n; i++) {
 		Layer *l = &s.L[i];
@@ -239,16 +242,16 @@ int main(void)
 		/* running stats: one train forward from (0, 1): rm = 0.1 mean, rv = 0.9 + 0.1 var_unbiased */
 		float x[] = { 1, 2, 3, 4 }; /* 1 channel, B = 2, 1x2 */
 		Seq t; seq_init(&t); seq_input(&t, 1, 1, 2); seq_bn(&t, "bn", 1, 1e-5f);
-		float *y = seq_forward(&t, x, 2, 1);
+		float *y = seq_forward(&t, &work, x, 2, 1);
 		CHECK_NEAR(t.L[0].rmean[0], 0.25, 1e-7);
 		CHECK_NEAR(t.L[0].rvar[0], 0.9 + 0.1 * 5.0 / 3.0, 1e-6);
 		CHECK_NEAR(y[0], -1.5 / sqrt(1.25 + 1e-5), 1e-6);
-		y = seq_forward(&t, x, 2, 0);
+		y = seq_forward(&t, &work, x, 2, 0);
 		CHECK_NEAR(y[3], (4 - 0.25) / sqrt(0.9 + 0.5 / 3.0 + 1e-5), 1e-5);
-		CHECK(seq_forward(&t, x, 1, 1) != NULL);   /* 2 values: fine */
+		CHECK(seq_forward(&t, &work, x, 1, 1) != NULL);   /* 2 values: fine */
 		Seq u; seq_init(&u); seq_input(&u, 1, 1, 1); seq_bn(&u, "bn", 1, 1e-5f);
-		CHECK(seq_forward(&u, x, 1, 1) == NULL);  /* 1 value per channel: error */
-		CHECK(seq_forward(&u, x, 1, 0) != NULL);  /* eval mode: fine */
+		CHECK(seq_forward(&u, &work, x, 1, 1) == NULL);  /* 1 value per channel: error */
+		CHECK(seq_forward(&u, &work, x, 1, 0) != NULL);  /* eval mode: fine */
 		seq_free(&t); seq_free(&u);
 	}
 	seq_free(&s);
@@ -275,10 +278,10 @@ int main(void)
 		for (int i = 0; i < n; i++) x[i] = 0.1f * perm[i];
 		gc_fill(rr, 16, -1, 1, &r);
 		Ctx ctx = { &s, x, rr, B, 16 };
-		seq_forward(&s, x, B, 1);
-		seq_backward(&s, rr, dx, B);
+		seq_forward(&s, &work, x, B, 1);
+		seq_backward(&s, &work, rr, dx, B);
 		CHECK(gc_check("maxpool dx", loss, &ctx, x, dx, n, 1e-2f, 2e-3, 1e-2, 400) == 0);
-		float *y = seq_forward(&s, x, B, 0);
+		float *y = seq_forward(&s, &work, x, B, 0);
 		CHECK(y[0] == fmaxf(fmaxf(x[0], x[1]), fmaxf(x[4], x[5])));
 		free(perm); free(x); free(rr); free(dx); seq_free(&s);
 	}
@@ -325,5 +328,6 @@ int main(void)
 		}
 		for (int t = 0; t < 3; t++) { free(o[t]); free(g[t]); free(d[t]); }
 	}
+	nn_work_free(&work);
 	return UNIT_DONE();
 }
