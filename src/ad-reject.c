@@ -35,7 +35,8 @@ static void make_usage(void)
 	"  -W groups    -A: warm-up, no soft rejection in the first groups [0]\n"
 	"  -h, --help   this text;  -V, --version  the version\n"
 	"e.g. ad-score ae.model < train.adv | ad-zscore | ad-reject -q 0.9\n"
-	"See also: ad-zscore(1), ad-auroc(1), ad-train(1)\n", 0.5, 0.1, AAR_TAU, AAR_GUARD);
+	"See also: ad-zscore(1), ad-auroc(1), ad-train(1)\n", AD_Q_DEFAULT, AD_TS_DEFAULT,
+	AAR_TAU, AAR_GUARD);
 }
 
 typedef struct {
@@ -97,8 +98,8 @@ int main(int argc, char **argv)
 
 	ad_setprogname(argv[0]);
 	make_usage();
-	o.q = 0.5;
-	o.ts = AAR_TS;
+	o.q = AD_Q_DEFAULT;
+	o.ts = AD_TS_DEFAULT;
 	aar_config_defaults(&o.aar);
 	ad_stdopts(argc, argv, usage);
 	opterr = 0;

@@ -33,7 +33,7 @@ static void make_usage(void)
 	"e.g. ad-score ae.model < train.adv | ad-zscore -n 100 | ad-reject\n"
 	"     ad-score ae.model train.adv | ad-zscore -o train.z > /dev/null\n"
 	"     ad-score ae.model test.adv | ad-zscore -m train.z | awk '$3 > 3.5'\n"
-	"See also: ad-reject(1), ad-auroc(1), ad-train(1)\n", 1.5, AD_ZFLOOR);
+	"See also: ad-reject(1), ad-auroc(1), ad-train(1)\n", AD_ALPHA_R_DEFAULT, AD_ZFLOOR);
 }
 
 typedef struct {
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 {
 	long nmax = 0;
 	const char *col = "score", *path = NULL;
-	Zscore o = { 1.5, AD_ZFLOOR, NULL, 0, { 0, 0, 0, 0 }, 0 };
+	Zscore o = { AD_ALPHA_R_DEFAULT, AD_ZFLOOR, NULL, 0, { 0, 0, 0, 0 }, 0 };
 	const char *apply = NULL;
 	int opt;
 	static const char *const extra[] = { "z", "alpha" };

@@ -39,9 +39,9 @@ void loss_config_defaults(LossConfig *c, int kind)
 	memset(c, 0, sizeof *c);
 	c->kind = kind;
 	c->score_mean = 0;
-	c->q = kind == LOSS_HETERO ? 0.5 : 1.0;
-	c->ts = kind == LOSS_HETERO ? 0.1 : 1.0;
-	c->alpha_r = 1.5;
+	c->q = kind == LOSS_HETERO ? AD_Q_DEFAULT : 1.0;
+	c->ts = kind == LOSS_HETERO ? AD_TS_DEFAULT : 1.0;
+	c->alpha_r = AD_ALPHA_R_DEFAULT;
 	c->c = LOSS_C_DEFAULT;
 	c->loe_ratio = 0.1;
 	c->loe_warmup = 2;
