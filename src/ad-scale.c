@@ -79,6 +79,13 @@ int main(int argc, char **argv)
 	if (lower >= upper)
 		ad_usage_error(usage, "-l %g must be below -u %g", lower, upper);
 	in = optind < argc ? argv[optind] : "-";
+	{
+		/* -o -: the statistics are the only output */
+		const char *out[] = { save && strcmp(save, "-") ? save : NULL, "-" },
+		           *ins[] = { in, apply };
+		if (ad_check_outputs(out, 2, ins, 2))
+			ad_die("%s", ad_errmsg());
+	}
 
 	if (apply) {
 		/* streaming: one row in, one row out */

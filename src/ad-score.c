@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -53,27 +52,47 @@ typedef struct {
 	long cap;
 } Scorer;
 
-/* Open path and check its dimension against the model. */
+/* Open path and check its dimension (and shape) against the model. */
 static AdvReader *open_input(const Scorer *S, const char *path, const char *mpath)
 {
 	AdvReader *r = adv_open(path);
+	const ModelConfig *mc = model_config(S->m);
 	int dim;
 	if (!r)
 		ad_die("%s", ad_errmsg());
 	dim = adv_info(r)->dim;
-	if (dim != model_config(S->m)->dim)
+	if (dim != mc->dim)
 		ad_die("%s: dimension %d, the model %s expects %d", ad_name(path), dim, mpath,
-		       model_config(S->m)->dim);
+		       mc->dim);
+	/* a shape on both sides must agree (a flat model is {dim, 1, 1}) */
+	if (mc->shape[0] != dim && adv_info(r)->has_shape &&
+	    memcmp(mc->shape, adv_info(r)->shape, sizeof adv_info(r)->shape))
+		ad_die("%s: shape %dx%dx%d, the model %s expects %dx%dx%d", ad_name(path),
+		       adv_info(r)->shape[0], adv_info(r)->shape[1], adv_info(r)->shape[2], mpath,
+		       mc->shape[0], mc->shape[1], mc->shape[2]);
 	return r;
 }
 
-/* Read and score the next block: rows in S->lab/S->s; 0 at the end. */
+/* Read and score the next block: rows in S->lab/S->s; 0 at the end.  The
+ * buffers grow with the rows actually read, up to -B: a large -B on a small
+ * stream allocates no more than the stream needs. */
 static long next_block(Scorer *S, AdvReader *r, const char *path)
 {
 	int dim = model_config(S->m)->dim, rc = 1;
 	long n = 0;
-	while (n < S->block && (rc = adv_read(r, &S->lab[n], S->x + (size_t)n * dim)) == 1)
+	while (n < S->block) {
+		if (n == S->cap) {
+			S->cap = S->cap * 2 > S->block ? S->block
+			       : S->cap ? S->cap * 2 : S->block < 64 ? S->block : 64;
+			S->x = ad_xrealloc(S->x, ad_mul(ad_mul((size_t)S->cap, (size_t)dim),
+			                                sizeof(float)));
+			S->lab = ad_xrealloc(S->lab, ad_mul((size_t)S->cap, sizeof(int)));
+			S->s = ad_xrealloc(S->s, ad_mul((size_t)S->cap, sizeof(double)));
+		}
+		if ((rc = adv_read(r, &S->lab[n], S->x + (size_t)n * dim)) != 1)
+			break;
 		n++;
+	}
 	if (rc < 0)
 		ad_die("%s", ad_errmsg());
 	if (n == 0)
@@ -120,13 +139,6 @@ static double fpr_threshold(Scorer *S, const char *vpath, const char *mpath, dou
 	free(s);
 	free(lab);
 	return t;
-}
-
-static int same_file(const char *a, const char *b)
-{
-	struct stat x, y;
-	return a && b && strcmp(a, "-") && strcmp(b, "-") && stat(a, &x) == 0 &&
-	       stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
 int main(int argc, char **argv)
@@ -178,16 +190,14 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "-o -: standard output holds the scores");
 	mpath = argv[optind];
 	in = optind + 1 < argc ? argv[optind + 1] : "-";
-	if (save && (same_file(save, mpath) || same_file(save, in) || same_file(save, valf) ||
-	             same_file(save, thrf)))
-		ad_die("%s: is an input; the threshold would overwrite it", save);
+	{
+		const char *out[] = { "-", save }, *ins[] = { mpath, in, valf, thrf };
+		if (ad_check_outputs(out, 2, ins, 4))
+			ad_die("%s", ad_errmsg());
+	}
 	nn_set_threads((int)(threads > 0 ? threads : 1));
 	if (!(S.m = modelfile_load_dist(mpath, &S.score_mean, NULL, &dist, NULL)))
 		ad_die("%s", ad_errmsg());
-	S.x = ad_xmalloc(ad_mul(ad_mul((size_t)S.block, (size_t)model_config(S.m)->dim),
-	                        sizeof(float)));
-	S.lab = ad_xmalloc(ad_mul((size_t)S.block, sizeof(int)));
-	S.s = ad_xmalloc(ad_mul((size_t)S.block, sizeof(double)));
 
 	if (contam >= 0) {
 		if (dist.k == 0)

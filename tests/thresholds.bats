@@ -159,7 +159,7 @@ quantile() {
 	# -o never overwrites an input
 	cp "$D/test.adv" "$TMP/in.adv"
 	run -1 --separate-stderr ad-score -t 1 -o "$TMP/in.adv" "$D/ae.model" "$TMP/in.adv"
-	[ "$stderr" = "ad-score: $TMP/in.adv: is an input; the threshold would overwrite it" ]
+	[ "$stderr" = "ad-score: $TMP/in.adv: is the same file as the input $TMP/in.adv: refusing to overwrite it" ]
 	cmp "$TMP/in.adv" "$D/test.adv"
 }
 
