@@ -1,6 +1,5 @@
 /* util.c: see util.h. */
 #include "util.h"
-#include "gzfile.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -202,11 +201,6 @@ size_t ad_mul(size_t n, size_t size)
 	if (size && n > (size_t)-1 / size)
 		return (size_t)-1;
 	return n * size;
-}
-
-FILE *ad_fopen_read(const char *path)
-{
-	return ad_gzopen(path);
 }
 
 char *ad_printable(char *s)
