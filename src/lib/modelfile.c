@@ -281,6 +281,17 @@ int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *
 	fclose(f);
 	r->p = p;
 	r->n = n;
+	if (n >= 4 && !memcmp(magic, "ADPM", 4) && !memcmp(p, "ADPC", 4)) {
+		mf_rd_free(r);
+		return ad_error("%s: a checkpoint of ad-train (-C), not a model: finish the run "
+		                "with ad-train -R %s -o MODEL (it writes the model at once if "
+		                "every epoch is done)", path, path);
+	}
+	if (n >= 4 && !memcmp(magic, "ADPC", 4) && !memcmp(p, "ADPM", 4)) {
+		mf_rd_free(r);
+		return ad_error("%s: a model file, not a checkpoint: -R resumes from a file "
+		                "written with -C", path);
+	}
 	if (n < 4 || memcmp(p, magic, 4) != 0) {
 		mf_rd_free(r);
 		return ad_error("%s: bad magic (not an adpipe %s file)", path,
