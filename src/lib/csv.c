@@ -10,6 +10,7 @@
  * when missing values are imputed or their rows skipped.  Every record must
  * have as many fields as the first one (or as the header). */
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>

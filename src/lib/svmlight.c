@@ -12,6 +12,7 @@
  * The whole file is read before the first row is given (the dimension comes
  * from the last line). */
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <limits.h>

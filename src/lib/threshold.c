@@ -3,6 +3,7 @@
 #include "threshold.h"
 #include "scores.h"
 #include "train.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>

@@ -2,6 +2,7 @@
 #include "zstats.h"
 #include "scores.h"
 #include "stats.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
