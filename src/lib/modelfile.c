@@ -1,7 +1,9 @@
 /* modelfile.c: see modelfile.h and man/ad-model.5. */
 #include "modelfile.h"
+#include "bytes.h"
 #include "util.h"
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,16 +29,14 @@ void mf_put_bytes(MfBuf *b, const void *p, size_t n)
 void mf_put_u32(MfBuf *b, uint32_t v)
 {
 	unsigned char c[4];
-	for (int i = 0; i < 4; i++)
-		c[i] = (unsigned char)(v >> (8 * i));
+	ad_put_le32(c, v);
 	mf_put_bytes(b, c, 4);
 }
 
 void mf_put_u64(MfBuf *b, uint64_t v)
 {
 	unsigned char c[8];
-	for (int i = 0; i < 8; i++)
-		c[i] = (unsigned char)(v >> (8 * i));
+	ad_put_le64(c, v);
 	mf_put_bytes(b, c, 8);
 }
 
@@ -110,6 +110,12 @@ int mf_write_atomic(const char *path, MfBuf *b)
 	struct stat st;
 	uint32_t crc = ad_crc32(0, b->p, b->n);
 	mf_put_u32(b, crc);
+	if (!strcmp(path, "-")) {      /* standard output */
+		int r = fflush(stdout) != 0 || write_all(STDOUT_FILENO, b->p, b->n) != 0
+		        ? ad_error("<stdout>: write error: %s", strerror(errno ? errno : EIO)) : 0;
+		b->n -= 4;
+		return r;
+	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		int r = write_special(path, b);
 		b->n -= 4;
@@ -171,22 +177,12 @@ static int take(MfRd *r, size_t n, const unsigned char **p, const char *what)
 	return 0;
 }
 
-static uint32_t le32(const unsigned char *c)
-{
-	return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *c)
-{
-	return (uint64_t)le32(c) | (uint64_t)le32(c + 4) << 32;
-}
-
 int mf_get_u32(MfRd *r, uint32_t *v, const char *what)
 {
 	const unsigned char *c = NULL;
 	if (take(r, 4, &c, what))
 		return -1;
-	*v = le32(c);
+	*v = ad_le32(c);
 	return 0;
 }
 
@@ -195,7 +191,7 @@ int mf_get_u64(MfRd *r, uint64_t *v, const char *what)
 	const unsigned char *c = NULL;
 	if (take(r, 8, &c, what))
 		return -1;
-	*v = le64(c);
+	*v = ad_le64(c);
 	return 0;
 }
 
@@ -244,7 +240,7 @@ int mf_get_f32s(MfRd *r, float *x, size_t n, const char *what)
 	if (take(r, n * 4, &c, what))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t u = le32(c + 4 * i);
+		uint32_t u = ad_le32(c + 4 * i);
 		memcpy(&x[i], &u, 4);
 	}
 	return 0;
@@ -257,6 +253,12 @@ void mf_rd_free(MfRd *r)
 }
 
 int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *r)
+{
+	return mf_read_file_versions(path, magic, version, version, r, NULL);
+}
+
+int mf_read_file_versions(const char *path, const char magic[4], uint32_t lo, uint32_t hi,
+                          MfRd *r, uint32_t *version)
 {
 	FILE *f;
 	size_t cap = 1 << 16, n = 0;
@@ -312,14 +314,19 @@ int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *
 		mf_rd_free(r);
 		return ad_error("%s: truncated (%zu bytes)", path, n);
 	}
-	v = le32(p + 4);
-	if (v != version) {
+	v = ad_le32(p + 4);
+	if (v < lo || v > hi) {
 		mf_rd_free(r);
-		return ad_error("%s: unsupported format version %lu (expected %lu)", path,
-		                (unsigned long)v, (unsigned long)version);
+		if (lo == hi)
+			return ad_error("%s: unsupported format version %lu (expected %lu)", path,
+			                (unsigned long)v, (unsigned long)lo);
+		return ad_error("%s: unsupported format version %lu (expected %lu to %lu)", path,
+		                (unsigned long)v, (unsigned long)lo, (unsigned long)hi);
 	}
+	if (version)
+		*version = v;
 	crc = ad_crc32(0, p, n - 4);
-	if (crc != le32(p + n - 4)) {
+	if (crc != ad_le32(p + n - 4)) {
 		mf_rd_free(r);
 		return ad_error("%s: CRC-32 mismatch (file damaged or truncated)", path);
 	}
@@ -483,13 +490,66 @@ fail:
 	return NULL;
 }
 
+/* The training score distribution after the tensors (version 2). */
+static void put_dist(MfBuf *b, const ScoreDist *d)
+{
+	mf_put_u64(b, d->rows);
+	mf_put_u64(b, d->anomalies);
+	mf_put_u32(b, d->data_crc);
+	mf_put_u32(b, d->k);
+	for (uint32_t i = 0; i < d->k; i++)
+		mf_put_f64(b, d->q[i]);
+}
+
+static int get_dist(MfRd *r, ScoreDist *d)
+{
+	memset(d, 0, sizeof *d);
+	if (mf_get_u64(r, &d->rows, "training rows") ||
+	    mf_get_u64(r, &d->anomalies, "training anomalies") ||
+	    mf_get_u32(r, &d->data_crc, "training data CRC") ||
+	    mf_get_u32(r, &d->k, "score quantile count"))
+		return -1;
+	if (d->anomalies > d->rows)
+		return ad_error("%s: %llu training anomalies among %llu rows", r->path,
+		                (unsigned long long)d->anomalies, (unsigned long long)d->rows);
+	if (d->rows ? d->k < 1 || d->k > SD_LEVELS || d->k > d->rows : d->k != 0)
+		return ad_error("%s: %lu score quantiles for %llu training rows", r->path,
+		                (unsigned long)d->k, (unsigned long long)d->rows);
+	if ((size_t)d->k * 8 > r->n - r->off)
+		return ad_error("%s: truncated in the score quantiles", r->path);
+	d->q = d->k ? ad_xmalloc((size_t)d->k * sizeof *d->q) : NULL;
+	for (uint32_t i = 0; i < d->k; i++) {
+		if (mf_get_f64(r, &d->q[i], "score quantile"))
+			break;
+		if (!isfinite(d->q[i]) || (i && d->q[i] < d->q[i - 1])) {
+			ad_error("%s: score quantile %lu is %s", r->path, (unsigned long)i + 1,
+			         isfinite(d->q[i]) ? "below the one before it" : "not finite");
+			break;
+		}
+		if (i + 1 == d->k)
+			return 0;
+	}
+	if (d->k == 0)
+		return 0;
+	scoredist_free(d);
+	return -1;
+}
+
 int modelfile_save(const char *path, Model *m, int score_mean, const char *settings)
+{
+	return modelfile_save_dist(path, m, score_mean, settings, NULL);
+}
+
+int modelfile_save_dist(const char *path, Model *m, int score_mean, const char *settings,
+                        const ScoreDist *dist)
 {
 	MfBuf b = { 0 };
 	int rc;
 	mf_put_bytes(&b, "ADPM", 4);
-	mf_put_u32(&b, MF_VERSION);
+	mf_put_u32(&b, dist ? MF_VERSION : 1);
 	mf_put_model(&b, m, score_mean, settings);
+	if (dist)
+		put_dist(&b, dist);
 	rc = mf_write_atomic(path, &b);
 	mf_free(&b);
 	return rc;
@@ -497,16 +557,45 @@ int modelfile_save(const char *path, Model *m, int score_mean, const char *setti
 
 Model *modelfile_load(const char *path, int *score_mean, char **settings)
 {
+	return modelfile_load_dist(path, score_mean, settings, NULL, NULL);
+}
+
+Model *modelfile_load_dist(const char *path, int *score_mean, char **settings,
+                           ScoreDist *dist, uint32_t *version)
+{
 	MfRd r;
 	Model *m;
-	if (mf_read_file(path, "ADPM", MF_VERSION, &r))
+	uint32_t v;
+	ScoreDist d = { 0 };
+	char *set = NULL;
+	if (mf_read_file_versions(path, "ADPM", 1, MF_VERSION, &r, &v))
 		return NULL;
-	m = mf_get_model(&r, score_mean, settings);
+	m = mf_get_model(&r, score_mean, &set);
+	if (m && v >= 2 && get_dist(&r, &d)) {
+		model_free(m);
+		m = NULL;
+	}
 	if (m && r.off != r.n) {
-		ad_error("%s: %zu unexpected bytes after the last tensor", path, r.n - r.off);
+		ad_error("%s: %zu unexpected bytes after the %s", path, r.n - r.off,
+		         v >= 2 ? "score quantiles" : "last tensor");
 		model_free(m);
 		m = NULL;
 	}
 	mf_rd_free(&r);
+	if (!m) {
+		scoredist_free(&d);
+		free(set);
+		return NULL;
+	}
+	if (settings)
+		*settings = set;
+	else
+		free(set);
+	if (version)
+		*version = v;
+	if (dist)
+		*dist = d;
+	else
+		scoredist_free(&d);
 	return m;
 }
