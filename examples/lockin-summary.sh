@@ -53,4 +53,4 @@ set xrange [0:1]; set yrange [0:1]
 set title 'Lock-in: first against last epoch (bad mode: anomalies < 0.25 of the rejected rows)'
 plot x with lines lc rgb 'gray' dt 2 notitle, $plot
 EOF
-echo "lockin-summary: $png"
+echo "lockin-summary: $png" >&2
