@@ -44,6 +44,9 @@ typedef struct {
 	int *rej;
 	double aar[3];               /* the batch's t_hard, t_soft, contam (NaN: none) */
 	int D;
+	/* progress: start time, and the position where this call started */
+	double t0;
+	int epoch0, batch0;
 } Trainer;
 
 /* A new optimiser over the tensors active in the current phase. */
