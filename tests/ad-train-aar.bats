@@ -28,7 +28,7 @@ setup() {
 	# non-default knobs on both sides
 	ad-train "${T[@]}" -n 3 -j aar -J 2.5 -X 0.5 -W 2 -t 0 -a 1 -o "$TMP/h2" "$D/train.adv"
 	ad-train "${T[@]}" -n 3 -j aar -J 2.5 -X 0.5 -W 2 -t 0 -a 1 \
-		-P 'ad-zscore -a 1 | ad-reject -A -z 2.5 -k 0.5 -W 20 -t 0' -o "$TMP/w2" "$D/train.adv"
+		-P 'ad-zscore -a 1 | ad-reject -A --aar-tau 2.5 -X 0.5 -W 20 -t 0' -o "$TMP/w2" "$D/train.adv"
 	cmp "$TMP/h2" "$TMP/w2"
 	! cmp -s "$TMP/h2" "$TMP/h"
 	# the warm-up counts: a pipe with another warm-up gives another model
