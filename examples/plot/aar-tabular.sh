@@ -34,7 +34,13 @@ for ds in $(awk -F '\t' 'NR > 1 { print $1 }' "$res" | sort -u); do
 	}' "$res" 2> "$tmp/e" | { IFS= read -r h; echo "$h"; sort -g; } > "$tmp/dat"
 	e=$(cat "$tmp/e")
 	nl=$(head -1 "$tmp/dat" | awk -F '\t' '{ print NF }')
-	gnuplot -e "term=\"$term\"; out=\"$dir/aar-$ds-e$e.png\"; data=\"$tmp/dat\"; ncol=\"$nl\"; title=\"AUROC against contamination, $ds, AE, $e epochs\"" \
+	# the colours of plots.sh; the adaptive rule's runs black (aar) and brown (+j)
+	cols=$(for l in $(head -1 "$tmp/dat" | cut -f 2-); do
+		case $l in
+		aar*) echo '#000000' ;; *+j*) echo '#8c564b' ;; *) PLOTS_COLOUR=$l sh "$here/plots.sh" ;;
+		esac
+	done | tr '\n' ' ')
+	gnuplot -e "term=\"$term\"; out=\"$dir/aar-$ds-e$e.png\"; data=\"$tmp/dat\"; ncol=\"$nl\"; colours=\"$cols\"; title=\"AUROC against contamination, $ds, AE, $e epochs\"" \
 		"$here/fig3.gp"
 	echo "$dir/aar-$ds-e$e.png"
 done
