@@ -91,7 +91,7 @@ void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *re
 
 /* The residual r_i = s_i - (a + b e_i) of the least-squares line of s on the
  * energy e_i = sum_j x_ij^2 of the nb rows x (dim values each), in double;
- * b = 0 when every e_i is equal.  The -X resid rejection statistic. */
+ * b = 0 when every e_i is equal.  The -x resid rejection statistic. */
 void train_energy_resid(const float *x, size_t dim, const double *s, int nb, double *r);
 
 /* Scores of every row of d in eval mode, in batches of `batch` rows. */
