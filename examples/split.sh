@@ -2,13 +2,14 @@
 # split.sh OUT DATASET/cCLASS-gGAMMA-sSEED PROTOCOL: the train, val and test parts of one
 # one-vs-rest split, from OUT/load/DATASET/train.adv (and test.adv for images).
 #
-# PROTOCOL image: ad-split's image protocol with the data set's own test stream; pixels are
-# already in [0, 1] (ad-load -S 255).  tabular: ad-split -P tabular on the single file, then
+# PROTOCOL image (the paper's section 5.1: training normals twice the test normals),
+# image-all, entire (Appendix E) or natural: ad-split -P PROTOCOL with the data set's own
+# test stream; pixels are already in [0, 1] (ad-load -S 255).  tabular: ad-split -P tabular on the single file, then
 # z-scoring with the statistics of the training part (ad-scale -z), applied to val and test.
 # Every part is written to a temporary file and renamed, train last; concurrent runs of the
 # same split (make -j, cluster nodes sharing the directory) write identical files.
 set -eu
-[ $# -eq 3 ] || { echo "usage: split.sh OUT DATASET/cCLASS-gGAMMA-sSEED image|tabular" >&2; exit 2; }
+[ $# -eq 3 ] || { echo "usage: split.sh OUT DATASET/cCLASS-gGAMMA-sSEED PROTOCOL" >&2; exit 2; }
 out=$1 stem=$2 proto=$3
 ds=${stem%%/*} base=${stem#*/}
 c=${base%%-*}; rest=${base#*-}; g=${rest%%-*}; s=${rest#*-}
@@ -22,10 +23,13 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 case $proto in
-image)
+image|image-all|entire|natural)
+	gflag="-g $g"
+	[ "$proto" = natural ] && gflag=
 	for p in val test train; do
-		ad-split -b -k "$c" -g "$g" -s "$s" -p $p -t "$all/test.adv" "$all/train.adv" \
-			> "$tmp/$p"
+		# shellcheck disable=SC2086
+		ad-split -b -P "$proto" -k "$c" $gflag -s "$s" -p $p -t "$all/test.adv" \
+			"$all/train.adv" > "$tmp/$p"
 	done
 	;;
 tabular)
@@ -40,7 +44,8 @@ tabular)
 	mv "$tmp/stats" "$pre.stats"
 	;;
 *)
-	echo "split.sh: unknown protocol '$proto' (image, tabular)" >&2; exit 2 ;;
+	echo "split.sh: unknown protocol '$proto' (image, image-all, entire, natural, tabular)" >&2
+	exit 2 ;;
 esac
 mv "$tmp/val" "$pre-val.adv"
 mv "$tmp/test" "$pre-test.adv"

@@ -10,7 +10,8 @@
 
 static const char usage[] =
 	"usage: ad-split [-bv] -k class -p train|val|test [-g gamma] [-s seed]\n"
-	"                [-P image|entire|tabular] [-t testfile] [-a share] [-e share]\n"
+	"                [-P image|image-all|entire|natural|tabular] [-t testfile]\n"
+	"                [-a share] [-e share]\n"
 	"                [file]\n"
 	"\n"
 	"Split a labelled vector stream (standard input if no file) one-vs-rest: class\n"
@@ -21,12 +22,15 @@ static const char usage[] =
 	"  -g gamma    contamination of the training pool, 0 <= gamma < 1: add\n"
 	"              round(gamma/(1-gamma)*N) anomalies to the N normals (default 0)\n"
 	"  -s seed     random seed (default 0); the same seed gives the same parts\n"
-	"  -P proto    image (default): the paper's protocol; entire: every training row,\n"
+	"  -P proto    image (default): the paper's section 5.1, training normals twice\n"
+	"              the test normals, drawn by the seed; image-all: every training row\n"
+	"              of the class; entire: the paper's appendix E, every training row\n"
+	"              of the class and the whole test set; natural: every training row,\n"
 	"              natural contamination, and the whole test set; tabular: half of\n"
 	"              the normals to train, synthetic training anomalies\n"
-	"  -t file     the data set's own test stream (image, entire); without it a\n"
+	"  -t file     the data set's own test stream (not tabular); without it a\n"
 	"              third of each side of the input is cut off as the test set\n"
-	"  -a share    anomaly share of the test part (image; default 0.3)\n"
+	"  -a share    anomaly share of the test part (image, image-all; default 0.3)\n"
 	"  -e share    share of the training pool held out as the val part\n"
 	"              (default 0.1; tabular 0)\n"
 	"  -b          write the binary vector stream\n"
@@ -43,6 +47,8 @@ int main(int argc, char **argv)
 	int binary = 0, verbose = 0, part = -1, c, have_k = 0, have_g = 0, have_a = 0,
 	    have_e = 0;
 	static const char *parts[] = {"train", "val", "test"};
+	/* in the order of SPLIT_IMAGE ... SPLIT_TABULAR */
+	static const char *protos[] = {"image", "image-all", "entire", "natural", "tabular"};
 	AdvData tr, te;
 	Split s;
 	AdvWriter *w;
@@ -71,15 +77,12 @@ int main(int argc, char **argv)
 			have_k = 1;
 			break;
 		case 'P':
-			if (!strcmp(optarg, "image"))
-				o.protocol = SPLIT_IMAGE;
-			else if (!strcmp(optarg, "entire"))
-				o.protocol = SPLIT_ENTIRE;
-			else if (!strcmp(optarg, "tabular"))
-				o.protocol = SPLIT_TABULAR;
-			else
-				ad_usage_error(usage, "-P: unknown protocol '%s' (image, entire or tabular)",
-				               optarg);
+			for (o.protocol = 4; o.protocol >= 0 && strcmp(optarg, protos[o.protocol]);
+			     o.protocol--)
+				;
+			if (o.protocol < 0)
+				ad_usage_error(usage, "-P: unknown protocol '%s' (image, image-all, "
+				               "entire, natural or tabular)", optarg);
 			break;
 		case 'p':
 			for (part = 2; part >= 0 && strcmp(optarg, parts[part]); part--)
@@ -102,10 +105,10 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "-p: the part (train, val or test) is required");
 	if (argc - optind > 1)
 		ad_usage_error(usage, "too many operands");
-	if (o.protocol == SPLIT_ENTIRE && have_g)
-		ad_usage_error(usage, "-g is not used with -P entire (the contamination is natural)");
-	if (o.protocol != SPLIT_IMAGE && have_a)
-		ad_usage_error(usage, "-a is used only with -P image");
+	if (o.protocol == SPLIT_NATURAL && have_g)
+		ad_usage_error(usage, "-g is not used with -P natural (the contamination is natural)");
+	if (o.protocol != SPLIT_IMAGE && o.protocol != SPLIT_IMAGE_ALL && have_a)
+		ad_usage_error(usage, "-a is used only with -P image and image-all");
 	if (o.protocol == SPLIT_TABULAR && test_path)
 		ad_usage_error(usage, "-t is not used with -P tabular");
 	if (o.protocol == SPLIT_TABULAR && !have_e)

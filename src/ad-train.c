@@ -1,4 +1,11 @@
-/* ad-train: train an anomaly detector (AE, MemAE, DSVDD) on a vector stream. */
+/* ad-train: train an anomaly detector (AE, MemAE, DSVDD) on a vector stream
+ * (man/ad-train.1).
+ *
+ * In the order of main(): parse() reads the options into an Options struct
+ * whose set[] records which options were given; check() applies the rules
+ * between options; build_configs() takes the library's defaults for the chosen
+ * loss and model (loss_config_defaults, model_config_defaults) and puts the
+ * given options on top.  The help text prints the same defaults. */
 #include "advec.h"
 #include "longopt.h"
 #include "loss.h"
@@ -14,7 +21,41 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage[] =
+typedef struct {
+	unsigned char set[128];  /* set['k']: -k was given */
+	const char *out, *trace, *valf, *evalf, *train;
+	int operands;            /* file operands (at most one) */
+	int kind, loss_kind, score_mean, quiet;
+	long threads;
+	TrainConfig tc;          /* train_config_defaults, then the options */
+	LossConfig lc;           /* the loss options as given (see set[]) */
+	ModelConfig mc;          /* the model options as given (see set[]) */
+} Options;
+
+/* ad-train's own defaults; the loss and model ones come from the library. */
+static void options_defaults(Options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->kind = MODEL_AE;
+	o->loss_kind = LOSS_HETERO;
+	o->threads = sysconf(_SC_NPROCESSORS_ONLN);
+	train_config_defaults(&o->tc);
+}
+
+static char usage[4096];
+
+static void make_usage(void)
+{
+	Options d;
+	LossConfig lh, lm;
+	ModelConfig ma, md, mm;
+	options_defaults(&d);
+	loss_config_defaults(&lh, LOSS_HETERO);
+	loss_config_defaults(&lm, LOSS_MSE);
+	model_config_defaults(&ma, MODEL_AE);
+	model_config_defaults(&md, MODEL_DSVDD);
+	model_config_defaults(&mm, MODEL_MEMAE);
+	snprintf(usage, sizeof usage,
 "usage: ad-train [-q] [-M model] [-A arch] [-L loss] [-n epochs] [-B batch]\n"
 "                [-r lr] [-w wd] [-s seed] [-T threads] [-y valfile]\n"
 "                [more options, see below] -o model [file]\n"
@@ -23,23 +64,23 @@ static const char usage[] =
 "the model file.  Long forms (--epochs 30 or --epochs=30) are aliases.\n"
 "\n"
 "  -o, --output FILE        model file to write (required)\n"
-"  -M, --model KIND         ae, memae or dsvdd [ae]\n"
+"  -M, --model KIND         ae, memae or dsvdd [%s]\n"
 "  -A, --arch ARCH          conv:16-32-64, mlp:128-64-32, lenet... [model's]\n"
-"  -L, --loss LOSS          mse, huber, ga, loe or hetero [hetero]\n"
-"  -S, --score MODE         per-sample score: sum or mean of squared errors [sum]\n"
-"  -n, --epochs N           epochs [30]\n"
-"  -p, --pretrain-epochs N  DSVDD AE pretraining epochs [150]\n"
-"  -B, --batch N            batch size [100]\n"
-"  -r, --lr X               Adam learning rate [0.0001]\n"
-"  -w, --wd X               weight decay [1e-06]\n"
-"  -s, --seed N             seed of the initialisation and the shuffling [1]\n"
+"  -L, --loss LOSS          mse, huber, ga, loe or hetero [%s]\n"
+"  -S, --score MODE         per-sample score: sum or mean of squared errors [%s]\n"
+"  -n, --epochs N           epochs [%d]\n"
+"  -p, --pretrain-epochs N  DSVDD AE pretraining epochs [%d]\n"
+"  -B, --batch N            batch size [%d]\n"
+"  -r, --lr X               Adam learning rate [%g]\n"
+"  -w, --wd X               weight decay [%g]\n"
+"  -s, --seed N             seed of the initialisation and the shuffling [%llu]\n"
 "  -T, --threads N          worker threads [online CPUs]\n"
-"  -Q, --q X                rejection quantile q [hetero 0.5, others 1]\n"
-"  -t, --ts X               soft-rejection weight t_s [hetero 0.1, others 1]\n"
-"  -a, --alpha-r X          hetero: lowest GA shape alpha_r [1.5]\n"
-"  -c, --c X                GA scale c of hetero and huber [sqrt(0.5)]\n"
-"  -F, --loe-ratio X        LOE assumed contamination [0.1]\n"
-"  -U, --loe-warmup N       LOE warm-up epochs [2]\n"
+"  -Q, --q X                rejection quantile q [hetero %g, others %g]\n"
+"  -t, --ts X               soft-rejection weight t_s [hetero %g, others %g]\n"
+"  -a, --alpha-r X          hetero: lowest GA shape alpha_r [%g]\n"
+"  -c, --c X                GA scale c of hetero and huber [%.8g = sqrt(0.5)]\n"
+"  -F, --loe-ratio X        LOE assumed contamination [%g]\n"
+"  -U, --loe-warmup N       LOE warm-up epochs [%d]\n"
 "  -H, --loe-hard           LOE hard variant (default soft)\n"
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
@@ -47,22 +88,29 @@ static const char usage[] =
 "  -g, --trace FILE         per-epoch TSV trace\n"
 "  -G, --trace-batches      trace every batch too\n"
 "  -e, --eval FILE          labelled stream: AUROC in the trace (no selection)\n"
-"  -E, --eval-every K       AUROC every K epochs [1]\n"
+"  -E, --eval-every K       AUROC every K epochs [%d]\n"
 "  -C, --checkpoint FILE    checkpoint file\n"
-"  -K, --checkpoint-every N epochs between checkpoints [1]\n"
+"  -K, --checkpoint-every N epochs between checkpoints [%d]\n"
 "  -R, --resume FILE        continue from a checkpoint\n"
 "  -d, --rep-dim N          DSVDD embedding size [model default]\n"
-"  -N, --mem-slots N        MemAE memory slots [100]\n"
+"  -N, --mem-slots N        MemAE memory slots [%d]\n"
 "  -k, --shrink X           MemAE shrinkage threshold [1/slots]\n"
-"  -Z, --entropy-weight X   MemAE entropy loss weight [0.0002]\n"
-"  -l, --slope X            LeakyReLU slope [0.2; DSVDD 0.01]\n"
+"  -Z, --entropy-weight X   MemAE entropy loss weight [%g]\n"
+"  -l, --slope X            LeakyReLU slope [%g; DSVDD %g]\n"
 "  -u, --relu               ReLU instead of LeakyReLU\n"
 "  -q, --quiet              no progress line\n"
 "  -h, --help               this help;  -V, --version: the version\n"
 "\n"
 "e.g.  ad-train -L hetero -n 30 -y val.adv -o ae.model train.adv\n"
 "      ad-train -P 'ad-zscore | ad-reject' -o ae.model train.adv\n"
-"See also: ad-score(1), ad-zscore(1), ad-reject(1), ad-model(5).\n";
+"See also: ad-score(1), ad-zscore(1), ad-reject(1), ad-model(5).\n",
+	         model_kind_name(d.kind), loss_kind_name(d.loss_kind),
+	         d.score_mean ? "mean" : "sum", d.tc.epochs, d.tc.pretrain_epochs, d.tc.batch,
+	         d.tc.lr, d.tc.wd, (unsigned long long)d.tc.seed, lh.q, lm.q, lh.ts, lm.ts,
+	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, d.tc.eval_every,
+	         d.tc.checkpoint_every, mm.mem_slots, (double)mm.entropy_weight,
+	         (double)ma.slope, (double)md.slope);
+}
 
 static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:HP:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhV";
 
@@ -79,169 +127,204 @@ static const AdLongOpt longs[] = {
 	{ NULL, 0 }
 };
 
-static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig) { stop_signal = sig; }
-
-static void load(const char *path, AdvData *d)
+static void parse(int argc, char **argv, Options *o)
 {
-	/* pixel data (at most 256 distinct values) is held at one byte per value */
-	if (adv_load_compact(path, d))
-		ad_die("%s", ad_errmsg());
-}
-
-int main(int argc, char **argv)
-{
-	TrainConfig tc;
-	TrainResult res;
-	ModelConfig mc;
-	AdvData data, val, eval;
-	Model *m;
-	const char *out = NULL, *arch = NULL, *trace = NULL, *valf = NULL, *evalf = NULL;
-	int kind = MODEL_AE, loss = LOSS_HETERO, quiet = 0, c, rc;
-	int rep_dim = 0, mem_slots = 0, relu = 0;
-	double q = -1, ts = -1, alpha_r = -1, gc = -1, loe_ratio = -1, slope = -1, shrink = -1;
-	double entropy = -1;
-	long loe_warmup = -1, threads = sysconf(_SC_NPROCESSORS_ONLN);
-	int score_mean = 0, loe_hard = 0;
-	char settings[1024];
-	struct sigaction sa;
-
-	ad_setprogname(argv[0]);
-	argv = ad_longopts(&argc, argv, optstring, longs, usage);
-	ad_stdopts(argc, argv, usage);
-	train_config_defaults(&tc);
+	TrainConfig *tc = &o->tc;
+	LossConfig *l = &o->lc;
+	ModelConfig *mc = &o->mc;
+	int c;
 	opterr = 0;
 	while ((c = getopt(argc, argv, optstring)) != -1) {
+		if (c > 0 && c < (int)sizeof o->set)
+			o->set[c] = 1;
 		switch (c) {
-		case 'o': out = optarg; break;
+		case 'o': o->out = optarg; break;
 		case 'M':
-			if ((kind = model_kind_parse(optarg)) < 0)
+			if ((o->kind = model_kind_parse(optarg)) < 0)
 				ad_usage_error(usage, "-M: unknown model '%s' (ae, memae, dsvdd)", optarg);
 			break;
 		case 'A':
-			if (strlen(optarg) >= sizeof mc.arch)
+			if (strlen(optarg) >= sizeof mc->arch)
 				ad_usage_error(usage, "-A: architecture string too long");
-			arch = optarg;
+			memcpy(mc->arch, optarg, strlen(optarg) + 1);
 			break;
 		case 'L':
-			if ((loss = loss_kind_parse(optarg)) < 0)
+			if ((o->loss_kind = loss_kind_parse(optarg)) < 0)
 				ad_usage_error(usage, "-L: unknown loss '%s' (mse, huber, ga, loe, hetero)",
 				               optarg);
 			break;
 		case 'S':
-			if (!strcmp(optarg, "sum")) score_mean = 0;
-			else if (!strcmp(optarg, "mean")) score_mean = 1;
+			if (!strcmp(optarg, "sum")) o->score_mean = 0;
+			else if (!strcmp(optarg, "mean")) o->score_mean = 1;
 			else ad_usage_error(usage, "-S: bad value '%s' (expected sum or mean)", optarg);
 			break;
-		case 'n': tc.epochs = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
-		case 'p': tc.pretrain_epochs = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
-		case 'B': tc.batch = (int)ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
-		case 'r': tc.lr = ad_opt_double(usage, c, optarg, 0, 1e30); break;
-		case 'w': tc.wd = ad_opt_double(usage, c, optarg, 0, 1e6); break;
-		case 's': tc.seed = (uint64_t)ad_opt_long(usage, c, optarg, 0, 2147483647L); break;
-		case 'T': threads = ad_opt_long(usage, c, optarg, 1, 1024); break;
-		case 'Q': q = ad_opt_double(usage, c, optarg, 0, 1); break;
-		case 't': ts = ad_opt_double(usage, c, optarg, 0, 1); break;
-		case 'a': alpha_r = ad_opt_double(usage, c, optarg, -1e6, 2); break;
-		case 'c': gc = ad_opt_double(usage, c, optarg, 1e-12, 1e12); break;
-		case 'F': loe_ratio = ad_opt_double(usage, c, optarg, 0, 1); break;
-		case 'U': loe_warmup = ad_opt_long(usage, c, optarg, 0, 1000000); break;
-		case 'H': loe_hard = 1; break;
-		case 'P': tc.weigh = optarg; break;
-		case 'y': valf = optarg; break;
-		case 'g': trace = optarg; break;
-		case 'G': tc.trace_batches = 1; break;
-		case 'e': evalf = optarg; break;
-		case 'E': tc.eval_every = (int)ad_opt_long(usage, c, optarg, 1, 1000000); break;
-		case 'C': tc.checkpoint = optarg; break;
-		case 'K': tc.checkpoint_every = (int)ad_opt_long(usage, c, optarg, 1, 1000000); break;
-		case 'R': tc.resume = optarg; break;
-		case 'd': rep_dim = (int)ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
-		case 'N': mem_slots = (int)ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
-		case 'k': shrink = ad_opt_double(usage, c, optarg, 0, 1); break;
-		case 'Z': entropy = ad_opt_double(usage, c, optarg, 0, 1e6); break;
-		case 'l': slope = ad_opt_double(usage, c, optarg, 0, 1); break;
-		case 'u': relu = 1; break;
-		case 'q': quiet = 1; break;
+		case 'n': tc->epochs = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
+		case 'p': tc->pretrain_epochs = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
+		case 'B': tc->batch = (int)ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
+		case 'r': tc->lr = ad_opt_double(usage, c, optarg, 0, 1e30); break;
+		case 'w': tc->wd = ad_opt_double(usage, c, optarg, 0, 1e6); break;
+		case 's': tc->seed = (uint64_t)ad_opt_long(usage, c, optarg, 0, 2147483647L); break;
+		case 'T': o->threads = ad_opt_long(usage, c, optarg, 1, 1024); break;
+		case 'Q': l->q = ad_opt_double(usage, c, optarg, 0, 1); break;
+		case 't': l->ts = ad_opt_double(usage, c, optarg, 0, 1); break;
+		case 'a': l->alpha_r = ad_opt_double(usage, c, optarg, -1e6, 2); break;
+		case 'c': l->c = ad_opt_double(usage, c, optarg, 1e-12, 1e12); break;
+		case 'F': l->loe_ratio = ad_opt_double(usage, c, optarg, 0, 1); break;
+		case 'U': l->loe_warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
+		case 'H': l->loe_hard = 1; break;
+		case 'P': tc->weigh = optarg; break;
+		case 'y': o->valf = optarg; break;
+		case 'g': o->trace = optarg; break;
+		case 'G': tc->trace_batches = 1; break;
+		case 'e': o->evalf = optarg; break;
+		case 'E': tc->eval_every = (int)ad_opt_long(usage, c, optarg, 1, 1000000); break;
+		case 'C': tc->checkpoint = optarg; break;
+		case 'K': tc->checkpoint_every = (int)ad_opt_long(usage, c, optarg, 1, 1000000); break;
+		case 'R': tc->resume = optarg; break;
+		case 'd': mc->rep_dim = (int)ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
+		case 'N': mc->mem_slots = (int)ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
+		case 'k': mc->shrink = (float)ad_opt_double(usage, c, optarg, 0, 1); break;
+		case 'Z': mc->entropy_weight = (float)ad_opt_double(usage, c, optarg, 0, 1e6); break;
+		case 'l': mc->slope = (float)ad_opt_double(usage, c, optarg, 0, 1); break;
+		case 'u': mc->relu = 1; break;
+		case 'q': o->quiet = 1; break;
 		case 'h': ad_help(usage);
 		case 'V': ad_version();
 		default: ad_bad_option(usage);
 		}
 	}
-	if (!out)
+	o->operands = argc - optind;
+	o->train = optind < argc ? argv[optind] : "-";
+}
+
+/* The rules between options (man/ad-train.1): each loss or model option is
+ * refused with a loss or model it does not apply to. */
+static void check(const Options *o)
+{
+	const unsigned char *set = o->set;
+	int loss = o->loss_kind;
+	if (!o->out)
 		ad_usage_error(usage, "no model file given (-o FILE)");
-	if (argc - optind > 1)
+	if (o->operands > 1)
 		ad_usage_error(usage, "too many operands");
-	if (tc.weigh && loss != LOSS_HETERO)
+	if (set['P'] && loss != LOSS_HETERO)
 		ad_usage_error(usage, "-P (--weigh) works with the hetero loss only");
-	if (loss != LOSS_HETERO && alpha_r != -1)
+	if (set['a'] && loss != LOSS_HETERO)
 		ad_usage_error(usage, "-a (--alpha-r) applies to the hetero loss only");
-	if (loss != LOSS_LOE && (loe_ratio != -1 || loe_warmup != -1 || loe_hard))
+	if ((set['F'] || set['U'] || set['H']) && loss != LOSS_LOE)
 		ad_usage_error(usage, "-F, -U and -H apply to the loe loss only");
-	if ((loss == LOSS_GA || loss == LOSS_LOE) && (q != -1 || ts != -1))
+	if ((set['Q'] || set['t']) && (loss == LOSS_GA || loss == LOSS_LOE))
 		ad_usage_error(usage, "-Q and -t do not apply to the %s loss", loss_kind_name(loss));
-	if (kind != MODEL_DSVDD && (tc.pretrain_epochs != 150 || rep_dim))
+	if ((set['p'] || set['d']) && o->kind != MODEL_DSVDD)
 		ad_usage_error(usage, "-p and -d apply to the dsvdd model only");
-	if (kind != MODEL_MEMAE && (mem_slots || shrink != -1 || entropy != -1))
+	if ((set['N'] || set['k'] || set['Z']) && o->kind != MODEL_MEMAE)
 		ad_usage_error(usage, "-N, -k and -Z apply to the memae model only");
+}
 
-	loss_config_defaults(&tc.loss, loss);
-	tc.loss.score_mean = score_mean;
-	if (q != -1) tc.loss.q = q;
-	if (ts != -1) tc.loss.ts = ts;
-	if (alpha_r != -1) tc.loss.alpha_r = alpha_r;
-	if (gc != -1) tc.loss.c = gc;
-	if (loe_ratio != -1) tc.loss.loe_ratio = loe_ratio;
-	if (loe_warmup != -1) tc.loss.loe_warmup = (int)loe_warmup;
-	tc.loss.loe_hard = loe_hard;
+/* The loss and model configurations: the library's defaults for the chosen
+ * kinds, then every option that was given.  The MemAE shrinkage left unset stays
+ * the default 1/N of the slots in use (model.h). */
+static void build_configs(const Options *o, const AdvInfo *data, TrainConfig *tc,
+                          ModelConfig *mc)
+{
+	const unsigned char *set = o->set;
+	const LossConfig *l = &o->lc;
+	*tc = o->tc;
+	loss_config_defaults(&tc->loss, o->loss_kind);
+	tc->loss.score_mean = o->score_mean;
+	if (set['Q']) tc->loss.q = l->q;
+	if (set['t']) tc->loss.ts = l->ts;
+	if (set['a']) tc->loss.alpha_r = l->alpha_r;
+	if (set['c']) tc->loss.c = l->c;
+	if (set['F']) tc->loss.loe_ratio = l->loe_ratio;
+	if (set['U']) tc->loss.loe_warmup = l->loe_warmup;
+	if (set['H']) tc->loss.loe_hard = l->loe_hard;
 
-	load(optind < argc ? argv[optind] : "-", &data);
-	if (valf)
-		load(valf, &val);
-	if (evalf)
-		load(evalf, &eval);
-	if (valf && val.info.dim != data.info.dim)
-		ad_die("%s: dimension %d, the training data has %d", valf, val.info.dim, data.info.dim);
-	if (evalf && eval.info.dim != data.info.dim)
-		ad_die("%s: dimension %d, the training data has %d", evalf, eval.info.dim,
-		       data.info.dim);
-	tc.val = valf ? &val : NULL;
-	tc.eval = evalf ? &eval : NULL;
+	model_config_defaults(mc, o->kind);
+	if (set['A']) memcpy(mc->arch, o->mc.arch, sizeof mc->arch);
+	if (set['l']) mc->slope = o->mc.slope;
+	if (set['u']) mc->relu = o->mc.relu;
+	if (set['N']) mc->mem_slots = o->mc.mem_slots;
+	if (set['k']) mc->shrink = o->mc.shrink;
+	if (set['Z']) mc->entropy_weight = o->mc.entropy_weight;
+	if (set['d']) mc->rep_dim = o->mc.rep_dim;
+	mc->dim = data->dim;
+	memcpy(mc->shape, data->shape, sizeof mc->shape);
+	mc->seed = tc->seed;
+}
 
-	model_config_defaults(&mc, kind);
-	if (arch)
-		memcpy(mc.arch, arch, strlen(arch) + 1);
-	mc.dim = data.info.dim;
-	memcpy(mc.shape, data.info.shape, sizeof mc.shape);
-	mc.seed = tc.seed;
-	if (slope != -1) mc.slope = (float)slope;
-	if (relu) mc.relu = 1;
-	if (mem_slots) mc.mem_slots = mem_slots;
-	if (shrink != -1) mc.shrink = (float)shrink;
-	if (entropy != -1) mc.entropy_weight = (float)entropy;
-	if (rep_dim) mc.rep_dim = rep_dim;
-	if (!(m = model_new(&mc)))
+/* A stream, held at one byte per value when it is pixel data (at most 256
+ * distinct values); the dimension must be the training data's (dim > 0). */
+static void load(const char *path, AdvData *d, int dim)
+{
+	if (adv_load_compact(path, d))
 		ad_die("%s", ad_errmsg());
-	nn_set_threads((int)(threads > 0 ? threads : 1));
+	if (dim > 0 && d->info.dim != dim)
+		ad_die("%s: dimension %d, the training data has %d", path, d->info.dim, dim);
+}
 
-	if (trace) {
-		FILE *f = fopen(trace, tc.resume ? "a" : "w");
-		if (!f)
-			ad_die("%s: %s", trace, strerror(errno));
-		tc.trace = f;
-		tc.trace_header = ftell(f) == 0;
-	}
-	tc.progress = !quiet && isatty(2);
-	tc.stop = &stop_signal;
+static volatile sig_atomic_t stop_signal;
+static void on_signal(int sig) { stop_signal = sig; }
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+static FILE *open_trace(const char *path, int append)
+{
+	FILE *f = fopen(path, append ? "a" : "w");
+	if (!f)
+		ad_die("%s: %s", path, strerror(errno));
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	Options o;
+	TrainConfig tc;
+	TrainResult res;
+	ModelConfig mc;
+	AdvData data, val, eval;
+	Model *m;
+	char settings[1024];
+	int rc;
+
+	ad_setprogname(argv[0]);
+	make_usage();
+	argv = ad_longopts(&argc, argv, optstring, longs, usage);
+	ad_stdopts(argc, argv, usage);
+	options_defaults(&o);
+	parse(argc, argv, &o);
+	check(&o);
+
+	load(o.train, &data, 0);
+	if (o.valf)
+		load(o.valf, &val, data.info.dim);
+	if (o.evalf)
+		load(o.evalf, &eval, data.info.dim);
+	build_configs(&o, &data.info, &tc, &mc);
+	tc.val = o.valf ? &val : NULL;
+	tc.eval = o.evalf ? &eval : NULL;
+	if (!(m = model_new(&mc)))
+		ad_die("%s", ad_errmsg());
+	nn_set_threads((int)(o.threads > 0 ? o.threads : 1));
+	if (o.trace) {
+		tc.trace = open_trace(o.trace, tc.resume != NULL);
+		tc.trace_header = ftell(tc.trace) == 0;
+	}
+	tc.progress = !o.quiet && isatty(2);
+	tc.stop = &stop_signal;
+	catch_signals();
 
 	rc = train_run(m, &data, &tc, &res);
 	if (tc.trace && fclose(tc.trace) != 0 && rc == 0)
-		ad_die("%s: write error", trace);
+		ad_die("%s: write error", o.trace);
 	if (rc < 0)
 		ad_die("%s", ad_errmsg());
 	if (rc == 1) {
@@ -253,13 +336,13 @@ int main(int argc, char **argv)
 		return 128 + (int)stop_signal;
 	}
 	train_settings(&tc, m, &res, settings, sizeof settings);
-	if (modelfile_save(out, m, score_mean, settings))
+	if (modelfile_save(o.out, m, o.score_mean, settings))
 		ad_die("%s", ad_errmsg());
 	model_free(m);
 	adv_data_free(&data);
-	if (valf)
+	if (o.valf)
 		adv_data_free(&val);
-	if (evalf)
+	if (o.evalf)
 		adv_data_free(&eval);
 	return 0;
 }

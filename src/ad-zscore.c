@@ -22,7 +22,7 @@ static void make_usage(void)
 	"  -z floor    floor of the normaliser m [%g]\n"
 	"  -h, --help  this text;  -V, --version  the version\n"
 	"e.g. ad-score ae.model < train.adv | ad-zscore -n 100 | ad-reject\n"
-	"See also: ad-reject(1), ad-auroc(1), ad-train(1)\n", 1.5, AD_ZFLOOR);
+	"See also: ad-reject(1), ad-auroc(1), ad-train(1)\n", AD_ALPHA_R_DEFAULT, AD_ZFLOOR);
 }
 
 typedef struct {
@@ -43,7 +43,7 @@ int main(int argc, char **argv)
 {
 	long nmax = 0;
 	const char *col = "score", *path = NULL;
-	Zscore o = { 1.5, AD_ZFLOOR };
+	Zscore o = { AD_ALPHA_R_DEFAULT, AD_ZFLOOR };
 	int opt;
 	static const char *const extra[] = { "z", "alpha" };
 

@@ -31,19 +31,21 @@ count() { awk '!/^#/ { n[$1]++ } END { printf "%d %d\n", n[0], n[1] }' "$1"; }
 	run -2 --separate-stderr ad-split -k 0 -p tests "$TMP/tr.adv"
 	[ "${stderr_lines[0]}" = "ad-split: -p: unknown part 'tests' (train, val or test)" ]
 	run -2 --separate-stderr ad-split -k 0 -p train -P image2
-	[ "${stderr_lines[0]}" = "ad-split: -P: unknown protocol 'image2' (image, entire or tabular)" ]
+	[ "${stderr_lines[0]}" = "ad-split: -P: unknown protocol 'image2' (image, image-all, entire, natural or tabular)" ]
 	run -2 --separate-stderr ad-split -k 0 -p train -g 1
 	[ "${stderr_lines[0]}" = "ad-split: -g: bad value '1' (expected a number from 0 to 0.99)" ]
 	run -2 --separate-stderr ad-split -k x -p train
 	[ "${stderr_lines[0]}" = "ad-split: -k: bad value 'x' (expected an integer from -2147483648 to 2147483647)" ]
 	run -2 --separate-stderr ad-split -k 0 -p train -s -1
 	[ "${stderr_lines[0]}" = "ad-split: -s: bad value '-1' (expected an integer from 0 to 2147483647)" ]
-	run -2 --separate-stderr ad-split -k 0 -p train -P entire -g 0.2
-	[ "${stderr_lines[0]}" = "ad-split: -g is not used with -P entire (the contamination is natural)" ]
+	run -2 --separate-stderr ad-split -k 0 -p train -P natural -g 0.2
+	[ "${stderr_lines[0]}" = "ad-split: -g is not used with -P natural (the contamination is natural)" ]
 	run -2 --separate-stderr ad-split -k 0 -p train -P tabular -t "$TMP/te.adv"
 	[ "${stderr_lines[0]}" = "ad-split: -t is not used with -P tabular" ]
 	run -2 --separate-stderr ad-split -k 0 -p train -P tabular -a 0.3
-	[ "${stderr_lines[0]}" = "ad-split: -a is used only with -P image" ]
+	[ "${stderr_lines[0]}" = "ad-split: -a is used only with -P image and image-all" ]
+	run -2 --separate-stderr ad-split -k 0 -p train -P entire -a 0.3
+	[ "${stderr_lines[0]}" = "ad-split: -a is used only with -P image and image-all" ]
 	run -2 --separate-stderr ad-split -k 0 -p train a b
 	[ "${stderr_lines[0]}" = "ad-split: too many operands" ]
 	run -2 --separate-stderr ad-split -k 0 -p train -t - -
@@ -79,7 +81,7 @@ count() { awk '!/^#/ { n[$1]++ } END { printf "%d %d\n", n[0], n[1] }' "$1"; }
 	ad-split -k 0 -g 0.2 -s 7 -p train -t "$TMP/te.adv" < "$TMP/tr.adv" > "$TMP/b"
 	cmp "$TMP/a" "$TMP/b"
 	ad-split -k 0 -g 0.2 -s 8 -p train -t "$TMP/te.adv" "$TMP/tr.adv" > "$TMP/c"
-	! cmp -s "$TMP/a" "$TMP/c"
+	run -1 cmp -s "$TMP/a" "$TMP/c"
 	# binary output carries the same rows
 	ad-split -b -k 0 -g 0.2 -s 7 -p train -t "$TMP/te.adv" "$TMP/tr.adv" | ad-load | cmp - "$TMP/a"
 	# default seed is 0
@@ -111,19 +113,86 @@ count() { awk '!/^#/ { n[$1]++ } END { printf "%d %d\n", n[0], n[1] }' "$1"; }
 	[ "$(cat "$TMP/train" "$TMP/val" "$TMP/test" | grep -vc '^#')" -eq 26 ]
 }
 
-# entire, with -t: the pool is all 100 training rows (20 normal, 80 anomalies),
+# natural, with -t: the pool is all 100 training rows (20 normal, 80 anomalies),
 # val round(10) = 10, train 90; test: all 50 test rows (10 normal, 40 anomalies).
-@test "ad-split: entire protocol" {
-	for p in train val test; do ad-split -P entire -k 2 -s 5 -p $p -t "$TMP/te.adv" "$TMP/tr.adv" > "$TMP/$p"; done
+@test "ad-split: natural protocol" {
+	for p in train val test; do ad-split -P natural -k 2 -s 5 -p $p -t "$TMP/te.adv" "$TMP/tr.adv" > "$TMP/$p"; done
 	[ "$(grep -vc '^#' "$TMP/train")" -eq 90 ]
 	[ "$(grep -vc '^#' "$TMP/val")" -eq 10 ]
 	[ "$(cat "$TMP/train" "$TMP/val" | count /dev/stdin)" = "20 80" ]
 	[ "$(count "$TMP/test")" = "10 40" ]
 	[ "$(cat "$TMP/train" "$TMP/val" | awk '!/^#/ && (($2 % 5 == 2) != ($1 == 0))' | wc -l)" -eq 0 ]
 	# one stream: a third of each side (7 of 20, 27 of 80) is the test set
-	run -0 --separate-stderr ad-split -v -P entire -k 2 -p test "$TMP/tr.adv"
+	run -0 --separate-stderr ad-split -v -P natural -k 2 -p test "$TMP/tr.adv"
 	# pool 13 + 53 = 66, val round(6.6) = 7
 	[[ "$stderr" =~ ^"ad-split: train 59 ("[0-9]+" normal, "[0-9]+" anomalies), val 7 ("[0-9]+" normal, "[0-9]+" anomalies), test 34 (7 normal, 27 anomalies)"$ ]]
+}
+
+# The image protocols on generated images (tests/gen_images.bash): a training stream of
+# 120 rows, every 4th an anomaly (90 of class 0, 30 of class 1), a test stream of 30 rows,
+# every 3rd an anomaly (20 and 10).  Class 0, gamma 0.2:
+#   image      N = 2 * 20 = 40 of the 90 drawn; round(0.25 * 40) = 10 anomalies; pool 50,
+#              val round(5.0) = 5, train 45; test 20 + round(0.3/0.7 * 20) = round(8.57) = 9
+#   image-all  N = 90; round(22.5) = 22 (ties to even); pool 112, val round(11.2) = 11,
+#              train 101; test 29 as above
+#   entire     pool as image-all (train 101, val 11); test every test row: 20 + 10
+#   natural    pool every training row: 120, val 12, train 108; test 30 (-g not used)
+images() {
+	load gen_images
+	# through ad-load: rows in ad-split's own number format, so rows compare as text
+	gen_images 5 120 4 | ad-load > "$TMP/itr.adv"
+	gen_images 9 30 3 | ad-load > "$TMP/ite.adv"
+}
+parts() { ad-split -v "$@" -p train -t "$TMP/ite.adv" "$TMP/itr.adv" 2>&1 > /dev/null; }
+
+@test "ad-split: image protocol: training normals twice the test normals, drawn by the seed" {
+	images
+	[ "$(count "$TMP/itr.adv")" = "90 30" ]
+	[[ "$(parts -k 0 -g 0.2 -s 1)" =~ ^"ad-split: train 45 ("[0-9]+" normal, "[0-9]+" anomalies), val 5 ("[0-9]+" normal, "[0-9]+" anomalies), test 29 (20 normal, 9 anomalies)"$ ]]
+	# the default protocol is image
+	[ "$(parts -k 0 -g 0.2 -s 1)" = "$(parts -P image -k 0 -g 0.2 -s 1)" ]
+	for s in 1 2; do
+		for p in train val; do
+			ad-split -k 0 -g 0.2 -s $s -p $p -t "$TMP/ite.adv" "$TMP/itr.adv" > "$TMP/$p$s"
+		done
+		cat "$TMP/train$s" "$TMP/val$s" | grep -v '^#' > "$TMP/pool$s"
+		# 40 normals and 10 anomalies, no row twice, every row a training row
+		[ "$(count "$TMP/pool$s")" = "40 10" ]
+		[ "$(sort "$TMP/pool$s" | uniq -d | wc -l)" -eq 0 ]
+		[ "$(grep -vxFf "$TMP/itr.adv" "$TMP/pool$s" | wc -l)" -eq 0 ]
+		awk '$1 == 0' "$TMP/pool$s" | sort > "$TMP/norm$s"
+	done
+	# another seed draws other normals (two draws of 40 of 90 agree with odds ~1e-25)
+	run -1 cmp -s "$TMP/norm1" "$TMP/norm2"
+	# gamma 0: a clean pool of 40; val round(4.0) = 4
+	[ "$(parts -k 0 -s 1)" = "ad-split: train 36 (36 normal, 0 anomalies), val 4 (4 normal, 0 anomalies), test 29 (20 normal, 9 anomalies)" ]
+	# class 1: 2 * 10 = 20 of its 30 training rows; val round(2.0) = 2; test 10 + round(4.29)
+	[ "$(parts -k 1 -s 1)" = "ad-split: train 18 (18 normal, 0 anomalies), val 2 (2 normal, 0 anomalies), test 14 (10 normal, 4 anomalies)" ]
+	# fewer training normals than twice the test normals: all of them (the streams swapped:
+	# 20 training normals, 90 test normals; -a 0.2: round(0.25 * 90) = round(22.5) = 22)
+	run -0 --separate-stderr ad-split -v -k 0 -a 0.2 -p train -t "$TMP/itr.adv" "$TMP/ite.adv"
+	[ "$stderr" = "ad-split: train 18 (18 normal, 0 anomalies), val 2 (2 normal, 0 anomalies), test 112 (90 normal, 22 anomalies)" ]
+}
+
+@test "ad-split: image-all, entire (appendix E) and natural protocols" {
+	images
+	[[ "$(parts -P image-all -k 0 -g 0.2 -s 1)" =~ ^"ad-split: train 101 ("[0-9]+" normal, "[0-9]+" anomalies), val 11 ("[0-9]+" normal, "[0-9]+" anomalies), test 29 (20 normal, 9 anomalies)"$ ]]
+	[[ "$(parts -P entire -k 0 -g 0.2 -s 1)" =~ ^"ad-split: train 101 ("[0-9]+" normal, "[0-9]+" anomalies), val 11 ("[0-9]+" normal, "[0-9]+" anomalies), test 30 (20 normal, 10 anomalies)"$ ]]
+	[[ "$(parts -P natural -k 0 -s 1)" =~ ^"ad-split: train 108 ("[0-9]+" normal, "[0-9]+" anomalies), val 12 ("[0-9]+" normal, "[0-9]+" anomalies), test 30 (20 normal, 10 anomalies)"$ ]]
+	for P in image-all entire; do
+		for p in train val test; do
+			ad-split -P $P -k 0 -g 0.2 -s 3 -p $p -t "$TMP/ite.adv" "$TMP/itr.adv" | grep -v '^#' > "$TMP/$P-$p"
+		done
+		# every training normal (90) and 22 anomalies in the pool
+		[ "$(cat "$TMP/$P-train" "$TMP/$P-val" | count /dev/stdin)" = "90 22" ]
+	done
+	# entire and image-all make the same training pool; entire tests on every test row
+	cmp "$TMP/image-all-train" "$TMP/entire-train"
+	grep -v '^#' "$TMP/ite.adv" | cmp - "$TMP/entire-test"
+	# natural: every training row in the pool
+	for p in train val; do ad-split -P natural -k 0 -s 3 -p $p -t "$TMP/ite.adv" "$TMP/itr.adv"; done |
+		grep -v '^#' | sort > "$TMP/nat"
+	grep -v '^#' "$TMP/itr.adv" | sort | cmp - "$TMP/nat"
 }
 
 # tabular: 21 normals (label 0), 6 anomalies (label 1) all equal to (100, -100).
@@ -188,7 +257,7 @@ count() { awk '!/^#/ { n[$1]++ } END { printf "%d %d\n", n[0], n[1] }' "$1"; }
 
 @test "ad-split: a closed pipe ends quietly" {
 	awk 'BEGIN { print "#adv 1 dim=50"; for (i = 0; i < 4000; i++) { printf "%d", i % 2; for (j = 0; j < 50; j++) printf "\t%d.5", j + i; printf "\n" } }' > "$TMP/big.adv"
-	run bash -c 'ad-split -P entire -k 0 -p train "$1" 2>"$2" | head -c 10 > /dev/null; echo "${PIPESTATUS[0]}"' _ "$TMP/big.adv" "$TMP/err"
+	run bash -c 'ad-split -P natural -k 0 -p train "$1" 2>"$2" | head -c 10 > /dev/null; echo "${PIPESTATUS[0]}"' _ "$TMP/big.adv" "$TMP/err"
 	# killed by SIGPIPE (141), or, where SIGPIPE is ignored, a write error (1)
 	[ "$output" = 141 ] && [ ! -s "$TMP/err" ] || { [ "$output" = 1 ] && grep -q 'write error' "$TMP/err"; }
 }

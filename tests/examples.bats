@@ -159,7 +159,7 @@ check_rows() {
 
 @test "examples: the demo prints both AUROCs and the rejection diagnostics, the same on a rerun" {
 	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo" BIN="$BINDIR" sh "$EX/demo.sh"
-	[[ "$output" == *"train 675 (539 normal, 136 anomalies), val 75 (61 normal, 14 anomalies), test 286 (200 normal, 86 anomalies)"* ]]
+	[[ "$output" == *"train 450 (356 normal, 94 anomalies), val 50 (44 normal, 6 anomalies), test 286 (200 normal, 86 anomalies)"* ]]
 	mse=$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')
 	het=$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')
 	[ "$mse" = "$(ad-score "$TMP/demo/mse.model" "$TMP/demo/test.adv" | ad-auroc)" ]
@@ -167,7 +167,7 @@ check_rows() {
 	# hetero rejects about half of every batch, MSE nothing
 	printf '%s\n' "$output" | awk '$1 == "hetero" && NF == 4 && $2 > 0.45 && $2 < 0.55 { ok++ }
 		$1 == "mse" && NF == 4 && $2 == "0.000" { ok++ } END { exit ok != 2 }'
-	[[ "$output" == *"hetero  675 rows, 136 anomalies; soft-rejected (w = 0.1): "* ]]
+	[[ "$output" == *"hetero  450 rows, 94 anomalies; soft-rejected (w = 0.1): "* ]]
 	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo2" BIN="$BINDIR" sh "$EX/demo.sh"
 	[ "$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')" = "$mse" ]
 	[ "$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')" = "$het" ]

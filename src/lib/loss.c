@@ -1,9 +1,11 @@
 /* loss.c: see loss.h. */
 #include "loss.h"
+#include "aar.h"
 #include "ga.h"
 #include "optim.h"
 #include "stats.h"
 #include "util.h"
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,10 @@ struct Loss {
 	float *theta_a, *theta_c, *grad_a, *grad_c, *m_a, *v_a, *m_c, *v_c;
 	long t;
 	double *alpha_j, *scale_j, *dlogz_j;
+	/* aar */
+	double *aar_scratch;    /* 3 max_batch */
+	AarInfo aar;
+	int aar_valid;
 };
 
 static const char *kind_names[] = { "mse", "huber", "ga", "loe", "hetero" };
@@ -33,13 +39,17 @@ void loss_config_defaults(LossConfig *c, int kind)
 	memset(c, 0, sizeof *c);
 	c->kind = kind;
 	c->score_mean = 0;
-	c->q = kind == LOSS_HETERO ? 0.5 : 1.0;
-	c->ts = kind == LOSS_HETERO ? 0.1 : 1.0;
-	c->alpha_r = 1.5;
+	c->q = kind == LOSS_HETERO ? AD_Q_DEFAULT : 1.0;
+	c->ts = kind == LOSS_HETERO ? AD_TS_DEFAULT : 1.0;
+	c->alpha_r = AD_ALPHA_R_DEFAULT;
 	c->c = LOSS_C_DEFAULT;
 	c->loe_ratio = 0.1;
 	c->loe_warmup = 2;
 	c->loe_hard = 0;
+	c->reject = LOSS_REJECT_QUANTILE;
+	c->aar_tau = AAR_TAU;
+	c->aar_guard = AAR_GUARD;
+	c->aar_warmup = 1;
 }
 
 int loss_kind_parse(const char *s)
@@ -85,6 +95,8 @@ Loss *loss_new(const LossConfig *cfg, int D, int max_batch)
 	l->scratch = ad_xmalloc(ad_mul((size_t)max_batch, sizeof(double)));
 	l->g = ad_xmalloc(ad_mul((size_t)max_batch, sizeof(double)));
 	l->idx = ad_xmalloc(ad_mul((size_t)max_batch, sizeof(int)));
+	if (cfg->reject == LOSS_REJECT_AAR)
+		l->aar_scratch = ad_xmalloc(ad_mul(3 * (size_t)max_batch, sizeof(double)));
 	if (cfg->kind == LOSS_GA) {
 		size_t n = (size_t)D;
 		float **fs[] = { &l->theta_a, &l->theta_c, &l->grad_a, &l->grad_c,
@@ -104,7 +116,7 @@ void loss_free(Loss *l)
 {
 	if (!l)
 		return;
-	free(l->scratch); free(l->g); free(l->idx);
+	free(l->scratch); free(l->g); free(l->idx); free(l->aar_scratch);
 	free(l->theta_a); free(l->theta_c); free(l->grad_a); free(l->grad_c);
 	free(l->m_a); free(l->v_a); free(l->m_c); free(l->v_c);
 	free(l->alpha_j); free(l->scale_j); free(l->dlogz_j);
@@ -115,20 +127,58 @@ const LossConfig *loss_config(const Loss *l) { return &l->cfg; }
 
 void loss_weights(Loss *l, const double *s, int B, double *w, double *alpha, double *z)
 {
+	loss_weights_at(l, INT_MAX, s, B, w, alpha, z);
+}
+
+/* aar weights (the hetero shapes, if any, are already in alpha) */
+static void aar_weights(Loss *l, int epoch, const double *s, int B, double *w)
+{
+	const LossConfig *c = &l->cfg;
+	AarConfig ac;
+	aar_config_defaults(&ac);
+	ac.tau = c->aar_tau;
+	ac.guard = c->aar_guard;
+	ac.ts = c->ts;
+	aar_batch(s, (size_t)B, &ac, epoch <= c->aar_warmup, w, &l->aar, l->aar_scratch);
+	l->aar_valid = 1;
+}
+
+void loss_weights_at(Loss *l, int epoch, const double *s, int B, double *w, double *alpha,
+                     double *z)
+{
 	const LossConfig *c = &l->cfg;
 	size_t n = (size_t)B;
-	if (c->kind == LOSS_HETERO) {
+	int aar = c->reject == LOSS_REJECT_AAR &&
+	          (c->kind == LOSS_MSE || c->kind == LOSS_HUBER || c->kind == LOSS_HETERO);
+	if (c->kind == LOSS_HETERO && !aar) {
 		hetero_batch(s, n, c->q, c->ts, c->alpha_r, z, alpha, w, l->scratch);
 		return;
 	}
 	modz_batch(s, n, z, l->scratch);
-	for (int i = 0; i < B; i++)
-		alpha[i] = 2.0;
-	if (c->kind == LOSS_MSE || c->kind == LOSS_HUBER)
+	if (c->kind == LOSS_HETERO)
+		alpha_batch(z, n, c->alpha_r, AD_ZFLOOR, alpha);
+	else
+		for (int i = 0; i < B; i++)
+			alpha[i] = 2.0;
+	if (aar)
+		aar_weights(l, epoch, s, B, w);
+	else if (c->kind == LOSS_MSE || c->kind == LOSS_HUBER)
 		reject_batch(s, n, c->q, c->ts, w, l->scratch);
 	else
 		for (int i = 0; i < B; i++)
 			w[i] = 1.0;
+}
+
+int loss_aar_info(const Loss *l, double *t_hard, double *t_soft, double *contam)
+{
+	if (!l->aar_valid) {
+		*t_hard = *t_soft = *contam = NAN;
+		return -1;
+	}
+	*t_hard = l->aar.t_hard;
+	*t_soft = l->aar.t_soft;
+	*contam = l->aar.contam;
+	return 0;
 }
 
 /* LOE: order by s (L_n - L_a is increasing in s), ties by index. */

@@ -22,12 +22,20 @@
  * DETACHED scores (A3): loss_weights() computes them in-process, or the caller
  * takes them from a weigher co-process (weigh.h).  With q = 1 and ts = 1 nothing
  * is rejected; mse and huber accept q/ts too, so the ablations of Table 3 are
- * flag settings: MSE(q, ts) = mse with q, ts; Hetero(1, 1) = hetero with q = ts = 1. */
+ * flag settings: MSE(q, ts) = mse with q, ts; Hetero(1, 1) = hetero with q = ts = 1.
+ *
+ * reject = LOSS_REJECT_AAR replaces the quantile rule (q) of mse, huber and
+ * hetero by the adaptive rejection of aar.h (weights 1, ts, 0; no assumed
+ * contamination), with no soft rejection in the first aar_warmup epochs; the
+ * hetero shapes alpha are unchanged.  The same weights as the co-process
+ * 'ad-zscore | ad-reject -A -W G' with G = aar_warmup times the batches per
+ * epoch (man/ad-train.1). */
 #ifndef AD_LOSS_H
 #define AD_LOSS_H
 #include <stddef.h>
 
 enum { LOSS_MSE, LOSS_HUBER, LOSS_GA, LOSS_LOE, LOSS_HETERO };
+enum { LOSS_REJECT_QUANTILE, LOSS_REJECT_AAR };
 
 #define LOSS_C_DEFAULT 0.70710678118654752440   /* sqrt(0.5): rho(alpha = 2) = s */
 #define LOSS_LOE_EPS 1e-8
@@ -42,6 +50,10 @@ typedef struct {
 	double loe_ratio;   /* LOE assumed contamination (0.1) */
 	int loe_warmup;     /* LOE warm-up epochs with mean L_n (2) */
 	int loe_hard;       /* 1: LOE hard (anomaly loss L_a) */
+	int reject;         /* LOSS_REJECT_QUANTILE (q) or LOSS_REJECT_AAR */
+	double aar_tau;     /* aar: hard threshold on the modified z-score (3.5) */
+	double aar_guard;   /* aar: soft threshold >= mean + guard sd of the normal part (1) */
+	int aar_warmup;     /* aar: epochs without soft rejection (1) */
 } LossConfig;
 
 void loss_config_defaults(LossConfig *c, int kind);
@@ -59,6 +71,13 @@ const LossConfig *loss_config(const Loss *l);
 /* In-process weights of the batch from the detached scores s: w (rejection),
  * alpha (GA shape; 2 unless hetero) and z (modified z-score, for the trace). */
 void loss_weights(Loss *l, const double *s, int B, double *w, double *alpha, double *z);
+/* The same at main epoch `epoch` (from 1; the aar warm-up counts epochs).
+ * loss_weights() is this past any warm-up. */
+void loss_weights_at(Loss *l, int epoch, const double *s, int B, double *w, double *alpha,
+                     double *z);
+/* aar: the thresholds and the estimated contamination of the last batch
+ * weighed (aar.h).  0, or -1 (and NaNs) for the other rules or before the first. */
+int loss_aar_info(const Loss *l, double *t_hard, double *t_soft, double *contam);
 
 /* The batch loss (mean over B) and dL/dout (B x D, overwritten).  epoch counts
  * from 1 (LOE warm-up).  rej (optional, B): 1 for the samples the loss treated as

@@ -63,7 +63,7 @@ void model_config_defaults(ModelConfig *cfg, int kind)
 	cfg->kind = kind;
 	cfg->slope = kind == MODEL_DSVDD ? 0.01f : 0.2f;
 	cfg->mem_slots = 100;
-	cfg->shrink = 1.0f / 100;
+	cfg->shrink = -1;  /* 1/mem_slots, resolved by model_new() */
 	cfg->entropy_weight = 0.0002f;
 	cfg->rep_dim = 0;  /* 0: 32 for 1-channel images, 128 for more channels */
 }
@@ -365,7 +365,7 @@ Model *model_new(const ModelConfig *cfg)
 		ad_error("memae: %d memory slots", c->mem_slots);
 		goto fail;
 	}
-	if (c->kind == MODEL_MEMAE && c->shrink < 0)   /* negative: the default 1/N */
+	if (c->shrink < 0)   /* the default 1/N (recorded for every kind, used by MemAE) */
 		c->shrink = 1.0f / c->mem_slots;
 	if (c->kind == MODEL_DSVDD) {
 		if (kind_mlp)
@@ -499,8 +499,10 @@ int model_forward(Model *m, const float *x, int B, int train)
 	}
 	size_t n = (size_t)B * m->out_dim;
 	for (size_t i = 0; i < n; i++)
-		if (!isfinite(m->out[i]))
-			return ad_error("model output is not finite (diverged?)");
+		if (!isfinite(m->out[i])) {
+			ad_error("model output is not finite (diverged?)");
+			return MODEL_DIVERGED;
+		}
 	return 0;
 }
 

@@ -31,7 +31,8 @@ typedef struct {
 	float slope;          /* LeakyReLU slope (default 0.2 AE/MemAE, 0.01 DSVDD) */
 	int relu;             /* 1: ReLU instead of LeakyReLU (the paper's KDD setting) */
 	int mem_slots;        /* MemAE: N memory items (default 100) */
-	float shrink;         /* MemAE: shrinkage threshold lambda (default 1/N; 0 = none) */
+	float shrink;         /* MemAE: shrinkage threshold lambda; 0 = none; negative
+	                         (the default): 1/mem_slots, whatever mem_slots is set to */
 	float entropy_weight; /* MemAE: weight of the entropy loss (default 0.0002) */
 	int rep_dim;          /* DSVDD: embedding size (default 32 MNIST-like, 128 CIFAR-like) */
 } ModelConfig;
@@ -50,8 +51,10 @@ const ModelConfig *model_config(const Model *m);
 
 /* Forward a batch.  train = 1: batch-norm uses batch statistics and updates the
  * running ones, and activations are cached for model_backward(); train = 0: eval
- * mode.  B may vary between calls (the last batch is smaller); returns 0, or -1 +
- * ad_error on failure (e.g. non-finite output). */
+ * mode.  B may vary between calls (the last batch is smaller); returns 0,
+ * MODEL_DIVERGED + ad_error when an output is not finite (NaN or Inf: training
+ * diverged), or -1 + ad_error on another failure. */
+#define MODEL_DIVERGED (-2)
 int model_forward(Model *m, const float *x, int B, int train);
 int model_out_dim(const Model *m);
 const float *model_out(const Model *m);     /* B x out_dim, valid after forward */

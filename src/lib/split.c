@@ -8,7 +8,8 @@
 #include <string.h>
 
 /* rng streams, one per purpose, so changing one count moves nothing else */
-enum { RS_TRAIN_ANOM = 1, RS_SHUFFLE = 2, RS_TEST_ANOM = 3, RS_CUT = 4, RS_SYNTH = 5 };
+enum { RS_TRAIN_ANOM = 1, RS_SHUFFLE = 2, RS_TEST_ANOM = 3, RS_CUT = 4, RS_SYNTH = 5,
+       RS_TRAIN_NORM = 6 };
 
 typedef struct {
 	long n;
@@ -247,8 +248,18 @@ int split_make(const AdvData *train, const char *train_name, const AdvData *test
 		goto out;
 	}
 
+	/* the paper's 2:1 (section 5.1): N = 2 Nt training normals drawn by the seed */
+	if (o->protocol == SPLIT_IMAGE && 2 * ten.n < trn.n) {
+		List keep;
+		rng_seed2(&r, o->seed, RS_TRAIN_NORM);
+		keep = draw(&r, &trn, 2 * ten.n);
+		qsort(keep.i, (size_t)keep.n, sizeof(int), cmp_int);
+		free(trn.i);
+		trn = keep;
+	}
+
 	/* train pool */
-	if (o->protocol == SPLIT_ENTIRE) {
+	if (o->protocol == SPLIT_NATURAL) {
 		pick = tro;
 		tro.i = NULL;
 	} else {
@@ -275,7 +286,7 @@ int split_make(const AdvData *train, const char *train_name, const AdvData *test
 	make_train(s, rows, labels, npool, o);
 
 	/* test part */
-	if (o->protocol == SPLIT_ENTIRE) {
+	if (o->protocol == SPLIT_ENTIRE || o->protocol == SPLIT_NATURAL) {
 		make_test(&s->part[SPLIT_TEST], te, &ten, &teo);
 	} else {
 		long k = anomalies_for(o->test_anom, ten.n);

@@ -5,14 +5,21 @@
  * test never overlap.  Output labels are 0 (normal) and 1 (anomaly).
  * Counts are rounded to the nearest integer, ties to even (as Python's round).
  *
- * image   (default; the paper's MNIST/F-MNIST/CIFAR-10 protocol, as torch_ref.py)
- *   train pool: every training row of class K (N of them) plus
- *     round(gamma/(1-gamma)*N) rows drawn without replacement, uniformly, from
- *     the training rows of the other classes; shuffled; the first
- *     round(val*total) rows are the validation part, the rest the train part.
+ * image   (default; the paper's section 5.1 for MNIST, F-MNIST and CIFAR-10)
+ *   "training data is twice as much as test data": N = 2*Nt training rows of
+ *   class K drawn without replacement by the seed (all of them if there are
+ *   fewer), Nt the test rows of class K; the train pool is those N plus
+ *   round(gamma/(1-gamma)*N) rows drawn without replacement, uniformly, from
+ *   the training rows of the other classes; shuffled; the first
+ *   round(val*total) rows are the validation part, the rest the train part.
  *   test: every test row of class K (Nt) plus round(a/(1-a)*Nt) test rows drawn
  *     without replacement from the other classes (a = 0.3), in input order.
- * entire  (every class present, the natural contamination)
+ * image-all  as image, but every training row of class K is a training normal
+ *   (N = all of them): about six to one on MNIST instead of two to one.
+ * entire  (the paper's appendix E) the train pool as image-all (every training
+ *   row of class K plus round(gamma/(1-gamma)*N) rows of the other classes),
+ *   validation part as above; test: every test row.
+ * natural (every class present, the natural contamination)
  *   train pool: every training row (class K normal, all others anomalies),
  *     shuffled, validation part as above; test: every test row.
  * tabular (single-file tabular data sets)
@@ -24,7 +31,7 @@
  *     standard deviation of the anomalies (population, ddof 0); shuffled;
  *     validation part as above (default val = 0).
  *
- * Without a separate test set (image, entire), the one stream is first cut in
+ * Without a separate test set (image, image-all, entire, natural), the one stream is first cut in
  * two: a third of the class-K rows and a third of the other rows, drawn by
  * the seed, form the test set, the rest the training set (so the normal
  * training rows are twice the normal test rows). */
@@ -33,11 +40,11 @@
 #include "advec.h"
 #include <stdint.h>
 
-enum { SPLIT_IMAGE, SPLIT_ENTIRE, SPLIT_TABULAR };
+enum { SPLIT_IMAGE, SPLIT_IMAGE_ALL, SPLIT_ENTIRE, SPLIT_NATURAL, SPLIT_TABULAR };
 enum { SPLIT_TRAIN, SPLIT_VAL, SPLIT_TEST };
 
 typedef struct {
-	int protocol;           /* SPLIT_IMAGE, SPLIT_ENTIRE or SPLIT_TABULAR */
+	int protocol;           /* SPLIT_IMAGE, ... SPLIT_TABULAR */
 	int normal;             /* the normal class K */
 	double gamma;           /* contamination of the train pool, [0, 1) */
 	double test_anom;       /* anomaly share of the test part (image), [0, 1) */

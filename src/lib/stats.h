@@ -24,6 +24,13 @@
 #define AD_MEANAD_K    1.253314   /* sqrt(pi/2): MeanAD -> sigma */
 #define AD_ZFLOOR      3.5        /* floor of the alpha normaliser m */
 
+/* The defaults of the heterogeneous loss with aggressive rejection (the paper's
+ * settings): lowest shape alpha_r, rejection quantile q, soft-rejection weight
+ * t_s.  loss_config_defaults() (hetero), ad-zscore and ad-reject take them from here. */
+#define AD_ALPHA_R_DEFAULT 1.5
+#define AD_Q_DEFAULT       0.5
+#define AD_TS_DEFAULT      0.1
+
 /* q-quantile of x[0..n-1], q in [0, 1], linear interpolation. NaN if n == 0. */
 double ad_quantile(const double *x, size_t n, double q, double *scratch);
 /* Median (= ad_quantile(x, n, 0.5)). */

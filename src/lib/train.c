@@ -1,48 +1,11 @@
-/* train.c: see train.h. */
-#include "train.h"
+/* train.c: the training loop, its trace and its evaluation passes (train.h);
+ * the checkpoint file is in checkpoint.c. */
+#include "trainer.h"
 #include "auroc.h"
-#include "modelfile.h"
-#include "optim.h"
-#include "rng.h"
 #include "util.h"
-#include "weigh.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CKPT_VERSION 1
-
-/* Per-epoch trace accumulators (saved in checkpoints). */
-typedef struct {
-	double loss, zsum, zmax, amin, asum;
-	long nb, zn, rows, rej, anom, rej_anom;
-} Acc;
-
-typedef struct {
-	Model *m;
-	const AdvData *d;
-	const TrainConfig *tc;
-	int nt;                      /* model tensors */
-	Adam *opt;
-	float **best;                /* best-validation tensors */
-	int has_best, best_epoch;
-	double best_val;
-	Loss *loss, *loss_pre;       /* main loss; DSVDD pretraining MSE */
-	Weigher *wg;
-	Rng shuf, shuf_epoch;        /* shuffling stream; its state at the epoch start */
-	int epoch, batch_next;       /* position: epoch (0-based over all phases), batch */
-	int total;                   /* all epochs, pretraining included */
-	int pre;                     /* pretraining epochs (DSVDD only) */
-	Acc acc;
-	char *fingerprint;
-	int any_anom;
-	/* buffers */
-	int *perm, *lab;
-	float *x, *dout;
-	double *s, *w, *alpha, *z, *scratch;
-	int *rej;
-	int D;
-} Trainer;
 
 void train_config_defaults(TrainConfig *tc)
 {
@@ -60,10 +23,23 @@ void train_config_defaults(TrainConfig *tc)
 
 static int is_dsvdd(const Trainer *T) { return model_config(T->m)->kind == MODEL_DSVDD; }
 
+/* DSVDD's AE pretraining phase (the other models have the main phase only). */
+static int pretraining(const Trainer *T)
+{
+	return is_dsvdd(T) && model_phase(T->m) == PHASE_PRETRAIN;
+}
+
+/* The epoch number within the current phase, from 1: what the trace, the
+ * progress line, the messages, model selection and the LOE warm-up count. */
+static int phase_epoch(const Trainer *T)
+{
+	return T->epoch + 1 - (pretraining(T) ? 0 : T->pre);
+}
+
 /* ---- optimiser ---- */
 
 /* A new optimiser over the tensors active in the current phase. */
-static void adam_reset(Trainer *T)
+void trainer_adam_reset(Trainer *T)
 {
 	adam_free(T->opt);
 	T->opt = adam_new(T->m, (float)T->tc->lr, (float)T->tc->wd);
@@ -169,18 +145,17 @@ static void trace_header(Trainer *T)
 	      "\tanom_of_rejected\tanom_rejected\tval_loss\teval_auroc\n", f);
 }
 
-static void trace_row(Trainer *T, const Acc *a, int batch, double val, double auc)
+static void trace_row(Trainer *T, const TrainAcc *a, int batch, double val, double auc)
 {
 	FILE *f = T->tc->trace;
-	int main_epoch = T->epoch + 1 - (model_phase(T->m) == PHASE_MAIN ? T->pre : 0);
-	fprintf(f, "%d", main_epoch);
+	fprintf(f, "%d", phase_epoch(T));
 	if (T->tc->trace_batches) {
 		if (batch > 0)
 			fprintf(f, "\t%d", batch);
 		else
 			fputs("\tall", f);
 	}
-	fputs(model_phase(T->m) == PHASE_PRETRAIN && is_dsvdd(T) ? "\tpre" : "\tmain", f);
+	fputs(pretraining(T) ? "\tpre" : "\tmain", f);
 	put_num(f, a->nb ? a->loss / a->nb : NAN);
 	put_num(f, a->zn ? a->zsum / a->zn : NAN);
 	put_num(f, a->zn ? a->zmax : NAN);
@@ -194,14 +169,14 @@ static void trace_row(Trainer *T, const Acc *a, int batch, double val, double au
 	fputc('\n', f);
 }
 
-static void acc_reset(Acc *a)
+void train_acc_reset(TrainAcc *a)
 {
 	memset(a, 0, sizeof *a);
 	a->zmax = -INFINITY;
 	a->amin = INFINITY;
 }
 
-static void acc_batch(Trainer *T, Acc *a, double L, int nb)
+static void acc_batch(Trainer *T, TrainAcc *a, double L, int nb)
 {
 	a->loss += L;
 	a->nb++;
@@ -222,234 +197,6 @@ static void acc_batch(Trainer *T, Acc *a, double L, int nb)
 	}
 }
 
-/* ---- checkpoints ---- */
-
-static char *make_fingerprint(const TrainConfig *tc, const AdvData *d, Model *m)
-{
-	char buf[1024];
-	const LossConfig *l = &tc->loss;
-	const ModelConfig *c = model_config(m);
-	uint32_t crc = ad_crc32(0, d->label, (size_t)d->n * sizeof(int));
-	float *row = ad_xmalloc((size_t)d->info.dim * sizeof *row);
-	for (long i = 0; i < d->n; i++) {
-		adv_row(d, i, row);
-		crc = ad_crc32(crc, row, (size_t)d->info.dim * sizeof *row);
-	}
-	free(row);
-	snprintf(buf, sizeof buf,
-	         "model=%s arch=%s rows=%ld dim=%d data_crc=%08lx batch=%d lr=%.17g wd=%.17g "
-	         "seed=%llu pretrain=%d loss=%s score=%s q=%.17g ts=%.17g alpha_r=%.17g "
-	         "c=%.17g loe_ratio=%.17g loe_warmup=%d loe_hard=%d weigh=%s val=%ld",
-	         model_kind_name(c->kind), c->arch, d->n, d->info.dim, (unsigned long)crc,
-	         tc->batch, tc->lr, tc->wd, (unsigned long long)tc->seed,
-	         c->kind == MODEL_DSVDD ? tc->pretrain_epochs : 0, loss_kind_name(l->kind),
-	         l->score_mean ? "mean" : "sum", l->q, l->ts, l->alpha_r, l->c, l->loe_ratio,
-	         l->loe_warmup, l->loe_hard, tc->weigh ? tc->weigh : "-",
-	         tc->val ? tc->val->n : -1L);
-	return ad_xstrdup(buf);
-}
-
-static void put_acc(MfBuf *b, const Acc *a)
-{
-	double dv[] = { a->loss, a->zsum, a->zmax, a->amin, a->asum };
-	long lv[] = { a->nb, a->zn, a->rows, a->rej, a->anom, a->rej_anom };
-	for (size_t i = 0; i < sizeof dv / sizeof *dv; i++)
-		mf_put_f64(b, dv[i]);
-	for (size_t i = 0; i < sizeof lv / sizeof *lv; i++)
-		mf_put_u64(b, (uint64_t)lv[i]);
-}
-
-static int get_acc(MfRd *r, Acc *a)
-{
-	double *dv[] = { &a->loss, &a->zsum, &a->zmax, &a->amin, &a->asum };
-	long *lv[] = { &a->nb, &a->zn, &a->rows, &a->rej, &a->anom, &a->rej_anom };
-	for (size_t i = 0; i < sizeof dv / sizeof *dv; i++)
-		if (mf_get_f64(r, dv[i], "trace state"))
-			return -1;
-	for (size_t i = 0; i < sizeof lv / sizeof *lv; i++) {
-		uint64_t u;
-		if (mf_get_u64(r, &u, "trace state"))
-			return -1;
-		*lv[i] = (long)u;
-	}
-	return 0;
-}
-
-static void put_loss_state(MfBuf *b, Loss *l)
-{
-	LossState st = loss_state(l);
-	mf_put_u64(b, st.n);
-	if (!st.n)
-		return;
-	mf_put_u64(b, (uint64_t)*st.t);
-	mf_put_f32s(b, st.theta_a, st.n);
-	mf_put_f32s(b, st.theta_c, st.n);
-	mf_put_f32s(b, st.m_a, st.n);
-	mf_put_f32s(b, st.v_a, st.n);
-	mf_put_f32s(b, st.m_c, st.n);
-	mf_put_f32s(b, st.v_c, st.n);
-}
-
-static int get_loss_state(MfRd *r, Loss *l)
-{
-	LossState st = loss_state(l);
-	uint64_t n, t;
-	if (mf_get_u64(r, &n, "loss state size"))
-		return -1;
-	if (n != st.n)
-		return ad_error("%s: loss state has %llu values, expected %zu", r->path,
-		                (unsigned long long)n, st.n);
-	if (!n)
-		return 0;
-	if (mf_get_u64(r, &t, "loss state") ||
-	    mf_get_f32s(r, st.theta_a, n, "loss state") ||
-	    mf_get_f32s(r, st.theta_c, n, "loss state") ||
-	    mf_get_f32s(r, st.m_a, n, "loss state") ||
-	    mf_get_f32s(r, st.v_a, n, "loss state") ||
-	    mf_get_f32s(r, st.m_c, n, "loss state") ||
-	    mf_get_f32s(r, st.v_c, n, "loss state"))
-		return -1;
-	*st.t = (long)t;
-	loss_sync(l);
-	return 0;
-}
-
-static int save_checkpoint(Trainer *T)
-{
-	MfBuf b = { 0 };
-	int rc;
-	mf_put_bytes(&b, "ADPC", 4);
-	mf_put_u32(&b, CKPT_VERSION);
-	mf_put_str(&b, T->fingerprint);
-	mf_put_model(&b, T->m, T->tc->loss.score_mean, "");
-	mf_put_u32(&b, (uint32_t)T->epoch);
-	mf_put_u32(&b, (uint32_t)T->batch_next);
-	for (int i = 0; i < 4; i++)
-		mf_put_u64(&b, T->shuf_epoch.s[i]);
-	mf_put_u64(&b, (uint64_t)adam_get_t(T->opt));
-	mf_put_u32(&b, (uint32_t)adam_nstate(T->opt));
-	for (int i = 0; i < adam_nstate(T->opt); i++) {
-		float *am, *av;
-		size_t n;
-		mf_put_str(&b, adam_state(T->opt, i, &am, &av, &n));
-		mf_put_u64(&b, n);
-		mf_put_f32s(&b, am, n);
-		mf_put_f32s(&b, av, n);
-	}
-	put_loss_state(&b, T->loss);
-	mf_put_u32(&b, (uint32_t)T->has_best);
-	mf_put_u32(&b, (uint32_t)T->best_epoch);
-	mf_put_f64(&b, T->best_val);
-	if (T->has_best)
-		for (int i = 0; i < T->nt; i++)
-			mf_put_f32s(&b, T->best[i], model_tensor(T->m, i).n);
-	put_acc(&b, &T->acc);
-	rc = mf_write_atomic(T->tc->checkpoint, &b);
-	mf_free(&b);
-	return rc;
-}
-
-static int load_checkpoint(Trainer *T, const char *path)
-{
-	MfRd r;
-	char *fp = NULL, *name = NULL;
-	Model *cm = NULL;
-	uint32_t u, e, bn;
-	uint64_t t;
-	int rc = -1;
-	if (mf_read_file(path, "ADPC", CKPT_VERSION, &r))
-		return -1;
-	if (mf_get_str(&r, &fp, 4096, "settings"))
-		goto out;
-	if (strcmp(fp, T->fingerprint) != 0) {
-		ad_error("%s: the checkpoint was made with other settings or data\n"
-		         "  checkpoint: %s\n  this run:   %s", path, fp, T->fingerprint);
-		goto out;
-	}
-	if (!(cm = mf_get_model(&r, NULL, NULL)))
-		goto out;
-	if (model_ntensors(cm) != T->nt) {
-		ad_error("%s: the checkpoint's model does not match", path);
-		goto out;
-	}
-	for (int i = 0; i < T->nt; i++) {
-		ModelTensor a = model_tensor(cm, i), b = model_tensor(T->m, i);
-		if (a.n != b.n || strcmp(a.name, b.name)) {
-			ad_error("%s: the checkpoint's model does not match", path);
-			goto out;
-		}
-		memcpy(b.data, a.data, a.n * sizeof(float));
-	}
-	model_set_phase(T->m, model_phase(cm));
-	if (mf_get_u32(&r, &e, "epoch") || mf_get_u32(&r, &bn, "batch"))
-		goto out;
-	if (e > INT32_MAX || bn > INT32_MAX) {
-		ad_error("%s: bad epoch or batch number", path);
-		goto out;
-	}
-	T->epoch = (int)e;
-	T->batch_next = (int)bn;
-	for (int i = 0; i < 4; i++)
-		if (mf_get_u64(&r, &T->shuf_epoch.s[i], "RNG state"))
-			goto out;
-	adam_reset(T);     /* over the tensors of the checkpoint's phase */
-	if (mf_get_u64(&r, &t, "optimiser step") || mf_get_u32(&r, &u, "optimiser tensors"))
-		goto out;
-	adam_set_t(T->opt, (long)t);
-	if ((int)u != adam_nstate(T->opt)) {
-		ad_error("%s: optimiser state for %lu tensors, expected %d", path,
-		         (unsigned long)u, adam_nstate(T->opt));
-		goto out;
-	}
-	for (int i = 0; i < adam_nstate(T->opt); i++) {
-		float *am, *av;
-		size_t n;
-		uint64_t cnt;
-		const char *nm = adam_state(T->opt, i, &am, &av, &n);
-		if (mf_get_str(&r, &name, MF_MAX_NAME, "optimiser tensor name") ||
-		    mf_get_u64(&r, &cnt, "optimiser tensor size"))
-			goto out;
-		if (strcmp(name, nm) || cnt != n) {
-			ad_error("%s: optimiser state '%s' does not match '%s'", path, name, nm);
-			goto out;
-		}
-		free(name);
-		name = NULL;
-		if (mf_get_f32s(&r, am, n, nm) || mf_get_f32s(&r, av, n, nm))
-			goto out;
-	}
-	if (get_loss_state(&r, T->loss))
-		goto out;
-	if (mf_get_u32(&r, &u, "best flag"))
-		goto out;
-	T->has_best = u != 0;
-	if (T->has_best && !T->tc->val) {   /* T->best is only allocated with a validation set */
-		ad_error("%s: the checkpoint holds a best model but the run has no validation set",
-		         path);
-		goto out;
-	}
-	if (mf_get_u32(&r, &u, "best epoch") || mf_get_f64(&r, &T->best_val, "best loss"))
-		goto out;
-	T->best_epoch = (int)u;
-	if (T->has_best)
-		for (int i = 0; i < T->nt; i++)
-			if (mf_get_f32s(&r, T->best[i], model_tensor(T->m, i).n, "best tensors"))
-				goto out;
-	if (get_acc(&r, &T->acc))
-		goto out;
-	if (r.off != r.n) {
-		ad_error("%s: unexpected bytes at the end", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(fp);
-	free(name);
-	model_free(cm);
-	mf_rd_free(&r);
-	return rc;
-}
-
 /* ---- the loop ---- */
 
 static void trainer_free(Trainer *T)
@@ -465,27 +212,32 @@ static void trainer_free(Trainer *T)
 	free(T->s); free(T->w); free(T->alpha); free(T->z); free(T->scratch); free(T->rej);
 }
 
-static int run_batch(Trainer *T, int b, int nb, int *bad)
+/* A batch diverged: its output, a score or the loss is not finite (the error
+ * message says which).  run_epochs() adds the learning-rate hint. */
+#define DIVERGED (-2)
+
+/* Batch b (nb rows of the current permutation): forward, scores, weights, loss,
+ * backward, one Adam step.  0, DIVERGED, or -1 + ad_error. */
+static int run_batch(Trainer *T, int b, int nb)
 {
 	const TrainConfig *tc = T->tc;
 	int dim = T->d->info.dim;
-	int pretrain = model_phase(T->m) == PHASE_PRETRAIN && is_dsvdd(T);
+	int pretrain = pretraining(T);
 	Loss *loss = pretrain ? T->loss_pre : T->loss;
 	double L;
+	int rc;
 	for (int i = 0; i < nb; i++) {
 		long r = T->perm[(size_t)b * tc->batch + i];
 		adv_row(T->d, r, T->x + (size_t)i * dim);
 		T->lab[i] = T->d->label[r];
 	}
-	if (model_forward(T->m, T->x, nb, 1)) {
-		*bad = strstr(ad_errmsg(), "not finite") != NULL;
-		return -1;
-	}
+	if ((rc = model_forward(T->m, T->x, nb, 1)) != 0)
+		return rc == MODEL_DIVERGED ? DIVERGED : -1;
 	model_scores(T->m, nb, tc->loss.score_mean, T->s);
 	for (int i = 0; i < nb; i++)
 		if (!isfinite(T->s[i])) {
-			*bad = 1;
-			return ad_error("the score is not finite (NaN or Inf)");
+			ad_error("the score is not finite (NaN or Inf)");
+			return DIVERGED;
 		}
 	if (T->wg && !pretrain) {
 		if (weigh_batch(T->wg, T->lab, T->s, nb, T->alpha, T->w, T->z))
@@ -493,12 +245,12 @@ static int run_batch(Trainer *T, int b, int nb, int *bad)
 	} else {
 		loss_weights(loss, T->s, nb, T->w, T->alpha, T->z);
 	}
-	L = loss_eval(loss, T->epoch + 1 - (pretrain ? 0 : T->pre), model_out(T->m),
-	              model_target(T->m), T->s, T->w, T->alpha, nb, T->dout, T->rej);
+	L = loss_eval(loss, phase_epoch(T), model_out(T->m), model_target(T->m), T->s, T->w,
+	              T->alpha, nb, T->dout, T->rej);
 	L += model_aux_loss(T->m);
 	if (!isfinite(L)) {
-		*bad = 1;
-		return ad_error("the loss is not finite (NaN or Inf)");
+		ad_error("the loss is not finite (NaN or Inf)");
+		return DIVERGED;
 	}
 	model_zero_grad(T->m);
 	model_backward(T->m, T->dout, nb);
@@ -506,8 +258,8 @@ static int run_batch(Trainer *T, int b, int nb, int *bad)
 	loss_step(loss, (float)tc->lr);
 	acc_batch(T, &T->acc, L, nb);
 	if (tc->trace && tc->trace_batches) {
-		Acc one;
-		acc_reset(&one);
+		TrainAcc one;
+		train_acc_reset(&one);
 		acc_batch(T, &one, L, nb);
 		trace_row(T, &one, b + 1, NAN, NAN);
 	}
@@ -516,15 +268,68 @@ static int run_batch(Trainer *T, int b, int nb, int *bad)
 
 static void progress(Trainer *T, int b, int nbatch, int done)
 {
-	int main_phase = model_phase(T->m) == PHASE_MAIN || !is_dsvdd(T);
-	fprintf(stderr, "\r%s epoch %d/%d batch %d/%d loss %.6g   ", main_phase ? "" : "pretrain",
-	        T->epoch + 1 - (main_phase ? T->pre : 0), main_phase ? T->tc->epochs : T->pre,
-	        b, nbatch, T->acc.nb ? T->acc.loss / T->acc.nb : NAN);
+	int pre = pretraining(T);
+	fprintf(stderr, "\r%s epoch %d/%d batch %d/%d loss %.6g   ", pre ? "pretrain" : "",
+	        phase_epoch(T), pre ? T->pre : T->tc->epochs, b, nbatch,
+	        T->acc.nb ? T->acc.loss / T->acc.nb : NAN);
 	if (done)
 		fputc('\n', stderr);
 	fflush(stderr);
 }
 
+static int stop_requested(const Trainer *T) { return T->tc->stop && *T->tc->stop; }
+
+/* The start of an epoch: DSVDD moves from pretraining to the main phase (centre,
+ * new Adam) at epoch `pre`; a fresh epoch keeps the RNG state it starts from
+ * (for checkpoints), a resumed one rewinds to it; then the permutation. */
+static int begin_epoch(Trainer *T)
+{
+	long n = T->d->n;
+	if (pretraining(T) && T->epoch >= T->pre) {
+		model_set_phase(T->m, PHASE_MAIN);
+		if (init_center(T->m, T->d))
+			return -1;
+		trainer_adam_reset(T);
+	}
+	if (T->batch_next == 0) {
+		T->shuf_epoch = T->shuf;
+		train_acc_reset(&T->acc);
+	} else {
+		T->shuf = T->shuf_epoch;
+	}
+	for (long i = 0; i < n; i++)
+		T->perm[i] = (int)i;
+	rng_shuffle(&T->shuf, T->perm, (size_t)n);
+	return 0;
+}
+
+/* The end of a main-phase epoch: validation loss and model selection, AUROC. */
+static int end_main_epoch(Trainer *T, double *val, double *auc)
+{
+	const TrainConfig *tc = T->tc;
+	int e = phase_epoch(T);
+	if (tc->val) {
+		if (val_loss(T, val))
+			return -1;
+		if (!T->has_best || *val < T->best_val) {
+			T->has_best = 1;
+			T->best_val = *val;
+			T->best_epoch = e;
+			copy_tensors(T, T->best, 0);
+		}
+	}
+	if (tc->eval && e % tc->eval_every == 0) {
+		if (eval_auroc(T, auc))
+			return -1;
+		if (!tc->trace)
+			fprintf(stderr, "%sepoch %d: eval AUROC %.4f\n", tc->progress ? "\n" : "", e,
+			        *auc);
+	}
+	return 0;
+}
+
+/* The epochs from T's position on.  0 when done, 1 when stopped by *stop (T is
+ * then at the position to resume from), -1 + ad_error. */
 static int run_epochs(Trainer *T, TrainResult *res)
 {
 	const TrainConfig *tc = T->tc;
@@ -534,66 +339,31 @@ static int run_epochs(Trainer *T, TrainResult *res)
 	long used = n > 1 && n % tc->batch == 1 ? n - 1 : n;
 	int nbatch = (int)((used + tc->batch - 1) / tc->batch);
 	for (; T->epoch < T->total; T->epoch++) {
-		int first_batch = T->batch_next;
 		double val = NAN, auc = NAN;
-		int main_epoch;
-		if (is_dsvdd(T) && model_phase(T->m) == PHASE_PRETRAIN && T->epoch >= T->pre) {
-			model_set_phase(T->m, PHASE_MAIN);
-			if (init_center(T->m, T->d))
-				return -1;
-			adam_reset(T);
-		}
-		if (first_batch == 0) {
-			T->shuf_epoch = T->shuf;
-			acc_reset(&T->acc);
-		} else {
-			T->shuf = T->shuf_epoch;
-		}
-		for (long i = 0; i < n; i++)
-			T->perm[i] = (int)i;
-		rng_shuffle(&T->shuf, T->perm, (size_t)n);
-		for (int b = first_batch; b < nbatch; b++) {
+		if (begin_epoch(T))
+			return -1;
+		for (int b = T->batch_next; b < nbatch; b++) {
 			long left = used - (long)b * tc->batch;
 			int nb = (int)(left < tc->batch ? left : tc->batch);
-			int bad = 0;
-			if (run_batch(T, b, nb, &bad)) {
-				int me = T->epoch + 1 - (model_phase(T->m) == PHASE_MAIN ? T->pre : 0);
-				if (bad)
-					return ad_error("%sepoch %d, batch %d: %s; try a smaller learning "
-					                "rate (-r)",
-					                model_phase(T->m) == PHASE_PRETRAIN && is_dsvdd(T)
-					                    ? "pretraining " : "", me, b + 1, ad_errmsg());
-				return ad_error("epoch %d, batch %d: %s", me, b + 1, ad_errmsg());
-			}
+			int rc = run_batch(T, b, nb);
+			if (rc == DIVERGED)
+				return ad_error("%sepoch %d, batch %d: %s; try a smaller learning rate (-r)",
+				                pretraining(T) ? "pretraining " : "", phase_epoch(T), b + 1,
+				                ad_errmsg());
+			if (rc)
+				return ad_error("epoch %d, batch %d: %s", phase_epoch(T), b + 1,
+				                ad_errmsg());
 			T->batch_next = b + 1;
 			if (tc->progress)
 				progress(T, b + 1, nbatch, 0);
-			if (tc->stop && *tc->stop && !(b + 1 == nbatch)) {
+			if (stop_requested(T) && b + 1 < nbatch) {
 				res->interrupted = 1;
 				return 1;
 			}
 		}
 		T->batch_next = 0;
-		main_epoch = T->epoch + 1 - T->pre;
-		if (model_phase(T->m) == PHASE_MAIN || !is_dsvdd(T)) {
-			if (tc->val) {
-				if (val_loss(T, &val))
-					return -1;
-				if (!T->has_best || val < T->best_val) {
-					T->has_best = 1;
-					T->best_val = val;
-					T->best_epoch = main_epoch;
-					copy_tensors(T, T->best, 0);
-				}
-			}
-			if (tc->eval && main_epoch % tc->eval_every == 0) {
-				if (eval_auroc(T, &auc))
-					return -1;
-				if (!tc->trace)
-					fprintf(stderr, "%sepoch %d: eval AUROC %.4f\n", tc->progress ? "\n" : "",
-					        main_epoch, auc);
-			}
-		}
+		if (!pretraining(T) && end_main_epoch(T, &val, &auc))
+			return -1;
 		res->last_loss = T->acc.nb ? T->acc.loss / T->acc.nb : NAN;
 		if (tc->trace) {
 			trace_row(T, &T->acc, 0, val, auc);
@@ -603,23 +373,21 @@ static int run_epochs(Trainer *T, TrainResult *res)
 		if (tc->progress)
 			progress(T, nbatch, nbatch, 1);
 		res->epochs_done = T->epoch + 1;
-		if (tc->checkpoint && (T->epoch + 1) % tc->checkpoint_every == 0 &&
-		    !(tc->stop && *tc->stop)) {
-			T->epoch++;            /* the checkpoint resumes at the next epoch */
-			T->shuf_epoch = T->shuf;
-			acc_reset(&T->acc);
-			if (save_checkpoint(T)) {
-				T->epoch--;
-				return -1;
+		if (stop_requested(T)) {
+			if (T->epoch + 1 < T->total) {
+				/* to the start of the next epoch; train_run() writes the checkpoint */
+				T->epoch++;
+				T->shuf_epoch = T->shuf;
+				train_acc_reset(&T->acc);
+				res->interrupted = 1;
+				return 1;
 			}
-			T->epoch--;
-		}
-		if (tc->stop && *tc->stop && T->epoch + 1 < T->total) {
-			T->epoch++;
-			T->shuf_epoch = T->shuf;
-			acc_reset(&T->acc);
-			res->interrupted = 1;
-			return 1;
+		} else if (tc->checkpoint && (T->epoch + 1) % tc->checkpoint_every == 0) {
+			/* resumes at the start of the next epoch */
+			TrainAcc empty;
+			train_acc_reset(&empty);
+			if (ckpt_save(T, T->epoch + 1, 0, &T->shuf, &empty))
+				return -1;
 		}
 	}
 	return 0;
@@ -686,12 +454,12 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 	for (long i = 0; i < d->n; i++)
 		if (d->label[i] != 0)
 			T.any_anom = 1;
-	T.fingerprint = make_fingerprint(tc, d, m);
+	T.fingerprint = ckpt_fingerprint(tc, d, m);
 	rng_seed2(&T.shuf, tc->seed, 1);
-	acc_reset(&T.acc);
-	adam_reset(&T);
+	train_acc_reset(&T.acc);
+	trainer_adam_reset(&T);
 	if (tc->resume) {
-		if (load_checkpoint(&T, tc->resume)) {
+		if (ckpt_load(&T, tc->resume)) {
 			trainer_free(&T);
 			return -1;
 		}
@@ -718,10 +486,9 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 		if (init_center(m, d))
 			rc = -1;
 	}
-	if (rc == 1 && tc->checkpoint) {
-		if (save_checkpoint(&T))
-			rc = -1;
-	}
+	if (rc == 1 && tc->checkpoint &&
+	    ckpt_save(&T, T.epoch, T.batch_next, &T.shuf_epoch, &T.acc))
+		rc = -1;
 	if (T.wg) {
 		char keep[1024];
 		snprintf(keep, sizeof keep, "%s", ad_errmsg());

@@ -19,7 +19,7 @@
  * mode; the tensors of the lowest one (the earliest on a tie) are restored at the
  * end.  Without one, the last model is kept.
  *
- * Checkpoints hold everything the loop needs to continue bit for bit: model,
+ * Checkpoints (checkpoint.c) hold everything the loop needs to continue bit for bit: model,
  * Adam and loss state, the RNG state at the start of the current epoch, the
  * position in it, the best-validation tensors, the epoch's trace accumulators. */
 #ifndef AD_TRAIN_H

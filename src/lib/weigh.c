@@ -30,6 +30,8 @@ struct Weigher {
 	long line;               /* lines read so far */
 	int have_header;
 	int col_alpha, col_w, col_z, ncols;
+	int col_th, col_ts, col_ct;        /* t_hard, t_soft, contam (ad-reject -A) */
+	double th, ts, ct;                 /* their values in the last batch's first row */
 	int sent_header;
 	int reaped, status;
 	volatile sig_atomic_t *stop;
@@ -111,6 +113,8 @@ Weigher *weigh_start(const char *cmd)
 	fcntl(wg->to, F_SETFL, fcntl(wg->to, F_GETFL) | O_NONBLOCK);
 	wg->cmd = ad_xstrdup(cmd);
 	wg->col_alpha = wg->col_w = wg->col_z = -1;
+	wg->col_th = wg->col_ts = wg->col_ct = -1;
+	wg->th = wg->ts = wg->ct = NAN;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_IGN;
 	sigemptyset(&sa.sa_mask);
@@ -229,6 +233,9 @@ static int parse_header(Weigher *wg, char *line)
 		if (!strcmp(f[i], "alpha")) wg->col_alpha = i;
 		else if (!strcmp(f[i], "w")) wg->col_w = i;
 		else if (!strcmp(f[i], "z")) wg->col_z = i;
+		else if (!strcmp(f[i], "t_hard")) wg->col_th = i;
+		else if (!strcmp(f[i], "t_soft")) wg->col_ts = i;
+		else if (!strcmp(f[i], "contam")) wg->col_ct = i;
 	}
 	wg->ncols = n;
 	wg->have_header = 1;
@@ -313,12 +320,29 @@ int weigh_batch(Weigher *wg, const int *label, const double *s, int B,
 			return -1;
 		if (w[i] < 0)
 			return ad_error("weigher: line %ld: negative weight %g", wg->line, w[i]);
+		if (i == 0) {
+			int cols[3] = { wg->col_th, wg->col_ts, wg->col_ct };
+			double *vals[3] = { &wg->th, &wg->ts, &wg->ct };
+			static const char *const names[3] = { "t_hard", "t_soft", "contam" };
+			for (int k = 0; k < 3; k++) {
+				*vals[k] = NAN;
+				if (cols[k] >= 0 && parse_num(wg, f[cols[k]], names[k], vals[k]))
+					return -1;
+			}
+		}
 	}
 	if (next_line(wg, &line))
 		return -1;
 	if (line[0])
 		return ad_error("weigher: line %ld: more rows than the %d sent", wg->line, B);
 	return 0;
+}
+
+void weigh_last_aar(const Weigher *wg, double *t_hard, double *t_soft, double *contam)
+{
+	*t_hard = wg->th;
+	*t_soft = wg->ts;
+	*contam = wg->ct;
 }
 
 int weigh_close(Weigher *wg, int quiet)

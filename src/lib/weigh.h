@@ -7,7 +7,9 @@
  * weigher answers with its header line (once, before the first group: '#' then
  * the column names, TAB separated), the same rows in the same order with any
  * columns added, and an empty line.  The columns named "alpha" and "w" are taken
- * (absent: alpha = 2, w = 1); "z" is taken for the trace if present.
+ * (absent: alpha = 2, w = 1); "z" is taken for the trace if present, and so
+ * are "t_hard", "t_soft" and "contam" (ad-reject -A; read from the first row
+ * of each batch).
  * While the co-process runs SIGPIPE is ignored in the parent, so a weigher that
  * dies shows as an error, not a silent kill; the child gets the default back. */
 #ifndef AD_WEIGH_H
@@ -22,6 +24,9 @@ Weigher *weigh_start(const char *cmd);
  * 0, or -1 + ad_error ("weigher: what went wrong"). */
 int weigh_batch(Weigher *wg, const int *label, const double *s, int B,
                 double *alpha, double *w, double *z);
+/* t_hard, t_soft and contam of the last batch (first row), NaN where the
+ * weigher has no such column. */
+void weigh_last_aar(const Weigher *wg, double *t_hard, double *t_soft, double *contam);
 /* Once *stop is set (by a signal), an answer that takes more than 5 more
  * seconds ends the wait with an error (a weigher that waits for the end of its
  * input instead of answering each group would wait forever). */

@@ -87,9 +87,9 @@ if tri=$(img "$MNIST_DIR" train-images-idx3-ubyte) && trl=$(img "$MNIST_DIR" tra
 	have_mnist=1
 	ad-load -b -S 255 -l "$trl" "$tri" > "$W/all.adv" &&
 	ad-load -b -S 255 -l "$tel" "$tei" > "$W/t10k.adv" &&
-	ad-split -b -k 0 -p train -g 0.2 -s 0 -t "$W/t10k.adv" "$W/all.adv" > "$W/img.adv" ||
+	ad-split -b -P image-all -k 0 -p train -g 0.2 -s 0 -t "$W/t10k.adv" "$W/all.adv" > "$W/img.adv" ||
 		die "cannot make the MNIST split"
-	what="MNIST class 0 vs rest, gamma 0.2 (ad-split -k 0 -g 0.2 -s 0, train part)"
+	what="MNIST class 0 vs rest, gamma 0.2 (ad-split -P image-all -k 0 -g 0.2 -s 0, train part)"
 else
 	fm=examples/data/fashion-mnist-small
 	ad-load -b -S 255 "$fm/train-images-idx3-ubyte.gz" "$fm/t10k-images-idx3-ubyte.gz" |

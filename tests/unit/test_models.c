@@ -391,11 +391,13 @@ int main(void)
 	{
 		ModelConfig cfg;
 		model_config_defaults(&cfg, MODEL_MEMAE);
-		CHECK(cfg.mem_slots == 100 && cfg.shrink == 0.01f && cfg.entropy_weight == 0.0002f);
+		CHECK(cfg.mem_slots == 100 && cfg.entropy_weight == 0.0002f);
 		CHECK(cfg.slope == 0.2f && cfg.relu == 0);
 		cfg.dim = 784; cfg.shape[0] = 1; cfg.shape[1] = 28; cfg.shape[2] = 28;
-		cfg.mem_slots = 500;
-		cfg.shrink = -1;   /* 1/N */
+		m = model_new(&cfg);   /* the default shrinkage is 1/N: 1/100 */
+		CHECK(m && model_config(m)->shrink == 1.0f / 100);
+		model_free(m);
+		cfg.mem_slots = 500;   /* the default follows N (ad-train -N 500) */
 		m = model_new(&cfg);
 		CHECK(m && model_config(m)->shrink == 1.0f / 500);
 		CHECK(model_tensor(m, find(m, "mem.weight")).n == 500 * 64);

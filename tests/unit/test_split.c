@@ -53,6 +53,24 @@ int main(void)
 	/* MNIST-like sizes with a test set: 5923 of class 0 in 59230 rows */
 	make(&tr, 59230, 10, 0);
 	make(&te, 9800, 10, 100000);
+	/* image (section 5.1): 2 * 980 = 1960 normals drawn, round(0.25 * 1960) = 490 anomalies,
+	 * pool 2450, val 245, train 2205 */
+	CHECK(split_make(&tr, "tr", &te, "te", &o, &s) == 0);
+	CHECK(s.part[SPLIT_TRAIN].n == 2205);
+	CHECK(s.part[SPLIT_VAL].n == 245);
+	CHECK(s.part[SPLIT_TRAIN].n_anom + s.part[SPLIT_VAL].n_anom == 490);
+	CHECK(s.part[SPLIT_TEST].n == 1400);
+	CHECK(s.part[SPLIT_TEST].n_anom == 420);
+	CHECK(disjoint(&s, 59230) == 2205 + 245 + 1400);
+	/* the same seed gives the same rows */
+	CHECK(split_make(&tr, "tr", &te, "te", &o, &s2) == 0);
+	CHECK(s2.part[SPLIT_VAL].n == s.part[SPLIT_VAL].n);
+	CHECK(!memcmp(s2.part[SPLIT_VAL].row, s.part[SPLIT_VAL].row,
+	              (size_t)s.part[SPLIT_VAL].n * sizeof(float *)));
+	split_free(&s2);
+	split_free(&s);
+	/* image-all: every class-0 row, 5923 + 1481 = 7404, val 740 */
+	o.protocol = SPLIT_IMAGE_ALL;
 	CHECK(split_make(&tr, "tr", &te, "te", &o, &s) == 0);
 	CHECK(s.part[SPLIT_TRAIN].n == 6664);
 	CHECK(s.part[SPLIT_VAL].n == 740);
@@ -60,6 +78,7 @@ int main(void)
 	CHECK(s.part[SPLIT_TEST].n == 1400);
 	CHECK(s.part[SPLIT_TEST].n_anom == 420);
 	CHECK(disjoint(&s, 59230) == 6664 + 740 + 1400);
+	o.protocol = SPLIT_IMAGE;
 	/* labels agree with classes; test rows come from the test set, in order */
 	{
 		int bad = 0;
@@ -73,24 +92,26 @@ int main(void)
 		bad += s.part[SPLIT_TEST].row[0][0] < 100000;
 		CHECK(bad == 0);
 	}
-	/* the same seed gives the same rows */
-	CHECK(split_make(&tr, "tr", &te, "te", &o, &s2) == 0);
-	CHECK(s2.part[SPLIT_VAL].n == s.part[SPLIT_VAL].n);
-	CHECK(!memcmp(s2.part[SPLIT_VAL].row, s.part[SPLIT_VAL].row,
-	              (size_t)s.part[SPLIT_VAL].n * sizeof(float *)));
-	split_free(&s2);
 	split_free(&s);
 
-	/* one stream: the cut */
+	/* one stream: the cut: 1974 test zeros, 2 * 1974 = 3948 of the 3949 others drawn */
 	CHECK(split_make(&tr, "tr", NULL, NULL, &o, &s) == 0);
-	CHECK(s.part[SPLIT_TRAIN].n + s.part[SPLIT_VAL].n == 3949 + 987);
+	CHECK(s.part[SPLIT_TRAIN].n + s.part[SPLIT_VAL].n == 3948 + 987);
 	CHECK(s.part[SPLIT_VAL].n == 494);
 	CHECK(s.part[SPLIT_TEST].n == 1974 + 846);
-	CHECK(disjoint(&s, 59230) == 4936 + 2820);
+	CHECK(disjoint(&s, 59230) == 4935 + 2820);
 	split_free(&s);
 
-	/* entire: all rows */
+	/* entire (Appendix E): the image-all pool, every test row */
 	o.protocol = SPLIT_ENTIRE;
+	CHECK(split_make(&tr, "tr", &te, "te", &o, &s) == 0);
+	CHECK(s.part[SPLIT_TRAIN].n == 6664 && s.part[SPLIT_VAL].n == 740);
+	CHECK(s.part[SPLIT_TRAIN].n_anom + s.part[SPLIT_VAL].n_anom == 1481);
+	CHECK(s.part[SPLIT_TEST].n == 9800 && s.part[SPLIT_TEST].n_anom == 8820);
+	split_free(&s);
+
+	/* natural: all rows */
+	o.protocol = SPLIT_NATURAL;
 	CHECK(split_make(&tr, "tr", &te, "te", &o, &s) == 0);
 	CHECK(s.part[SPLIT_TRAIN].n + s.part[SPLIT_VAL].n == 59230);
 	CHECK(s.part[SPLIT_VAL].n == 5923);
@@ -103,9 +124,9 @@ int main(void)
 	CHECK(split_make(&tr, "tr", &te, "te", &o, &s) == -1);
 	CHECK(!strcmp(ad_errmsg(), "tr: no rows of class 11"));
 	o.normal = 0;
-	o.gamma = 0.95;
+	o.gamma = 0.97;   /* round(0.97/0.03 * 1960) */
 	CHECK(split_make(&tr, "tr", &te, "te", &o, &s) == -1);
-	CHECK(!strcmp(ad_errmsg(), "tr: 112537 training anomalies needed, only 53307 rows of other classes"));
+	CHECK(!strcmp(ad_errmsg(), "tr: 63373 training anomalies needed, only 53307 rows of other classes"));
 	adv_data_free(&tr);
 	adv_data_free(&te);
 
