@@ -1,5 +1,6 @@
 /* ad-auroc: area under the ROC curve of anomaly scores (midrank ties), the ROC
  * points for plotting, or the average precision. */
+#include "gzfile.h"
 #include "util.h"
 #include "scores.h"
 #include "auroc.h"
@@ -53,6 +54,11 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "too many operands");
 	if (optind < argc)
 		path = argv[optind];
+	{
+		const char *out[] = { "-" }, *ins[] = { path ? path : "-" };
+		if (ad_check_outputs(out, 1, ins, 1))
+			ad_die("%s", ad_errmsg());
+	}
 	if (!(f = ad_fopen_read(path)) || !(r = scores_open(f, ad_name(path))) ||
 	    (lc = scores_column(r, lcol)) < 0 || (sc = scores_column(r, scol)) < 0)
 		ad_die("%s", ad_errmsg());
@@ -60,8 +66,8 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < g.nrow; i++) {
 			double l = scores_get(&g, i, (size_t)lc);
 			if (l != 0 && l != 1)
-				ad_die("%s:%ld: label must be 0 or 1, got %s", ad_name(path), g.line[i],
-				       scores_text(&g, i));
+				ad_die("%s:%ld: column %ld (%s): a label must be 0 or 1, got %.17g",
+				       ad_name(path), g.line[i], lc + 1, scores_colname(r, (size_t)lc), l);
 			if (n == cap) {
 				cap = cap ? 2 * cap : 1024;
 				s = ad_xrealloc(s, ad_mul(cap, sizeof *s));

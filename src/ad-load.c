@@ -133,6 +133,18 @@ int main(int argc, char **argv)
 	if ((o.xvar && !*o.xvar) || (o.yvar && !*o.yvar))
 		ad_usage_error(u, "-%c: empty name", o.xvar && !*o.xvar ? 'x' : 'y');
 
+	{
+		/* the inputs, the labels and vocabulary files: none may be an output */
+		const char **ins = ad_xmalloc(ad_mul((size_t)nin + 2, sizeof *ins));
+		const char *out[] = { o.vocab_out, "-" };
+		for (int i = 0; i < nin; i++)
+			ins[i] = in[i];
+		ins[nin] = o.labels;
+		ins[nin + 1] = o.vocab_in;
+		if (ad_check_outputs(out, 2, ins, nin + 2))
+			ad_die("%s", ad_errmsg());
+		free(ins);
+	}
 	for (int i = 0; i < nin; i++) {
 		AdSource *s = ad_source_open(in[i], fmt, &o);
 		int lab, k;

@@ -78,6 +78,11 @@ int main(int argc, char **argv)
 	if (lower >= upper)
 		ad_usage_error(usage, "-l %g must be below -u %g", lower, upper);
 	in = optind < argc ? argv[optind] : "-";
+	{
+		const char *out[] = { save, "-" }, *ins[] = { in, apply };
+		if (ad_check_outputs(out, 2, ins, 2))
+			ad_die("%s", ad_errmsg());
+	}
 
 	if (apply) {
 		/* streaming: one row in, one row out */

@@ -26,7 +26,7 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	long block = 256, threads = sysconf(_SC_NPROCESSORS_ONLN);
+	long block = 256, cap = 0, threads = sysconf(_SC_NPROCESSORS_ONLN);
 	int c, score_mean = 0, rc, dim;
 	const char *mpath, *in;
 	Model *m;
@@ -53,6 +53,11 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "too many operands");
 	mpath = argv[optind];
 	in = optind + 1 < argc ? argv[optind + 1] : "-";
+	{
+		const char *out[] = { "-" }, *ins[] = { mpath, in };
+		if (ad_check_outputs(out, 1, ins, 2))
+			ad_die("%s", ad_errmsg());
+	}
 	nn_set_threads((int)(threads > 0 ? threads : 1));
 	if (!(m = modelfile_load(mpath, &score_mean, NULL)))
 		ad_die("%s", ad_errmsg());
@@ -62,14 +67,31 @@ int main(int argc, char **argv)
 	if (dim != model_config(m)->dim)
 		ad_die("%s: dimension %d, the model %s expects %d", ad_name(in), dim, mpath,
 		       model_config(m)->dim);
-	x = ad_xmalloc(ad_mul(ad_mul((size_t)block, (size_t)dim), sizeof(float)));
-	lab = ad_xmalloc(ad_mul((size_t)block, sizeof(int)));
-	s = ad_xmalloc(ad_mul((size_t)block, sizeof(double)));
+	/* a shape on both sides must agree (a flat model is {dim, 1, 1}) */
+	if (model_config(m)->shape[0] != dim && adv_info(r)->has_shape &&
+	    memcmp(model_config(m)->shape, adv_info(r)->shape, sizeof adv_info(r)->shape))
+		ad_die("%s: shape %dx%dx%d, the model %s expects %dx%dx%d", ad_name(in),
+		       adv_info(r)->shape[0], adv_info(r)->shape[1], adv_info(r)->shape[2], mpath,
+		       model_config(m)->shape[0], model_config(m)->shape[1], model_config(m)->shape[2]);
+	/* the block buffers grow with the rows actually read, up to -B: a large -B
+	 * on a small stream allocates no more than the stream needs */
+	x = NULL;
+	lab = NULL;
+	s = NULL;
 	fputs("#label\tscore\n", stdout);
 	do {
 		long n = 0;
-		while (n < block && (rc = adv_read(r, &lab[n], x + (size_t)n * dim)) == 1)
+		while (n < block) {
+			if (n == cap) {
+				cap = cap * 2 > block ? block : cap ? cap * 2 : block < 64 ? block : 64;
+				x = ad_xrealloc(x, ad_mul(ad_mul((size_t)cap, (size_t)dim), sizeof(float)));
+				lab = ad_xrealloc(lab, ad_mul((size_t)cap, sizeof(int)));
+				s = ad_xrealloc(s, ad_mul((size_t)cap, sizeof(double)));
+			}
+			if ((rc = adv_read(r, &lab[n], x + (size_t)n * dim)) != 1)
+				break;
 			n++;
+		}
 		if (rc < 0)
 			ad_die("%s", ad_errmsg());
 		if (n == 0)

@@ -117,6 +117,11 @@ int main(int argc, char **argv)
 	if (test_path && !strcmp(test_path, "-") && !strcmp(in, "-"))
 		ad_usage_error(usage, "-t: the input and the test file cannot both be standard input");
 
+	{
+		const char *out[] = { "-" }, *ins[] = { in, test_path };
+		if (ad_check_outputs(out, 1, ins, 2))
+			ad_die("%s", ad_errmsg());
+	}
 	if (adv_load(in, &tr))
 		ad_die("%s", ad_errmsg());
 	if (test_path) {

@@ -65,7 +65,7 @@ near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(d <= 1e-6 && d >= -1
 @test "ad-auroc: labels other than 0 and 1 are an error with the line" {
 	printf '#label\tscore\n0\t1\n3\t2\n' > "$TMP/cls"
 	run -1 --separate-stderr ad-auroc "$TMP/cls"
-	[ "$stderr" = "ad-auroc: $TMP/cls:3: label must be 0 or 1, got 3	2" ]
+	[ "$stderr" = "ad-auroc: $TMP/cls:3: column 1 (label): a label must be 0 or 1, got 3" ]
 }
 
 @test "ad-auroc: bad input is a data error naming file and line" {

@@ -327,7 +327,7 @@ mk_cifar() {
 	run -1 --separate-stderr ad-load "$TMP/tr.bin"
 	[ "$stderr" = "ad-load: $TMP/tr.bin: record 1: truncated (6 of 12 bytes)" ]
 	run -1 --separate-stderr ad-load -f adv < <(printf 'xyz\n')
-	[ "$stderr" = "ad-load: <stdin>:1: a row needs a label and at least one value" ]
+	[ "$stderr" = "ad-load: <stdin>:1: a row needs a label and at least one value (not a vector stream? convert data sets with ad-load)" ]
 }
 
 @test "ad-load: a write error fails loudly; a closed pipe ends quietly" {

@@ -228,7 +228,7 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 	run -1 --separate-stderr ad-train "${T[@]}" -n 4 -r 0.02 -y "$D/val.adv" -R "$TMP/ck" -o "$TMP/x" "$D/train.adv"
 	[[ "${stderr_lines[0]}" == "ad-train: $TMP/ck: the checkpoint was made with other settings or data" ]]
 	run -1 --separate-stderr ad-train "${T[@]}" -n 4 -R "$TMP/straight" -o "$TMP/x" "$D/train.adv"
-	[ "$stderr" = "ad-train: $TMP/straight: bad magic (not an adpipe checkpoint file)" ]
+	[ "$stderr" = "ad-train: $TMP/straight: a model file, not a checkpoint: -R resumes from a file written with -C" ]
 	head -c 300 "$TMP/ck" > "$TMP/ck2"
 	run -1 --separate-stderr ad-train "${T[@]}" -n 4 -y "$D/val.adv" -R "$TMP/ck2" -o "$TMP/x" "$D/train.adv"
 	[ "$stderr" = "ad-train: $TMP/ck2: CRC-32 mismatch (file damaged or truncated)" ]

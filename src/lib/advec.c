@@ -1,5 +1,7 @@
 /* advec.c: vector streams, text and binary.  See advec.h and man/adv.5. */
 #include "advec.h"
+#include "bytes.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #define ADVB_VERSION 1
+#define ADV_TEXT_VERSION 1
 #define ADVB_HDR 24
 
 struct AdvReader {
@@ -37,14 +40,39 @@ static int host_is_le(void)
 	return *(const unsigned char *)&one == 1;
 }
 
-static uint32_t get_u32(const unsigned char *p)
+/* Decimal digits only (no sign, space, "0x" or fraction) from p, the value in
+ * [1, ADV_MAX_DIM]; *end after them.  0 or -1. */
+static int parse_count(const char *p, const char **end, long *v)
 {
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	long x = 0;
+	const char *q = p;
+	while (*q >= '0' && *q <= '9') {
+		x = x * 10 + (*q - '0');
+		if (x > ADV_MAX_DIM)
+			return -1;
+		q++;
+	}
+	*end = q;
+	*v = x;
+	return q == p || x < 1 ? -1 : 0;
 }
 
-static void put_u32(unsigned char *p, uint32_t v)
+int adv_binary_label_ok(int label)
 {
-	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
+	uint32_t u = (uint32_t)label;
+	return u != ad_le32((const unsigned char *)"ADVB") &&
+	       u != ad_le32((const unsigned char *)"#adv");
+}
+
+int adv_check_bom(const unsigned char *h, size_t n, const char *name)
+{
+	if (n >= 3 && h[0] == 0xEF && h[1] == 0xBB && h[2] == 0xBF)
+		return ad_error("%s:1: the file starts with a UTF-8 byte order mark: remove it "
+		                "(sed '1s/^\\xEF\\xBB\\xBF//')", name);
+	if (n >= 1 && h[0] == 0xEF)
+		return ad_error("%s: not a vector stream (bad magic; convert data sets with ad-load)",
+		                name);
+	return 0;
 }
 
 int adv_parse_shape(const char *s, int shape[3])
@@ -53,17 +81,15 @@ int adv_parse_shape(const char *s, int shape[3])
 	int k = 0;
 	const char *p = s;
 	while (k < 3) {
-		char *end;
-		errno = 0;
-		v[k] = strtol(p, &end, 10);
-		if (end == p || errno || v[k] < 1 || v[k] > ADV_MAX_DIM)
+		const char *end;
+		if (parse_count(p, &end, &v[k]))
 			return -1;
 		k++;
 		if (*end == 'x') {
 			p = end + 1;
 			continue;
 		}
-		if (*end && *end != ' ' && *end != '\t' && *end != '\n')
+		if (*end && *end != ' ' && *end != '\t' && *end != '\n' && *end != '\r')
 			return -1;
 		break;
 	}
@@ -79,33 +105,45 @@ int adv_parse_shape(const char *s, int shape[3])
 	return 0;
 }
 
-/* Parse "#adv 1 dim=N [shape=CxHxW]" into info; 0 or -1 + ad_error. */
+/* Parse "#adv 1 dim=N [shape=CxHxW]" into info; 0 or -1 + ad_error.  Strict:
+ * the version is the digit 1, dim and the sizes are decimal digits only, and
+ * nothing but these fields (in any order, each once) may follow. */
 static int parse_header(AdvReader *r, const char *line)
 {
-	const char *p = line + 4;
-	long dim = -1;
+	const char *p = line + 4, *end;
+	long dim = -1, ver;
 	int shape[3] = {0, 0, 0}, has_shape = 0;
-	while (*p) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n' || *p == '\r')
+	size_t len;
+	p += strspn(p, " \t");
+	len = strcspn(p, " \t\r\n");
+	if (!len || memchr(p, '=', len))
+		return ad_error("%s:%ld: #adv header without a version (expected '#adv 1 dim=N')",
+		                r->name, r->lineno);
+	if (parse_count(p, &end, &ver) || end != p + len || ver != ADV_TEXT_VERSION || len != 1)
+		return ad_error("%s:%ld: unsupported #adv version '%.*s' (this reader knows %d)",
+		                r->name, r->lineno, (int)(len > 20 ? 20 : len), p,
+		                ADV_TEXT_VERSION);
+	p += len;
+	for (;;) {
+		p += strspn(p, " \t");
+		if (!*p || !strcmp(p, "\n") || !strcmp(p, "\r\n"))
 			break;
-		if (!strncmp(p, "dim=", 4)) {
-			char *end;
-			errno = 0;
-			dim = strtol(p + 4, &end, 10);
-			if (end == p + 4 || errno || dim < 1 || dim > ADV_MAX_DIM)
+		len = strcspn(p, " \t\r\n");
+		if (!strncmp(p, "dim=", 4) && dim < 0) {
+			if (parse_count(p + 4, &end, &dim) || end != p + len)
 				return ad_error("%s:%ld: bad dim in #adv header (1 to %d)", r->name,
 				                r->lineno, ADV_MAX_DIM);
-			p = end;
-		} else if (!strncmp(p, "shape=", 6)) {
+		} else if (!strncmp(p, "shape=", 6) && !has_shape) {
 			if (adv_parse_shape(p + 6, shape))
 				return ad_error("%s:%ld: bad shape in #adv header (expected CxHxW)",
 				                r->name, r->lineno);
 			has_shape = 1;
+		} else {
+			return ad_error("%s:%ld: unexpected '%.*s' in #adv header (fields: dim=N, "
+			                "shape=CxHxW, once each)", r->name, r->lineno,
+			                (int)(len > 20 ? 20 : (len ? len : 1)), p);
 		}
-		while (*p && *p != ' ' && *p != '\t' && *p != '\n')
-			p++;
+		p += len;
 	}
 	if (dim < 0 && has_shape)
 		dim = (long)shape[0] * shape[1] * shape[2];
@@ -127,15 +165,24 @@ static int parse_header(AdvReader *r, const char *line)
 /* Read one line into r->line; 1, 0 at EOF, -1 on read error. */
 static int text_getline(AdvReader *r)
 {
-	ssize_t n = getline(&r->line, &r->cap, r->f);
-	if (n < 0) {
-		if (ferror(r->f))
-			return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+	long n = ad_getline(&r->line, &r->cap, r->f);
+	if (n < 0)
+		return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+	if (n == 0)
 		return 0;
-	}
 	r->lineno++;
+	if (!strncmp(r->line, "ADVB", 4))
+		return ad_error("%s:%ld: a binary stream after text rows: concatenate streams of "
+		                "one encoding (ad-load converts)", r->name, r->lineno);
 	if ((size_t)n != strlen(r->line))
-		return ad_error("%s:%ld: NUL byte in text stream", r->name, r->lineno);
+		return ad_error("%s:%ld: NUL byte in text stream (not a vector stream? "
+		                "convert data sets with ad-load)", r->name, r->lineno);
+	/* a CR ends a line only as part of CRLF: a lone CR (old Mac line ends)
+	 * would otherwise hide the rest of the stream inside one line */
+	const char *cr = memchr(r->line, '\r', (size_t)n);
+	if (cr && cr + 1 != r->line + n && !(cr[1] == '\n' && cr + 2 == r->line + n))
+		return ad_error("%s:%ld: carriage return inside a line: only LF or CRLF line "
+		                "ends are read (convert with tr '\\r' '\\n')", r->name, r->lineno);
 	return 1;
 }
 
@@ -176,6 +223,15 @@ static AdvReader *open_common(FILE *f, const char *name, int own)
 			ad_error("%s: empty input", name);
 		goto fail;
 	}
+	if (c == 0xEF) {
+		/* a UTF-8 byte order mark (an editor's) would otherwise turn the
+		 * header into a row with an invisible bad label */
+		ungetc(c, f);
+		unsigned char h[3];
+		size_t got = fread(h, 1, 3, f);
+		adv_check_bom(h, got, name);
+		goto fail;
+	}
 	if (c == 'A') {
 		size_t got;
 		r->hdr[0] = 'A';
@@ -186,8 +242,8 @@ static AdvReader *open_common(FILE *f, const char *name, int own)
 			ad_error("%s: truncated binary header", name);
 			goto fail;
 		}
-		uint32_t ver = get_u32(r->hdr + 4), dim = get_u32(r->hdr + 8);
-		uint32_t C = get_u32(r->hdr + 12), H = get_u32(r->hdr + 16), W = get_u32(r->hdr + 20);
+		uint32_t ver = ad_le32(r->hdr + 4), dim = ad_le32(r->hdr + 8);
+		uint32_t C = ad_le32(r->hdr + 12), H = ad_le32(r->hdr + 16), W = ad_le32(r->hdr + 20);
 		if (ver != ADVB_VERSION) {
 			ad_error("%s: unsupported binary version %u", name, ver);
 			goto fail;
@@ -227,7 +283,8 @@ static AdvReader *open_common(FILE *f, const char *name, int own)
 			continue;
 		long nf = count_fields(r->line);
 		if (nf < 2) {
-			ad_error("%s:%ld: a row needs a label and at least one value", name, r->lineno);
+			ad_error("%s:%ld: a row needs a label and at least one value (not a vector "
+			         "stream? convert data sets with ad-load)", name, r->lineno);
 			goto fail;
 		}
 		if (nf - 1 > ADV_MAX_DIM) {
@@ -240,7 +297,7 @@ static AdvReader *open_common(FILE *f, const char *name, int own)
 		return r;
 	}
 nottext:
-	ad_error("%s: not a vector stream (bad magic)", name);
+	ad_error("%s: not a vector stream (bad magic; convert data sets with ad-load)", name);
 fail:
 	if (own)
 		fclose(f);
@@ -277,9 +334,12 @@ static int parse_row(AdvReader *r, int *label, float *x)
 	errno = 0;
 	lab = strtol(p, &end, 10);
 	if (end == p || (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r' && *end) ||
-	    errno || lab < INT32_MIN || lab > INT32_MAX)
-		return ad_error("%s:%ld: bad label '%.*s'", r->name, r->lineno,
-		                (int)strcspn(p, " \t\r\n"), p);
+	    errno || lab < INT32_MIN || lab > INT32_MAX) {
+		char bad[48];
+		int len = (int)strcspn(p, " \t\r\n");
+		snprintf(bad, sizeof bad, "%.*s", len > 40 ? 40 : len, p);
+		return ad_error("%s:%ld: bad label '%s'", r->name, r->lineno, ad_printable(bad));
+	}
 	*label = (int)lab;
 	p = end;
 	for (int j = 0; j < dim; j++) {
@@ -293,6 +353,10 @@ static int parse_row(AdvReader *r, int *label, float *x)
 		if (end == p || (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r' && *end))
 			return ad_error("%s:%ld: field %d: not a number '%.*s'", r->name, r->lineno,
 			                j + 2, (int)strcspn(p, " \t\r\n"), p);
+		if (isinf(v) && errno == ERANGE)
+			return ad_error("%s:%ld: field %d: '%.*s' is out of the float32 range "
+			                "(magnitude at most 3.4e38)", r->name, r->lineno, j + 2,
+			                (int)strcspn(p, " \t\r\n"), p);
 		if (!isfinite(v))
 			return ad_error("%s:%ld: field %d: value is not finite '%.*s'", r->name,
 			                r->lineno, j + 2, (int)strcspn(p, " \t\r\n"), p);
@@ -328,6 +392,10 @@ int adv_read(AdvReader *r, int *label, float *x)
 					                r->name, r->lineno + 1);
 				continue;
 			}
+			if (got == 4 && !memcmp(r->rec, "#adv", 4))
+				return ad_error("%s: record %ld: a text stream after binary records: "
+				                "concatenate streams of one encoding (ad-load converts)",
+				                r->name, r->lineno + 1);
 			break;
 		}
 		r->lineno++;
@@ -342,13 +410,13 @@ int adv_read(AdvReader *r, int *label, float *x)
 		int32_t lab;
 		memcpy(&lab, r->rec, 4);
 		if (!host_is_le())
-			lab = (int32_t)get_u32(r->rec);
+			lab = (int32_t)ad_le32(r->rec);
 		*label = lab;
 		if (host_is_le())
 			memcpy(x, r->rec + 4, (size_t)r->info.dim * 4);
 		else
 			for (int j = 0; j < r->info.dim; j++) {
-				uint32_t u = get_u32(r->rec + 4 + 4 * (size_t)j);
+				uint32_t u = ad_le32(r->rec + 4 + 4 * (size_t)j);
 				memcpy(&x[j], &u, 4);
 			}
 		for (int j = 0; j < r->info.dim; j++)
@@ -411,11 +479,11 @@ AdvWriter *adv_writer(FILE *f, int binary, const AdvInfo *info)
 	if (binary) {
 		unsigned char h[ADVB_HDR];
 		memcpy(h, "ADVB", 4);
-		put_u32(h + 4, ADVB_VERSION);
-		put_u32(h + 8, (uint32_t)info->dim);
-		put_u32(h + 12, (uint32_t)w->info.shape[0]);
-		put_u32(h + 16, (uint32_t)w->info.shape[1]);
-		put_u32(h + 20, (uint32_t)w->info.shape[2]);
+		ad_put_le32(h + 4, ADVB_VERSION);
+		ad_put_le32(h + 8, (uint32_t)info->dim);
+		ad_put_le32(h + 12, (uint32_t)w->info.shape[0]);
+		ad_put_le32(h + 16, (uint32_t)w->info.shape[1]);
+		ad_put_le32(h + 20, (uint32_t)w->info.shape[2]);
 		w->rec = ad_xmalloc(4 + (size_t)info->dim * 4);
 		if (fwrite(h, 1, ADVB_HDR, f) != ADVB_HDR)
 			goto fail;
@@ -455,14 +523,19 @@ int adv_write(AdvWriter *w, int label, const float *x)
 {
 	int dim = w->info.dim;
 	if (w->binary) {
-		put_u32(w->rec, (uint32_t)label);
+		if (!adv_binary_label_ok(label))
+			return ad_error("label %d cannot be stored in a binary stream: its bytes read "
+			                "'%s', which starts a header (use the text stream)", label,
+			                (uint32_t)label == ad_le32((const unsigned char *)"ADVB") ?
+			                "ADVB" : "#adv");
+		ad_put_le32(w->rec, (uint32_t)label);
 		if (host_is_le())
 			memcpy(w->rec + 4, x, (size_t)dim * 4);
 		else
 			for (int j = 0; j < dim; j++) {
 				uint32_t u;
 				memcpy(&u, &x[j], 4);
-				put_u32(w->rec + 4 + 4 * (size_t)j, u);
+				ad_put_le32(w->rec + 4 + 4 * (size_t)j, u);
 			}
 		if (fwrite(w->rec, 1, 4 + (size_t)dim * 4, w->f) != 4 + (size_t)dim * 4)
 			return werr();

@@ -78,7 +78,14 @@ void adv_data_push(AdvData *d, int label, const float *x);
 /* Write every row; 0 or -1 + ad_error. */
 int adv_save(FILE *f, int binary, const AdvData *d);
 
-/* Parse "CxHxW" (or "HxW", C = 1); 0 or -1. */
+/* 1 if label can be written to a binary stream: its four bytes may not read
+ * "ADVB" (1112949825) or "#adv" (1986289955): readers take those for a header. */
+int adv_binary_label_ok(int label);
+/* -1 + ad_error ("NAME:1: ... byte order mark ...") if the n bytes h start with a
+ * UTF-8 byte order mark (or another 0xEF byte), else 0. */
+int adv_check_bom(const unsigned char *h, size_t n, const char *name);
+
+/* Parse "CxHxW" (or "HxW", C = 1), decimal digits only; 0 or -1. */
 int adv_parse_shape(const char *s, int shape[3]);
 
 #endif

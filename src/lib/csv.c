@@ -7,6 +7,7 @@
  * integer); every other field must be a finite number.  Every record must
  * have as many fields as the first one (or as the header). */
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -27,15 +28,14 @@ typedef struct {
 
 static int csv_getline(AdSource *s, Csv *c)
 {
-	ssize_t n;
+	long n;
 	for (;;) {
 		errno = 0;
-		n = getline(&c->line, &c->cap, s->f);
-		if (n < 0) {
-			if (ferror(s->f))
-				return ad_error("%s: %s", s->name, ad_ferror_msg(s->f));
+		n = ad_getline(&c->line, &c->cap, s->f);
+		if (n < 0)
+			return ad_error("%s: %s", s->name, ad_ferror_msg(s->f));
+		if (n == 0)
 			return 0;
-		}
 		c->lineno++;
 		if ((size_t)n != strlen(c->line))
 			return ad_error("%s:%ld: NUL byte in text input", s->name, c->lineno);

@@ -1,5 +1,6 @@
 /* scores.c: reading and writing score tables (see scores.h). */
 #include "scores.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -26,12 +27,12 @@ struct ScoreReader {
 /* Read the next line into r->line without its newline: 1, 0 at EOF, -1 error. */
 static int read_line(ScoreReader *r)
 {
-	ssize_t n;
+	long n;
 	errno = 0;
-	n = getline(&r->line, &r->linecap, r->f);
-	if (n < 0) {
-		if (ferror(r->f))
-			return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+	n = ad_getline(&r->line, &r->linecap, r->f);
+	if (n < 0)
+		return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+	if (n == 0) {
 		r->eof = 1;
 		return 0;
 	}
@@ -137,6 +138,14 @@ ScoreReader *scores_open(FILE *f, const char *name)
 	}
 	if (rc < 0)
 		goto fail;
+	for (size_t i = 0; i < r->nnames; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(r->names[i], r->names[j])) {
+				ad_error("%s: column name '%s' appears twice in the header (columns %zu "
+				         "and %zu): names must be unique", name,
+				         ad_printable(r->names[i]), j + 1, i + 1);
+				goto fail;
+			}
 	if (rc == 0) {
 		ad_error("%s: no rows", name);
 		goto fail;
@@ -328,7 +337,8 @@ int scores_filter(const char *path, const char *col, size_t maxrows, FILE *out,
                   size_t nex, const char *const *extra, size_t nwrite,
                   ScoreFilterFn *fn, void *ctx)
 {
-	FILE *f = ad_fopen_read(path);
+	const char *outs[] = { "-" };
+	FILE *f = out == stdout && ad_check_outputs(outs, 1, (const char *[]){ path ? path : "-" }, 1) ? NULL : ad_fopen_read(path);
 	ScoreReader *r = f ? scores_open(f, ad_name(path)) : NULL;
 	ScoreGroup g = { 0 };
 	double *s = NULL, *scratch = NULL, *ex = NULL;
@@ -337,6 +347,11 @@ int scores_filter(const char *path, const char *col, size_t maxrows, FILE *out,
 	size_t cap = 0;
 	long c = r ? scores_column(r, col) : -1;
 	int rc = c < 0 ? -1 : 0;
+	for (size_t k = 0; rc == 0 && r->has_header && k < nwrite; k++)
+		for (size_t i = 0; rc == 0 && i < r->nnames; i++)
+			if (!strcmp(extra[k], r->names[i]))
+				rc = ad_error("%s: the input has a column '%s' already (column %zu): "
+				              "names must be unique", r->name, extra[k], i + 1);
 	if (rc == 0)
 		scores_write_header(out, r, extra, nwrite);
 	while (rc == 0 && (rc = scores_next(r, maxrows, &g)) == 1) {

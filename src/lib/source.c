@@ -1,6 +1,7 @@
 /* source.c: the table of data set formats, detection, and the vector-stream
  * format (ad-load re-emits vector streams, converting text <-> binary). */
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -23,6 +24,19 @@ static void adv_src_close(AdSource *s)
 static int adv_sniff(const unsigned char *h, size_t n)
 {
 	return n >= 4 && (!memcmp(h, "ADVB", 4) || !memcmp(h, "#adv", 4));
+}
+
+/* A vector stream without an #adv line (adv(5) allows it): a comment, or a
+ * decimal label of up to three digits then a TAB or a space.  Tried only after
+ * the magic numbers and the file-name endings (a .tsv file of numbers is TSV). */
+static int adv_text_sniff(const unsigned char *h, size_t n)
+{
+	size_t i = n && h[0] == '-';
+	if (n && h[0] == '#')
+		return 1;
+	while (i < n && h[i] >= '0' && h[i] <= '9')
+		i++;
+	return i > (size_t)(n && h[0] == '-') && i < n && (h[i] == '\t' || h[i] == ' ');
 }
 
 static int adv_src_open(AdSource *s, FILE *f, const AdSourceOpts *o)
@@ -154,6 +168,8 @@ static const AdFormat *detect(FILE *f, const char *path, const char *name)
 	for (const AdFormat *F = ad_formats; F->name; F++)
 		if (F->sniff && F->sniff(h, (size_t)n))
 			return F;
+	if (adv_check_bom(h, (size_t)n, name))
+		return NULL;
 	if (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) {
 		ad_error("%s: gzip-compressed input: decompress it first (gzip -dc)", name);
 		return NULL;
@@ -162,6 +178,8 @@ static const AdFormat *detect(FILE *f, const char *path, const char *name)
 		for (const AdFormat *F = ad_formats; F->name; F++)
 			if (F->ext && has_ending(path, F->ext))
 				return F;
+	if (adv_text_sniff(h, (size_t)n))
+		return ad_format_find("adv");
 	ad_error("%s: cannot detect the format (use -f)", name);
 	return NULL;
 }

@@ -1,5 +1,6 @@
 /* stats.c: quantiles by selection, modified z-score, alpha and rejection weights. */
 #include "stats.h"
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -63,7 +64,11 @@ double ad_quantile(const double *x, size_t n, double q, double *scratch)
 	for (size_t i = k + 2; i < n; i++)
 		if (scratch[i] < b)
 			b = scratch[i];
-	/* numpy's _lerp: exact at both ends, the same value for t = 0.5 either way */
+	/* numpy's _lerp: exact at both ends, the same value for t = 0.5 either way;
+	 * b - a overflows only for values of opposite signs near DBL_MAX, where the
+	 * weighted sum cannot */
+	if (isinf(b - a))
+		return a * (1 - t) + b * t;
 	return t < 0.5 ? a + (b - a) * t : b - (b - a) * (1 - t);
 }
 
@@ -92,28 +97,45 @@ double ad_meanad(const double *x, size_t n, double center)
 	return sum / (double)n;
 }
 
+/* v, or +-DBL_MAX in place of an infinity */
+static double clamp_finite(double v)
+{
+	return isinf(v) ? copysign(DBL_MAX, v) : v;
+}
+
 double modz_batch(const double *s, size_t n, double *z, double *scratch)
 {
-	double med, mad, meanad, tiny;
+	double med, mad, meanad, tiny, big = 0, c = 1;
 	if (n == 0)
 		return NAN;
+	for (size_t i = 0; i < n; i++)
+		if (fabs(s[i]) > big)
+			big = fabs(s[i]);
+	if (big > 0x1p1000) {
+		/* s - med and the sums could overflow: the z-score does not change with
+		 * the scale, so work on c s with c = 2^-64 (exact), in z */
+		c = 0x1p-64;
+		for (size_t i = 0; i < n; i++)
+			z[i] = s[i] * c;
+		s = z;
+	}
 	med = ad_median(s, n, scratch);
 	mad = ad_mad(s, n, med, scratch);
-	tiny = 1e-12 * fmax(1.0, fabs(med));
+	tiny = 1e-12 * fmax(c, fabs(med));      /* 1e-12 max(1, |med|) before scaling */
 	if (mad > tiny) {
 		for (size_t i = 0; i < n; i++)
-			z[i] = AD_MODZ_K * (s[i] - med) / mad;
-		return med;
+			z[i] = clamp_finite(AD_MODZ_K * (s[i] - med) / mad);
+		return med / c;
 	}
 	meanad = ad_meanad(s, n, med);
 	if (meanad > tiny) {
 		for (size_t i = 0; i < n; i++)
-			z[i] = (s[i] - med) / (AD_MEANAD_K * meanad);
-		return med;
+			z[i] = clamp_finite((s[i] - med) / (AD_MEANAD_K * meanad));
+		return med / c;
 	}
 	for (size_t i = 0; i < n; i++)
 		z[i] = 0;
-	return med;
+	return med / c;
 }
 
 void alpha_batch(const double *z, size_t n, double alpha_r, double zfloor, double *alpha)

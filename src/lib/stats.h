@@ -5,13 +5,16 @@
  * takes `scratch` needs n doubles there and leaves the input untouched.
  *
  * Conventions (METHODS "Decisions" A4-A6):
- * - quantile: linear interpolation on h = (n-1) q, numpy's default (R type 7);
+ * - quantile: linear interpolation on h = (n-1) q, numpy's default (R type 7),
+ *   without overflow between values of opposite signs near DBL_MAX;
  *   the median is ad_quantile(q = 0.5), for an even count the mean of the two
  *   middle values.  One median serves z and s_q, so with q = 0.5 the rejected
  *   set {s > s_q} equals {z > 0} whenever MAD > 0.
  * - modified z-score: z = 0.6745 (s - med) / MAD; if MAD <= tiny, z = (s - med) /
  *   (1.253314 MeanAD) with MeanAD = mean |s - med|; if that is <= tiny too,
- *   z = 0.  tiny = 1e-12 max(1, |med|).  A batch of one has z = 0.
+ *   z = 0.  tiny = 1e-12 max(1, |med|).  A batch of one has z = 0.  Scores
+ *   near DBL_MAX do not overflow (the batch is scaled by 2^-64 first, which
+ *   leaves z unchanged); a |z| beyond DBL_MAX is clamped to DBL_MAX.
  * - alpha (eq. 5): m = max(zfloor, max |z|), alpha = 2 - (2 - alpha_r)(z/m)^2 for
  *   z > 0, else 2.
  * - rejection: w = ts if s > s_q strictly (ties with s_q are kept), else 1;

@@ -1,11 +1,11 @@
 /* util.c: see util.h. */
 #include "util.h"
-#include "gzfile.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 const char *ad_progname = "ad";
@@ -204,9 +204,43 @@ size_t ad_mul(size_t n, size_t size)
 	return n * size;
 }
 
-FILE *ad_fopen_read(const char *path)
+/* stat of a path, or of fd (0 or 1) for "-"; 0 if it is a regular file */
+static int reg_stat(const char *path, int fd, struct stat *st)
 {
-	return ad_gzopen(path);
+	int r = !strcmp(path, "-") ? fstat(fd, st) : stat(path, st);
+	return r == 0 && S_ISREG(st->st_mode) ? 0 : -1;
+}
+
+static const char *out_name(const char *path)
+{
+	return !strcmp(path, "-") ? "the standard output" : path;
+}
+
+int ad_check_outputs(const char *const *out, int nout, const char *const *in, int nin)
+{
+	struct stat so, si;
+	for (int i = 0; i < nout; i++) {
+		if (!out[i] || reg_stat(out[i], 1, &so))
+			continue;
+		for (int j = 0; j < nin; j++)
+			if (in[j] && !reg_stat(in[j], 0, &si) && si.st_dev == so.st_dev && si.st_ino == so.st_ino)
+				return ad_error("%s: is the same file as the input %s: refusing to "
+				                "overwrite it", out_name(out[i]), ad_name(in[j]));
+		for (int j = 0; j < i; j++)
+			if (out[j] && !reg_stat(out[j], 1, &si) && si.st_dev == so.st_dev &&
+			    si.st_ino == so.st_ino)
+				return ad_error("%s: is the same file as the output %s: give two "
+				                "different files", out_name(out[i]), out_name(out[j]));
+	}
+	return 0;
+}
+
+long ad_getline(char **line, size_t *cap, FILE *f)
+{
+	ssize_t n = getline(line, cap, f);
+	if (ferror(f))
+		return -1;
+	return n < 0 ? 0 : (long)n;
 }
 
 char *ad_printable(char *s)

@@ -51,19 +51,25 @@ char *ad_xstrdup(const char *s);
 /* n*size with overflow check; (size_t)-1 on overflow. */
 size_t ad_mul(size_t n, size_t size);
 
-/* Open a file for reading; "-" or NULL means stdin.  NULL + ad_error on failure.
- * gzip-compressed data is decompressed transparently (gzfile.h), so the result may
- * be a wrapper stream rather than stdin itself; fclose() it unless it is stdin
- * (closing a wrapper of stdin leaves stdin open). */
-FILE *ad_fopen_read(const char *path);
-/* After ferror(f) on a stream from ad_fopen_read: what went wrong, either
- * "read error: STRERROR" or "corrupt gzip data: REASON".  Report it as
- * ad_error("%s: %s", name, ad_ferror_msg(f)). */
-const char *ad_ferror_msg(FILE *f);
+/* getline(3) that also fails on a read error in mid-line: a stream from
+ * ad_fopen_read() whose gzip data turns out corrupt (a CRC-32 check at the end)
+ * can hand getline a partial last line with the error flag set.  Returns the
+ * length, 0 at the end of the input, -1 on a read error (then report
+ * ad_ferror_msg(f)). */
+long ad_getline(char **line, size_t *cap, FILE *f);
 /* Replace bytes outside printable ASCII with '?' (for names from files in messages). */
 char *ad_printable(char *s);
 /* Display name for messages: "<stdin>" for "-" or NULL. */
 const char *ad_name(const char *path);
+
+/* An output never overwrites an input.  -1 + ad_error when one of the nout
+ * output files exists and is, through any links, the same file (device and
+ * inode) as one of the nin inputs or as an earlier output (NULL entries are
+ * skipped; "-" is the standard output or input):
+ *   "OUT: is the same file as the input IN: refusing to overwrite it".
+ * Outputs that do not exist yet or are not regular files (/dev/null, a pipe)
+ * pass.  Tools call it after parsing their options, before writing anything. */
+int ad_check_outputs(const char *const *out, int nout, const char *const *in, int nin);
 
 /* Check a stream after writing: fflush + ferror.  On failure die with
  * "prog: write error: <strerror>".  Call before exit on stdout. */

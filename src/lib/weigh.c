@@ -229,6 +229,12 @@ static int parse_header(Weigher *wg, char *line)
 	if (n < 2 || strcmp(f[0], "label") || strcmp(f[1], "score"))
 		return ad_error("weigher: line %ld: header must start with #label<TAB>score",
 		                wg->line);
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < i; j++)
+			if (!strcmp(f[i], f[j]))
+				return ad_error("weigher: line %ld: column name '%s' appears twice "
+				                "(columns %d and %d): names must be unique", wg->line,
+				                ad_printable(f[i]), j + 1, i + 1);
 	for (int i = 2; i < n; i++) {
 		if (!strcmp(f[i], "alpha")) wg->col_alpha = i;
 		else if (!strcmp(f[i], "w")) wg->col_w = i;
