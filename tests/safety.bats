@@ -168,7 +168,7 @@ setup() {
 	run -0 ad-zscore "$TMP/big3.tsv"
 	z=$(awk 'NR == 2 { print $3 }' <<< "$output")
 	awk -v z="$z" 'BEGIN { e = -3 / 1.253314; exit !(z - e < 1e-12 && e - z < 1e-12) }'
-	! grep -q nan <<< "$output"
+	run -1 grep -q nan <<< "$output"
 }
 
 # ---- column names ----
