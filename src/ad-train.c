@@ -83,6 +83,7 @@ static void make_usage(void)
 "  -U, --loe-warmup N       LOE warm-up epochs [%d]\n"
 "  -H, --loe-hard           LOE hard variant (default soft)\n"
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
+"  -W, --weigh-timeout S    give up on a weigher silent for S seconds [%g; 0 never]\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
 "                           validation loss (hard rejection, q = 0.5)\n"
 "  -g, --trace FILE         per-epoch TSV trace\n"
@@ -107,19 +108,20 @@ static void make_usage(void)
 	         model_kind_name(d.kind), loss_kind_name(d.loss_kind),
 	         d.score_mean ? "mean" : "sum", d.tc.epochs, d.tc.pretrain_epochs, d.tc.batch,
 	         d.tc.lr, d.tc.wd, (unsigned long long)d.tc.seed, lh.q, lm.q, lh.ts, lm.ts,
-	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, d.tc.eval_every,
+	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, d.tc.weigh_timeout,
+	         d.tc.eval_every,
 	         d.tc.checkpoint_every, mm.mem_slots, (double)mm.entropy_weight,
 	         (double)ma.slope, (double)md.slope);
 }
 
-static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:HP:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhV";
+static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:HP:W:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhV";
 
 static const AdLongOpt longs[] = {
 	{ "output", 'o' }, { "model", 'M' }, { "arch", 'A' }, { "loss", 'L' },
 	{ "score", 'S' }, { "epochs", 'n' }, { "pretrain-epochs", 'p' }, { "batch", 'B' },
 	{ "lr", 'r' }, { "wd", 'w' }, { "seed", 's' }, { "threads", 'T' }, { "q", 'Q' },
 	{ "ts", 't' }, { "alpha-r", 'a' }, { "c", 'c' }, { "loe-ratio", 'F' },
-	{ "loe-warmup", 'U' }, { "loe-hard", 'H' }, { "weigh", 'P' }, { "val", 'y' },
+	{ "loe-warmup", 'U' }, { "loe-hard", 'H' }, { "weigh", 'P' }, { "weigh-timeout", 'W' }, { "val", 'y' },
 	{ "trace", 'g' }, { "trace-batches", 'G' }, { "eval", 'e' }, { "eval-every", 'E' },
 	{ "checkpoint", 'C' }, { "checkpoint-every", 'K' }, { "resume", 'R' },
 	{ "rep-dim", 'd' }, { "mem-slots", 'N' }, { "shrink", 'k' },
@@ -173,6 +175,7 @@ static void parse(int argc, char **argv, Options *o)
 		case 'U': l->loe_warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
 		case 'H': l->loe_hard = 1; break;
 		case 'P': tc->weigh = optarg; break;
+		case 'W': tc->weigh_timeout = ad_opt_double(usage, c, optarg, 0, 1e9); break;
 		case 'y': o->valf = optarg; break;
 		case 'g': o->trace = optarg; break;
 		case 'G': tc->trace_batches = 1; break;
@@ -209,6 +212,8 @@ static void check(const Options *o)
 		ad_usage_error(usage, "too many operands");
 	if (set['P'] && loss != LOSS_HETERO)
 		ad_usage_error(usage, "-P (--weigh) works with the hetero loss only");
+	if (set['W'] && !set['P'])
+		ad_usage_error(usage, "-W (--weigh-timeout) applies with -P (--weigh) only");
 	if (set['a'] && loss != LOSS_HETERO)
 		ad_usage_error(usage, "-a (--alpha-r) applies to the hetero loss only");
 	if ((set['F'] || set['U'] || set['H']) && loss != LOSS_LOE)
@@ -263,8 +268,29 @@ static void load(const char *path, AdvData *d, int dim)
 		ad_die("%s: dimension %d, the training data has %d", path, d->info.dim, dim);
 }
 
+/* Before any data is read: no output may be an input (ad.7; the checkpoint may
+ * be the file resumed from), and the model and checkpoint must be writable
+ * where they go (the trace is opened before the first epoch too). */
+static void check_outputs(const Options *o)
+{
+	const char *out[] = { o->out, o->tc.checkpoint, o->trace };
+	const char *in[] = { o->train, o->valf, o->evalf };
+	const char *out2[] = { o->out, o->trace };
+	const char *in2[] = { o->tc.resume };
+	if (ad_check_outputs(out, 3, in, 3) || ad_check_outputs(out2, 2, in2, 1) ||
+	    mf_check_writable(o->out) || (o->tc.checkpoint && mf_check_writable(o->tc.checkpoint)))
+		ad_die("%s", ad_errmsg());
+}
+
+/* The first SIGINT or SIGTERM stops after the current batch; a second one ends
+ * the process at once (the outputs are written atomically: nothing half-written). */
 static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig) { stop_signal = sig; }
+static void on_signal(int sig)
+{
+	if (stop_signal)
+		_exit(128 + sig);
+	stop_signal = sig;
+}
 
 static void catch_signals(void)
 {
@@ -302,6 +328,7 @@ int main(int argc, char **argv)
 	options_defaults(&o);
 	parse(argc, argv, &o);
 	check(&o);
+	check_outputs(&o);
 
 	load(o.train, &data, 0);
 	if (o.valf)
@@ -327,15 +354,34 @@ int main(int argc, char **argv)
 		ad_die("%s: write error", o.trace);
 	if (rc < 0)
 		ad_die("%s", ad_errmsg());
+	train_settings(&tc, m, &res, settings, sizeof settings);
 	if (rc == 1) {
-		if (tc.checkpoint)
+		/* Ctrl-C (SIGINT): the model so far is written too (the best by the
+		 * validation loss with -y); SIGTERM (a batch system) leaves only the
+		 * checkpoint, so that no unfinished model passes for a finished one */
+		char what[512] = "no model written";
+		if (stop_signal == SIGINT) {
+			if (modelfile_save(o.out, m, o.score_mean, settings))
+				ad_die("%s", ad_errmsg());
+			if (res.best_epoch)
+				snprintf(what, sizeof what, "the model of epoch %d (lowest validation "
+				         "loss so far) written to %s", res.best_epoch, o.out);
+			else
+				snprintf(what, sizeof what, "the model so far (%d of %d epochs finished) "
+				         "written to %s",
+				         res.epochs_done, (o.kind == MODEL_DSVDD ? tc.pretrain_epochs : 0) +
+				         tc.epochs, o.out);
+		}
+		if (tc.checkpoint && stop_signal != SIGINT)
 			ad_warn("interrupted by signal %d; checkpoint written to %s (resume with -R %s)",
 			        (int)stop_signal, tc.checkpoint, tc.checkpoint);
+		else if (tc.checkpoint)
+			ad_warn("interrupted by signal %d; %s; checkpoint written to %s (resume with -R %s)",
+			        (int)stop_signal, what, tc.checkpoint, tc.checkpoint);
 		else
-			ad_warn("interrupted by signal %d; no model written", (int)stop_signal);
+			ad_warn("interrupted by signal %d; %s", (int)stop_signal, what);
 		return 128 + (int)stop_signal;
 	}
-	train_settings(&tc, m, &res, settings, sizeof settings);
 	if (modelfile_save(o.out, m, o.score_mean, settings))
 		ad_die("%s", ad_errmsg());
 	model_free(m);
