@@ -1,5 +1,6 @@
 /* ad-auroc: area under the ROC curve of anomaly scores (midrank ties), the ROC
  * points for plotting, or the average precision. */
+#include "gzfile.h"
 #include "util.h"
 #include "scores.h"
 #include "auroc.h"

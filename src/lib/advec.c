@@ -1,5 +1,7 @@
 /* advec.c: vector streams, text and binary.  See advec.h and man/adv.5. */
 #include "advec.h"
+#include "bytes.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -38,16 +40,6 @@ static int host_is_le(void)
 	return *(const unsigned char *)&one == 1;
 }
 
-static uint32_t get_u32(const unsigned char *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	p[0] = v; p[1] = v >> 8; p[2] = v >> 16; p[3] = v >> 24;
-}
-
 /* Decimal digits only (no sign, space, "0x" or fraction) from p, the value in
  * [1, ADV_MAX_DIM]; *end after them.  0 or -1. */
 static int parse_count(const char *p, const char **end, long *v)
@@ -68,8 +60,8 @@ static int parse_count(const char *p, const char **end, long *v)
 int adv_binary_label_ok(int label)
 {
 	uint32_t u = (uint32_t)label;
-	return u != get_u32((const unsigned char *)"ADVB") &&
-	       u != get_u32((const unsigned char *)"#adv");
+	return u != ad_le32((const unsigned char *)"ADVB") &&
+	       u != ad_le32((const unsigned char *)"#adv");
 }
 
 int adv_check_bom(const unsigned char *h, size_t n, const char *name)
@@ -250,8 +242,8 @@ static AdvReader *open_common(FILE *f, const char *name, int own)
 			ad_error("%s: truncated binary header", name);
 			goto fail;
 		}
-		uint32_t ver = get_u32(r->hdr + 4), dim = get_u32(r->hdr + 8);
-		uint32_t C = get_u32(r->hdr + 12), H = get_u32(r->hdr + 16), W = get_u32(r->hdr + 20);
+		uint32_t ver = ad_le32(r->hdr + 4), dim = ad_le32(r->hdr + 8);
+		uint32_t C = ad_le32(r->hdr + 12), H = ad_le32(r->hdr + 16), W = ad_le32(r->hdr + 20);
 		if (ver != ADVB_VERSION) {
 			ad_error("%s: unsupported binary version %u", name, ver);
 			goto fail;
@@ -418,13 +410,13 @@ int adv_read(AdvReader *r, int *label, float *x)
 		int32_t lab;
 		memcpy(&lab, r->rec, 4);
 		if (!host_is_le())
-			lab = (int32_t)get_u32(r->rec);
+			lab = (int32_t)ad_le32(r->rec);
 		*label = lab;
 		if (host_is_le())
 			memcpy(x, r->rec + 4, (size_t)r->info.dim * 4);
 		else
 			for (int j = 0; j < r->info.dim; j++) {
-				uint32_t u = get_u32(r->rec + 4 + 4 * (size_t)j);
+				uint32_t u = ad_le32(r->rec + 4 + 4 * (size_t)j);
 				memcpy(&x[j], &u, 4);
 			}
 		for (int j = 0; j < r->info.dim; j++)
@@ -487,11 +479,11 @@ AdvWriter *adv_writer(FILE *f, int binary, const AdvInfo *info)
 	if (binary) {
 		unsigned char h[ADVB_HDR];
 		memcpy(h, "ADVB", 4);
-		put_u32(h + 4, ADVB_VERSION);
-		put_u32(h + 8, (uint32_t)info->dim);
-		put_u32(h + 12, (uint32_t)w->info.shape[0]);
-		put_u32(h + 16, (uint32_t)w->info.shape[1]);
-		put_u32(h + 20, (uint32_t)w->info.shape[2]);
+		ad_put_le32(h + 4, ADVB_VERSION);
+		ad_put_le32(h + 8, (uint32_t)info->dim);
+		ad_put_le32(h + 12, (uint32_t)w->info.shape[0]);
+		ad_put_le32(h + 16, (uint32_t)w->info.shape[1]);
+		ad_put_le32(h + 20, (uint32_t)w->info.shape[2]);
 		w->rec = ad_xmalloc(4 + (size_t)info->dim * 4);
 		if (fwrite(h, 1, ADVB_HDR, f) != ADVB_HDR)
 			goto fail;
@@ -534,16 +526,16 @@ int adv_write(AdvWriter *w, int label, const float *x)
 		if (!adv_binary_label_ok(label))
 			return ad_error("label %d cannot be stored in a binary stream: its bytes read "
 			                "'%s', which starts a header (use the text stream)", label,
-			                (uint32_t)label == get_u32((const unsigned char *)"ADVB") ?
+			                (uint32_t)label == ad_le32((const unsigned char *)"ADVB") ?
 			                "ADVB" : "#adv");
-		put_u32(w->rec, (uint32_t)label);
+		ad_put_le32(w->rec, (uint32_t)label);
 		if (host_is_le())
 			memcpy(w->rec + 4, x, (size_t)dim * 4);
 		else
 			for (int j = 0; j < dim; j++) {
 				uint32_t u;
 				memcpy(&u, &x[j], 4);
-				put_u32(w->rec + 4 + 4 * (size_t)j, u);
+				ad_put_le32(w->rec + 4 + 4 * (size_t)j, u);
 			}
 		if (fwrite(w->rec, 1, 4 + (size_t)dim * 4, w->f) != 4 + (size_t)dim * 4)
 			return werr();

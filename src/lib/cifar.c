@@ -6,6 +6,7 @@
  * same pixels; the fine label is used.  No header and no magic number:
  * a batch is a concatenation of records, so several batches may be cat'ed. */
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <stdlib.h>

@@ -7,6 +7,7 @@
  * integer); every other field must be a finite number.  Every record must
  * have as many fields as the first one (or as the header). */
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>

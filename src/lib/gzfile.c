@@ -118,7 +118,7 @@ static int byte(FILE *f, int fd)
 	return r < 0 ? -2 : r == 0 ? EOF : b;
 }
 
-FILE *ad_gzopen(const char *path)
+FILE *ad_fopen_read(const char *path)
 {
 	int is_stdin = !path || !strcmp(path, "-");
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");

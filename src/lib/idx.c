@@ -5,7 +5,9 @@
  * dimension, then the items.  The first dimension counts the items; the rest
  * is the item's shape: 3 dimensions give shape 1xHxW, 4 give CxHxW.  Labels
  * come from a second, one-dimensional integer IDX file read in step. */
+#include "bytes.h"
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -47,11 +49,6 @@ int ad_idx_sniff(const unsigned char *h, size_t n)
 	       h[3] <= IDX_MAX_RANK;
 }
 
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static int read_hdr(FILE *f, const char *name, IdxHdr *h)
 {
 	unsigned char m[4 + 4 * IDX_MAX_RANK];
@@ -69,7 +66,7 @@ static int read_hdr(FILE *f, const char *name, IdxHdr *h)
 		return ad_error("%s: truncated IDX header", name);
 	h->isize = 1;
 	for (int k = 0; k < h->rank; k++) {
-		h->d[k] = be32(m + 4 + 4 * k);
+		h->d[k] = ad_be32(m + 4 + 4 * k);
 		if (k > 0) {
 			if (h->d[k] == 0 || h->isize * h->d[k] > ADV_MAX_DIM)
 				return ad_error("%s: bad IDX item size (dimension %d is %u)", name,
@@ -90,16 +87,16 @@ static double get(const unsigned char *p, int t)
 	switch (t) {
 	case 0x08: return p[0];
 	case 0x09: return (signed char)p[0];
-	case 0x0B: return (int16_t)(uint16_t)(p[0] << 8 | p[1]);
-	case 0x0C: return (int32_t)be32(p);
+	case 0x0B: return (int16_t)(uint16_t)ad_be16(p);
+	case 0x0C: return (int32_t)ad_be32(p);
 	case 0x0D: {
 		float v;
-		u = be32(p);
+		u = ad_be32(p);
 		memcpy(&v, &u, 4);
 		return v;
 	}
 	default: {
-		uint64_t w = (uint64_t)be32(p) << 32 | be32(p + 4);
+		uint64_t w = (uint64_t)ad_be32(p) << 32 | ad_be32(p + 4);
 		double v;
 		memcpy(&v, &w, 8);
 		return v;

@@ -7,6 +7,7 @@
  * that back references copy from.  The only suspension point is "caller's buffer
  * full": input is pulled (blocking) whenever needed. */
 #include "inflate.h"
+#include "bytes.h"
 #include "util.h"
 #include <stdlib.h>
 #include <string.h>
@@ -355,7 +356,7 @@ static int gzip_header(AdInflate *z)
 			x[i] = (unsigned char)c;
 		}
 		crc = ad_crc32(crc, x, 2);
-		xlen = x[0] | x[1] << 8;
+		xlen = (long)ad_le16(x);
 		while (xlen--) {
 			unsigned char b;
 			if ((c = getbyte(z)) < 0)

@@ -1,6 +1,7 @@
 /* kdd.c: see kdd.h. */
 #include "kdd.h"
 #include "rng.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>

@@ -1,5 +1,6 @@
 /* mat.c: see mat.h.  Layout from MathWorks' "MAT-File Format" (Level 5). */
 #include "mat.h"
+#include "bytes.h"
 #include "inflate.h"
 #include "numarray.h"
 #include "util.h"
@@ -25,8 +26,7 @@ typedef struct {
 
 static uint32_t u32(const Mat *m, const unsigned char *p)
 {
-	return m->big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-	              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return m->big ? ad_be32(p) : ad_le32(p);
 }
 
 typedef struct {
@@ -261,7 +261,7 @@ int ad_mat_parse(const unsigned char *b, size_t n, const char *file, const char 
 			ad_error("%s: not a MATLAB 5 MAT-file (no endian indicator)", m.file);
 		goto out;
 	}
-	if ((m.big ? b[124] << 8 | b[125] : b[125] << 8 | b[124]) != 0x0100) {
+	if ((m.big ? ad_be16(b + 124) : ad_le16(b + 124)) != 0x0100) {
 		if (!memcmp(b, "MATLAB 7.3", 10))
 			ad_error("%s: MATLAB v7.3 (HDF5) files are not supported; save with -v7", m.file);
 		else

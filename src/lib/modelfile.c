@@ -1,5 +1,6 @@
 /* modelfile.c: see modelfile.h and man/ad-model.5. */
 #include "modelfile.h"
+#include "bytes.h"
 #include "util.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -27,16 +28,14 @@ void mf_put_bytes(MfBuf *b, const void *p, size_t n)
 void mf_put_u32(MfBuf *b, uint32_t v)
 {
 	unsigned char c[4];
-	for (int i = 0; i < 4; i++)
-		c[i] = (unsigned char)(v >> (8 * i));
+	ad_put_le32(c, v);
 	mf_put_bytes(b, c, 4);
 }
 
 void mf_put_u64(MfBuf *b, uint64_t v)
 {
 	unsigned char c[8];
-	for (int i = 0; i < 8; i++)
-		c[i] = (unsigned char)(v >> (8 * i));
+	ad_put_le64(c, v);
 	mf_put_bytes(b, c, 8);
 }
 
@@ -198,22 +197,12 @@ static int take(MfRd *r, size_t n, const unsigned char **p, const char *what)
 	return 0;
 }
 
-static uint32_t le32(const unsigned char *c)
-{
-	return (uint32_t)c[0] | (uint32_t)c[1] << 8 | (uint32_t)c[2] << 16 | (uint32_t)c[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *c)
-{
-	return (uint64_t)le32(c) | (uint64_t)le32(c + 4) << 32;
-}
-
 int mf_get_u32(MfRd *r, uint32_t *v, const char *what)
 {
 	const unsigned char *c = NULL;
 	if (take(r, 4, &c, what))
 		return -1;
-	*v = le32(c);
+	*v = ad_le32(c);
 	return 0;
 }
 
@@ -222,7 +211,7 @@ int mf_get_u64(MfRd *r, uint64_t *v, const char *what)
 	const unsigned char *c = NULL;
 	if (take(r, 8, &c, what))
 		return -1;
-	*v = le64(c);
+	*v = ad_le64(c);
 	return 0;
 }
 
@@ -271,7 +260,7 @@ int mf_get_f32s(MfRd *r, float *x, size_t n, const char *what)
 	if (take(r, n * 4, &c, what))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t u = le32(c + 4 * i);
+		uint32_t u = ad_le32(c + 4 * i);
 		memcpy(&x[i], &u, 4);
 	}
 	return 0;
@@ -339,14 +328,14 @@ int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *
 		mf_rd_free(r);
 		return ad_error("%s: truncated (%zu bytes)", path, n);
 	}
-	v = le32(p + 4);
+	v = ad_le32(p + 4);
 	if (v != version) {
 		mf_rd_free(r);
 		return ad_error("%s: unsupported format version %lu (expected %lu)", path,
 		                (unsigned long)v, (unsigned long)version);
 	}
 	crc = ad_crc32(0, p, n - 4);
-	if (crc != le32(p + n - 4)) {
+	if (crc != ad_le32(p + n - 4)) {
 		mf_rd_free(r);
 		return ad_error("%s: CRC-32 mismatch (file damaged or truncated)", path);
 	}

@@ -1,6 +1,7 @@
 /* npy.c: see npy.h.  Format from NumPy's "A Simple File Format for NumPy Arrays"
  * (numpy/lib/format.py documentation). */
 #include "npy.h"
+#include "bytes.h"
 #include "util.h"
 #include "zip.h"
 #include <ctype.h>
@@ -160,13 +161,12 @@ int ad_npy_parse(const unsigned char *buf, size_t n, const char *file, const cha
 		return ad_error("%s: %s: unsupported .npy format version %d.%d", file, what, buf[6],
 		                buf[7]);
 	if (buf[6] == 1) {
-		hlen = (size_t)buf[8] | (size_t)buf[9] << 8;
+		hlen = ad_le16(buf + 8);
 		off = 10;
 	} else {
 		if (n < 12)
 			return ad_error("%s: %s: truncated .npy header", file, what);
-		hlen = (size_t)buf[8] | (size_t)buf[9] << 8 | (size_t)buf[10] << 16 |
-		       (size_t)buf[11] << 24;
+		hlen = ad_le32(buf + 8);
 		off = 12;
 	}
 	if (hlen > MAX_HEADER)

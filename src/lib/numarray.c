@@ -1,5 +1,6 @@
 /* numarray.c: see numarray.h. */
 #include "numarray.h"
+#include "gzfile.h"
 #include "util.h"
 #include <float.h>
 #include <limits.h>

@@ -1,6 +1,7 @@
 /* scale.c: per-feature min-max and z-score scaling.  See scale.h. */
 #include "scale.h"
 #include "advec.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>

@@ -1,5 +1,6 @@
 /* scores.c: reading and writing score tables (see scores.h). */
 #include "scores.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,7 @@
 /* source.c: the table of data set formats, detection, and the vector-stream
  * format (ad-load re-emits vector streams, converting text <-> binary). */
 #include "source.h"
+#include "gzfile.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,5 @@
 /* util.c: see util.h. */
 #include "util.h"
-#include "gzfile.h"
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -203,11 +202,6 @@ size_t ad_mul(size_t n, size_t size)
 	if (size && n > (size_t)-1 / size)
 		return (size_t)-1;
 	return n * size;
-}
-
-FILE *ad_fopen_read(const char *path)
-{
-	return ad_gzopen(path);
 }
 
 /* stat of a path, or of fd (0 or 1) for "-"; 0 if it is a regular file */

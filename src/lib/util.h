@@ -51,15 +51,6 @@ char *ad_xstrdup(const char *s);
 /* n*size with overflow check; (size_t)-1 on overflow. */
 size_t ad_mul(size_t n, size_t size);
 
-/* Open a file for reading; "-" or NULL means stdin.  NULL + ad_error on failure.
- * gzip-compressed data is decompressed transparently (gzfile.h), so the result may
- * be a wrapper stream rather than stdin itself; fclose() it unless it is stdin
- * (closing a wrapper of stdin leaves stdin open). */
-FILE *ad_fopen_read(const char *path);
-/* After ferror(f) on a stream from ad_fopen_read: what went wrong, either
- * "read error: STRERROR" or "corrupt gzip data: REASON".  Report it as
- * ad_error("%s: %s", name, ad_ferror_msg(f)). */
-const char *ad_ferror_msg(FILE *f);
 /* getline(3) that also fails on a read error in mid-line: a stream from
  * ad_fopen_read() whose gzip data turns out corrupt (a CRC-32 check at the end)
  * can hand getline a partial last line with the error flag set.  Returns the

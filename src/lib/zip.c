@@ -1,13 +1,12 @@
 /* zip.c: see zip.h. */
 #include "zip.h"
+#include "bytes.h"
 #include "inflate.h"
 #include "util.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t le16(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t le32(const unsigned char *p) { return le16(p) | le16(p + 2) << 16; }
 
 int ad_zip_open(AdZip *z, const unsigned char *buf, size_t n, const char *file)
 {
@@ -21,18 +20,18 @@ int ad_zip_open(AdZip *z, const unsigned char *buf, size_t n, const char *file)
 	/* the end record is the last 22 bytes plus a comment of up to 65535 */
 	lo = n > 22 + 65535 ? n - 22 - 65535 : 0;
 	for (p = n - 22;; p--) {
-		if (le32(buf + p) == 0x06054b50 && p + 22 + le16(buf + p + 20) == n)
+		if (ad_le32(buf + p) == 0x06054b50 && p + 22 + ad_le16(buf + p + 20) == n)
 			break;
 		if (p == lo)
 			return ad_error("%s: not a zip archive (no end of central directory)", file);
 	}
-	if (p >= 20 && le32(buf + p - 20) == 0x07064b50)
+	if (p >= 20 && ad_le32(buf + p - 20) == 0x07064b50)
 		return ad_error("%s: zip64 archives are not supported", file);
-	if (le16(buf + p + 4) != 0 || le16(buf + p + 6) != 0)
+	if (ad_le16(buf + p + 4) != 0 || ad_le16(buf + p + 6) != 0)
 		return ad_error("%s: multi-disk zip archives are not supported", file);
-	z->count = (long)le16(buf + p + 10);
-	z->cd_size = le32(buf + p + 12);
-	z->cd_off = le32(buf + p + 16);
+	z->count = (long)ad_le16(buf + p + 10);
+	z->cd_size = ad_le32(buf + p + 12);
+	z->cd_off = ad_le32(buf + p + 16);
 	if (z->count == 0xffff || z->cd_off == 0xffffffffu)
 		return ad_error("%s: zip64 archives are not supported", file);
 	if (z->cd_off > p || z->cd_size > p - z->cd_off)
@@ -52,16 +51,16 @@ static int entry(const AdZip *z, size_t *pos, Entry *e)
 {
 	const unsigned char *b = z->buf + z->cd_off;
 	size_t p = *pos, end = z->cd_size;
-	if (end - p < 46 || le32(b + p) != 0x02014b50)
+	if (end - p < 46 || ad_le32(b + p) != 0x02014b50)
 		return ad_error("%s: bad zip central directory entry", z->file);
-	e->flags = le16(b + p + 8);
-	e->method = le16(b + p + 10);
-	e->crc = le32(b + p + 16);
-	e->csize = le32(b + p + 20);
-	e->usize = le32(b + p + 24);
-	e->namelen = le16(b + p + 28);
-	e->local = le32(b + p + 42);
-	size_t skip = 46 + e->namelen + le16(b + p + 30) + le16(b + p + 32);
+	e->flags = ad_le16(b + p + 8);
+	e->method = ad_le16(b + p + 10);
+	e->crc = ad_le32(b + p + 16);
+	e->csize = ad_le32(b + p + 20);
+	e->usize = ad_le32(b + p + 24);
+	e->namelen = ad_le16(b + p + 28);
+	e->local = ad_le32(b + p + 42);
+	size_t skip = 46 + e->namelen + ad_le16(b + p + 30) + ad_le16(b + p + 32);
 	if (skip > end - p)
 		return ad_error("%s: bad zip central directory entry", z->file);
 	e->name = b + p + 46;
@@ -107,10 +106,10 @@ int ad_zip_get(const AdZip *z, const char *name, unsigned char **out, size_t *ou
 	if (e.method != 0 && e.method != 8)
 		return ad_error("%s: %s: zip compression method %u is not supported (only stored "
 		                "and deflated)", z->file, name, e.method);
-	if (e.local > z->n || z->n - e.local < 30 || le32(z->buf + e.local) != 0x04034b50)
+	if (e.local > z->n || z->n - e.local < 30 || ad_le32(z->buf + e.local) != 0x04034b50)
 		return ad_error("%s: %s: bad zip local header", z->file, name);
 	lh = z->buf + e.local;
-	off = e.local + 30 + le16(lh + 26) + le16(lh + 28);
+	off = e.local + 30 + ad_le16(lh + 26) + ad_le16(lh + 28);
 	if (off > z->n || e.csize > z->n - off)
 		return ad_error("%s: %s: zip member data runs past the end of the archive", z->file,
 		                name);

@@ -6,6 +6,7 @@
 #include "inflate.h"
 #include "rng.h"
 #include "unit.h"
+#include "gzfile.h"
 #include "util.h"
 #include <stdlib.h>
 #include <string.h>
