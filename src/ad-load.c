@@ -11,6 +11,7 @@
 
 static const char usage[] =
 	"usage: ad-load [-bH] [-f format] [-l labels] [-c column] [-d delim] [-S scale]\n"
+	"               [-k columns] [-K columns] [-M value|skip] [-N normal] [-D dim]\n"
 	"               [-x name] [-y name] [-m kdd|kdd-rev] [-s seed] [-v vocab]\n"
 	"               [-w vocab] [file ...]\n"
 	"\n"
@@ -29,6 +30,15 @@ static const char usage[] =
 	"  -H          CSV/TSV: the first line is a header\n"
 	"  -d delim    CSV/TSV field delimiter, one character or '\\t' (default ',' for\n"
 	"              csv, TAB for tsv)\n"
+	"  -k columns  CSV/TSV: keep only these value columns: numbers from 1, ranges\n"
+	"              (3-7) or header names (-H), comma-separated\n"
+	"  -K columns  CSV/TSV: leave these columns out (the same syntax)\n"
+	"  -M value    CSV/TSV: a missing value (empty, NA, N/A, NaN, nan, ?, null)\n"
+	"              becomes value; '-M skip' drops its row (default: an error\n"
+	"              naming the line)\n"
+	"  -N normal   CSV/TSV/svmlight: text labels; this one is normal (0), every\n"
+	"              other label 1\n"
+	"  -D dim      svmlight: the dimension (default: the largest index)\n"
 	"  -S scale    divide every value by scale (e.g. 255 for pixels; default 1)\n"
 	"  -x name     npz/mat: the data array, one row per sample (default X)\n"
 	"  -y name     npz/mat: the label vector (default y; 'none': every label 0)\n"
@@ -41,11 +51,12 @@ static const char usage[] =
 	"\n"
 	"e.g.  ad-load -b -S 255 -l train-labels-idx1-ubyte.gz train-images-idx3-ubyte.gz\n"
 	"      ad-load -b -w kdd.vocab kddcup.data_10_percent.gz > kdd.adv\n"
+	"      ad-load -H -c class -N normal -K id -M 0 data.csv > data.adv\n"
 	"See also: ad-scale(1), ad-split(1), adv(5)\n";
 
 static char *usage_text(void)
 {
-	static char buf[4096];
+	static char buf[8192];
 	char list[2048];
 	size_t n = 0;
 	for (const AdFormat *F = ad_formats; F->name && n < sizeof list - 100; F++)
@@ -71,7 +82,7 @@ int main(int argc, char **argv)
 	u = usage_text();
 	ad_stdopts(argc, argv, u);
 	opterr = 0;
-	while ((c = getopt(argc, argv, ":bc:d:f:Hhl:m:S:s:Vv:w:x:y:")) != -1) {
+	while ((c = getopt(argc, argv, ":bc:D:d:f:Hhk:K:l:M:m:N:S:s:Vv:w:x:y:")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
 		case 'c': o.labelcol = optarg; break;
@@ -90,6 +101,22 @@ int main(int argc, char **argv)
 			fmt = optarg;
 			break;
 		case 'H': o.header = 1; break;
+		case 'k': o.keep = optarg; break;
+		case 'K': o.drop = optarg; break;
+		case 'M':
+			if (!strcmp(optarg, "skip")) {
+				o.missing = AD_MISSING_SKIP;
+			} else {
+				o.missing = AD_MISSING_IMPUTE;
+				o.impute = (float)ad_opt_double(u, c, optarg, -3e38, 3e38);
+			}
+			break;
+		case 'N':
+			if (!*optarg)
+				ad_usage_error(u, "-N: empty label");
+			o.normal = optarg;
+			break;
+		case 'D': o.dim = (int)ad_opt_long(u, c, optarg, 1, ADV_MAX_DIM); break;
 		case 'h': ad_help(u);
 		case 'l': o.labels = optarg; break;
 		case 'm':

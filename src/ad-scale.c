@@ -22,7 +22,8 @@ static const char usage[] =
 	"  -z          z-score: (x - mean) / std (default: min-max)\n"
 	"  -l lower    min-max target lower bound (default 0)\n"
 	"  -u upper    min-max target upper bound (default 1)\n"
-	"  -o stats    write the fitted statistics to the file stats\n"
+	"  -o stats    write the fitted statistics to the file stats (-: to standard\n"
+	"              output, instead of the scaled rows)\n"
 	"  -m stats    apply the statistics in the file stats\n"
 	"  -b          write the binary vector stream\n"
 	"  -h, --help  this help;  -V, --version  the version\n"
@@ -79,7 +80,9 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "-l %g must be below -u %g", lower, upper);
 	in = optind < argc ? argv[optind] : "-";
 	{
-		const char *out[] = { save, "-" }, *ins[] = { in, apply };
+		/* -o -: the statistics are the only output */
+		const char *out[] = { save && strcmp(save, "-") ? save : NULL, "-" },
+		           *ins[] = { in, apply };
 		if (ad_check_outputs(out, 2, ins, 2))
 			ad_die("%s", ad_errmsg());
 	}
@@ -120,6 +123,14 @@ int main(int argc, char **argv)
 		for (long i = 0; i < d.n; i++)
 			scale_add(&st, d.x + (size_t)i * (size_t)d.info.dim);
 		scale_finish(&st);
+		if (save && !strcmp(save, "-")) {
+			/* -o -: the statistics are the output; no rows follow them */
+			if (scale_save(&st, stdout))
+				ad_die("write error: %s", strerror(errno ? errno : EIO));
+			adv_data_free(&d);
+			scale_free(&st);
+			return ad_finish_stdout();
+		}
 		if (save) {
 			if (!(f = fopen(save, "w")))
 				ad_die("%s: %s", save, strerror(errno));

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "modelfile.h"
 #include "nn.h"
+#include "threshold.h"
 #include "train.h"
 #include "util.h"
 #include <errno.h>
@@ -310,6 +311,18 @@ static FILE *open_trace(const char *path, int append)
 	return f;
 }
 
+/* The model file with the training rows' score distribution (threshold.h), for
+ * ad-score -c; scoring reads the model and changes no weight. */
+static void save_model(const Options *o, Model *m, const AdvData *data, const char *settings)
+{
+	ScoreDist dist;
+	if (scoredist_training(&dist, m, data, o->score_mean))
+		ad_die("%s", ad_errmsg());
+	if (modelfile_save_dist(o->out, m, o->score_mean, settings, &dist))
+		ad_die("%s", ad_errmsg());
+	scoredist_free(&dist);
+}
+
 int main(int argc, char **argv)
 {
 	Options o;
@@ -361,8 +374,7 @@ int main(int argc, char **argv)
 		 * checkpoint, so that no unfinished model passes for a finished one */
 		char what[512] = "no model written";
 		if (stop_signal == SIGINT) {
-			if (modelfile_save(o.out, m, o.score_mean, settings))
-				ad_die("%s", ad_errmsg());
+			save_model(&o, m, &data, settings);
 			if (res.best_epoch)
 				snprintf(what, sizeof what, "the model of epoch %d (lowest validation "
 				         "loss so far) written to %s", res.best_epoch, o.out);
@@ -382,8 +394,7 @@ int main(int argc, char **argv)
 			ad_warn("interrupted by signal %d; %s", (int)stop_signal, what);
 		return 128 + (int)stop_signal;
 	}
-	if (modelfile_save(o.out, m, o.score_mean, settings))
-		ad_die("%s", ad_errmsg());
+	save_model(&o, m, &data, settings);
 	model_free(m);
 	adv_data_free(&data);
 	if (o.valf)

@@ -101,7 +101,7 @@ near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(d <= 1e-6 && d >= -1
 	[ "${stderr_lines[0]}" = "ad-auroc: unknown option or missing argument: -q" ]
 	[ "${stderr_lines[1]}" = "usage: ad-auroc [-p | -r] [-l column] [-c column] [file]" ]
 	run -2 --separate-stderr ad-auroc -p -r
-	[ "${stderr_lines[0]}" = "ad-auroc: -p and -r cannot be combined" ]
+	[ "${stderr_lines[0]}" = "ad-auroc: -p, -r and -a (or -t, -m, -d, -n) cannot be combined" ]
 	run -2 --separate-stderr ad-auroc -l
 	[ "${stderr_lines[0]}" = "ad-auroc: unknown option or missing argument: -l" ]
 	run -2 --separate-stderr ad-auroc a b

@@ -236,13 +236,13 @@ mk_cifar() {
 	run -1 --separate-stderr ad-load -f csv < <(printf '1,2\n3,4x\n')
 	[ "$stderr" = "ad-load: <stdin>:2: field 2: not a number '4x'" ]
 	run -1 --separate-stderr ad-load -f csv < <(printf '1,NaN\n')
-	[ "$stderr" = "ad-load: <stdin>:1: field 2: value is not finite 'NaN'" ]
+	[ "$stderr" = "ad-load: <stdin>:1: field 2: value is not finite 'NaN' (a missing value: -M VALUE imputes it, -M skip drops the row)" ]
 	run -1 --separate-stderr ad-load -f csv < <(printf '1,2\n-inf,2\n')
 	[ "$stderr" = "ad-load: <stdin>:2: field 1: value is not finite '-inf'" ]
 	run -1 --separate-stderr ad-load -f csv < <(printf '1e39,2\n')
 	[ "$stderr" = "ad-load: <stdin>:1: field 1: value out of float range '1e39'" ]
 	run -1 --separate-stderr ad-load -f csv < <(printf '1,,2\n')
-	[ "$stderr" = "ad-load: <stdin>:1: field 2: empty" ]
+	[ "$stderr" = "ad-load: <stdin>:1: field 2: empty (a missing value: -M VALUE imputes it, -M skip drops the row)" ]
 }
 
 @test "ad-load: CSV header errors, bad labels, quotes, empty input" {
@@ -256,9 +256,9 @@ mk_cifar() {
 	run -1 --separate-stderr ad-load -f csv -H < <(printf 'a,b\n')
 	[ "$stderr" = "ad-load: <stdin>: no data after the header" ]
 	run -1 --separate-stderr ad-load -f csv -c 1 < <(printf '1.5,2\n')
-	[ "$stderr" = "ad-load: <stdin>:1: field 1: label '1.5' is not an integer" ]
+	[ "$stderr" = "ad-load: <stdin>:1: field 1: label '1.5' is not an integer (-N names the normal label of text labels)" ]
 	run -1 --separate-stderr ad-load -f csv -c 1 < <(printf 'cat,2\n')
-	[ "$stderr" = "ad-load: <stdin>:1: field 1: label 'cat' is not an integer" ]
+	[ "$stderr" = "ad-load: <stdin>:1: field 1: label 'cat' is not an integer (-N names the normal label of text labels)" ]
 	run -1 --separate-stderr ad-load -f csv -c 1 < <(printf '5\n')
 	[ "$stderr" = "ad-load: <stdin>:1: no value columns besides the label" ]
 	run -1 --separate-stderr ad-load -f csv < <(printf '1,"2\n')

@@ -4,7 +4,10 @@
  * TSV, or -d).  Blanks around a field and a final CR are ignored.  A field may
  * be double-quoted ("1.5", with "" for a quote inside), but a record may not
  * span lines.  Empty lines are skipped.  One column may hold the label (an
- * integer); every other field must be a finite number.  Every record must
+ * integer, or any text with a normal label given: that text is 0, the rest 1);
+ * every other kept field (all, or those of the keep list, less those of the
+ * drop list) must be a finite number, or a missing-value token (ad_is_missing)
+ * when missing values are imputed or their rows skipped.  Every record must
  * have as many fields as the first one (or as the header). */
 #include "source.h"
 #include "gzfile.h"
@@ -24,6 +27,10 @@ typedef struct {
 	char **fld;
 	long fcap;
 	int pending;            /* the first record is already split in fld */
+	unsigned char *use;     /* nf flags: 1 = a value column */
+	const char *normal;     /* label text of normal rows, or NULL */
+	int missing;            /* AD_MISSING_* */
+	float impute;
 } Csv;
 
 static int csv_getline(AdSource *s, Csv *c)
@@ -106,11 +113,15 @@ static long split(AdSource *s, Csv *c)
 	}
 }
 
+#define MISSING_HINT " (a missing value: -M VALUE imputes it, -M skip drops the row)"
+
 static int csv_read(AdSource *s, int *label, float *x)
 {
 	Csv *c = s->state;
 	long nf;
-	int j = 0;
+	int j;
+again:
+	j = 0;
 	if (c->pending) {
 		c->pending = 0;
 		nf = c->nf;
@@ -130,24 +141,34 @@ static int csv_read(AdSource *s, int *label, float *x)
 		char *end;
 		float v;
 		if (k == c->labcol) {
-			if (ad_parse_label(f, label))
-				return ad_error("%s:%ld: field %ld: label '%s' is not an integer",
-				                s->name, c->lineno, k + 1, f);
+			if (ad_text_label(f, c->normal, label))
+				return ad_error("%s:%ld: field %ld: label '%s' is not an integer (-N "
+				                "names the normal label of text labels)", s->name,
+				                c->lineno, k + 1, f);
+			continue;
+		}
+		if (!c->use[k])
+			continue;
+		if (c->missing != AD_MISSING_REFUSE && ad_is_missing(f)) {
+			if (c->missing == AD_MISSING_SKIP)
+				goto again;
+			x[j++] = c->impute;
 			continue;
 		}
 		if (!*f)
-			return ad_error("%s:%ld: field %ld: empty", s->name, c->lineno, k + 1);
+			return ad_error("%s:%ld: field %ld: empty" MISSING_HINT, s->name, c->lineno,
+			                k + 1);
 		errno = 0;
 		v = strtof(f, &end);
 		if (end == f || *end)
-			return ad_error("%s:%ld: field %ld: not a number '%s'", s->name, c->lineno,
-			                k + 1, f);
+			return ad_error("%s:%ld: field %ld: not a number '%s'%s", s->name, c->lineno,
+			                k + 1, f, ad_is_missing(f) ? MISSING_HINT : "");
 		if (isinf(v) && errno == ERANGE)
 			return ad_error("%s:%ld: field %ld: value out of float range '%s'", s->name,
 			                c->lineno, k + 1, f);
 		if (!isfinite(v))
-			return ad_error("%s:%ld: field %ld: value is not finite '%s'", s->name,
-			                c->lineno, k + 1, f);
+			return ad_error("%s:%ld: field %ld: value is not finite '%s'%s", s->name,
+			                c->lineno, k + 1, f, isnan(v) ? MISSING_HINT : "");
 		x[j++] = v;
 	}
 	return 1;
@@ -158,6 +179,7 @@ static void csv_close(AdSource *s)
 	Csv *c = s->state;
 	free(c->line);
 	free(c->fld);
+	free(c->use);
 	free(c);
 }
 
@@ -171,6 +193,56 @@ static int all_digits(const char *s)
 	return 1;
 }
 
+/* Mark in c->use (value v) the columns of list ("3,5-7,name"): numbers from 1,
+ * ranges, or header names (names holds the header fields, or NULL). */
+static int mark_columns(AdSource *s, Csv *c, const char *list, char **names,
+                        unsigned char v, const char *opt)
+{
+	char *copy = ad_xstrdup(list), *save = NULL, *tok;
+	int rc = 0;
+	for (tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+		long a = -1, b = -1;
+		char *dash = strchr(tok, '-');
+		if (all_digits(tok)) {
+			if (ad_parse_long(tok, 1, 1L << 30, &a))
+				a = 0;
+			b = a;
+		} else if (dash && dash > tok) {
+			*dash = 0;
+			if (all_digits(tok) && all_digits(dash + 1) &&
+			    !ad_parse_long(tok, 1, 1L << 30, &a) && !ad_parse_long(dash + 1, 1, 1L << 30, &b)
+			    && a <= b) {
+				/* a range */
+			} else {
+				*dash = '-';
+				a = b = -1;
+			}
+		}
+		if (a < 0 && names) {
+			for (long i = 0; i < c->nf && a < 0; i++)
+				if (!strcmp(names[i], tok))
+					a = b = i + 1;
+			if (a < 0)
+				rc = ad_error("%s: %s: no column named '%s' in the header", s->name, opt,
+				              tok);
+		} else if (a < 0) {
+			rc = ad_error("%s: %s: '%s' is not a column number or range (names need -H)",
+			              s->name, opt, tok);
+		} else if (a < 1 || b > c->nf) {
+			rc = ad_error("%s: %s: column %s out of range (%ld fields)", s->name, opt, tok,
+			              c->nf);
+		}
+		for (long i = a; rc == 0 && i <= b; i++) {
+			if (i - 1 != c->labcol)
+				c->use[i - 1] = v;
+			else if (a == b)       /* a range passes over the label column */
+				rc = ad_error("%s: %s: column %ld is the label column", s->name, opt, i);
+		}
+	}
+	free(copy);
+	return rc;
+}
+
 static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 {
 	Csv *c = ad_xcalloc(1, sizeof *c);
@@ -178,6 +250,9 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 	int k, from_end = 0;
 	c->delim = o->delim ? o->delim : delim;
 	c->labcol = -1;
+	c->normal = o->normal;
+	c->missing = o->missing;
+	c->impute = o->impute;
 	s->state = c;
 	s->close = csv_close;
 	if (lc && strcmp(lc, "none") && strcmp(lc, "0")) {
@@ -203,7 +278,10 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 		return ad_error("%s: empty input", s->name);
 	if ((c->nf = split(s, c)) < 0)
 		return -1;
+	c->use = ad_xmalloc((size_t)c->nf);
 	if (o->header) {
+		char **names;
+		int rc = 0;
 		if (lc && c->labcol < 0) {
 			for (long i = 0; i < c->nf && c->labcol < 0; i++)
 				if (!strcmp(c->fld[i], lc))
@@ -212,6 +290,20 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 				return ad_error("%s:%ld: no column named '%s' in the header", s->name,
 				                c->lineno, lc);
 		}
+		/* the header's names, copied: the next line is read into the same buffer */
+		names = ad_xmalloc(ad_mul((size_t)c->nf, sizeof *names));
+		for (long i = 0; i < c->nf; i++)
+			names[i] = ad_xstrdup(c->fld[i]);
+		memset(c->use, o->keep ? 0 : 1, (size_t)c->nf);
+		if (o->keep)
+			rc = mark_columns(s, c, o->keep, names, 1, "-k");
+		if (rc == 0 && o->drop)
+			rc = mark_columns(s, c, o->drop, names, 0, "-K");
+		for (long i = 0; i < c->nf; i++)
+			free(names[i]);
+		free(names);
+		if (rc)
+			return -1;
 		k = csv_getline(s, c);
 		if (k < 0)
 			return -1;
@@ -233,12 +325,23 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 	if (c->labcol >= c->nf)
 		return ad_error("%s:%ld: label column %d, but the rows have %ld fields", s->name,
 		                c->lineno, c->labcol + 1, c->nf);
-	if (c->nf - (c->labcol >= 0) < 1)
+	if (!o->header) {
+		memset(c->use, o->keep ? 0 : 1, (size_t)c->nf);
+		if ((o->keep && mark_columns(s, c, o->keep, NULL, 1, "-k")) ||
+		    (o->drop && mark_columns(s, c, o->drop, NULL, 0, "-K")))
+			return -1;
+	}
+	if (c->labcol >= 0)
+		c->use[c->labcol] = 0;
+	long dim = 0;
+	for (long i = 0; i < c->nf; i++)
+		dim += c->use[i];
+	if (dim < 1)
 		return ad_error("%s:%ld: no value columns besides the label", s->name, c->lineno);
-	if (c->nf - (c->labcol >= 0) > ADV_MAX_DIM)
+	if (dim > ADV_MAX_DIM)
 		return ad_error("%s:%ld: too many fields (%ld)", s->name, c->lineno, c->nf);
 	c->pending = 1;
-	s->info.dim = (int)(c->nf - (c->labcol >= 0));
+	s->info.dim = (int)dim;
 	s->info.shape[0] = s->info.dim;
 	s->info.shape[1] = s->info.shape[2] = 1;
 	s->read = csv_read;

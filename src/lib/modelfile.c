@@ -3,6 +3,7 @@
 #include "bytes.h"
 #include "util.h"
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,6 +137,12 @@ int mf_write_atomic(const char *path, MfBuf *b)
 	struct stat st;
 	uint32_t crc = ad_crc32(0, b->p, b->n);
 	mf_put_u32(b, crc);
+	if (!strcmp(path, "-")) {      /* standard output */
+		int r = fflush(stdout) != 0 || write_all(STDOUT_FILENO, b->p, b->n) != 0
+		        ? ad_error("<stdout>: write error: %s", strerror(errno ? errno : EIO)) : 0;
+		b->n -= 4;
+		return r;
+	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
 		int r = write_special(path, b);
 		b->n -= 4;
@@ -274,6 +281,12 @@ void mf_rd_free(MfRd *r)
 
 int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *r)
 {
+	return mf_read_file_versions(path, magic, version, version, r, NULL);
+}
+
+int mf_read_file_versions(const char *path, const char magic[4], uint32_t lo, uint32_t hi,
+                          MfRd *r, uint32_t *version)
+{
 	FILE *f;
 	size_t cap = 1 << 16, n = 0;
 	unsigned char *p;
@@ -329,11 +342,16 @@ int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *
 		return ad_error("%s: truncated (%zu bytes)", path, n);
 	}
 	v = ad_le32(p + 4);
-	if (v != version) {
+	if (v < lo || v > hi) {
 		mf_rd_free(r);
-		return ad_error("%s: unsupported format version %lu (expected %lu)", path,
-		                (unsigned long)v, (unsigned long)version);
+		if (lo == hi)
+			return ad_error("%s: unsupported format version %lu (expected %lu)", path,
+			                (unsigned long)v, (unsigned long)lo);
+		return ad_error("%s: unsupported format version %lu (expected %lu to %lu)", path,
+		                (unsigned long)v, (unsigned long)lo, (unsigned long)hi);
 	}
+	if (version)
+		*version = v;
 	crc = ad_crc32(0, p, n - 4);
 	if (crc != ad_le32(p + n - 4)) {
 		mf_rd_free(r);
@@ -499,13 +517,66 @@ fail:
 	return NULL;
 }
 
+/* The training score distribution after the tensors (version 2). */
+static void put_dist(MfBuf *b, const ScoreDist *d)
+{
+	mf_put_u64(b, d->rows);
+	mf_put_u64(b, d->anomalies);
+	mf_put_u32(b, d->data_crc);
+	mf_put_u32(b, d->k);
+	for (uint32_t i = 0; i < d->k; i++)
+		mf_put_f64(b, d->q[i]);
+}
+
+static int get_dist(MfRd *r, ScoreDist *d)
+{
+	memset(d, 0, sizeof *d);
+	if (mf_get_u64(r, &d->rows, "training rows") ||
+	    mf_get_u64(r, &d->anomalies, "training anomalies") ||
+	    mf_get_u32(r, &d->data_crc, "training data CRC") ||
+	    mf_get_u32(r, &d->k, "score quantile count"))
+		return -1;
+	if (d->anomalies > d->rows)
+		return ad_error("%s: %llu training anomalies among %llu rows", r->path,
+		                (unsigned long long)d->anomalies, (unsigned long long)d->rows);
+	if (d->rows ? d->k < 1 || d->k > SD_LEVELS || d->k > d->rows : d->k != 0)
+		return ad_error("%s: %lu score quantiles for %llu training rows", r->path,
+		                (unsigned long)d->k, (unsigned long long)d->rows);
+	if ((size_t)d->k * 8 > r->n - r->off)
+		return ad_error("%s: truncated in the score quantiles", r->path);
+	d->q = d->k ? ad_xmalloc((size_t)d->k * sizeof *d->q) : NULL;
+	for (uint32_t i = 0; i < d->k; i++) {
+		if (mf_get_f64(r, &d->q[i], "score quantile"))
+			break;
+		if (!isfinite(d->q[i]) || (i && d->q[i] < d->q[i - 1])) {
+			ad_error("%s: score quantile %lu is %s", r->path, (unsigned long)i + 1,
+			         isfinite(d->q[i]) ? "below the one before it" : "not finite");
+			break;
+		}
+		if (i + 1 == d->k)
+			return 0;
+	}
+	if (d->k == 0)
+		return 0;
+	scoredist_free(d);
+	return -1;
+}
+
 int modelfile_save(const char *path, Model *m, int score_mean, const char *settings)
+{
+	return modelfile_save_dist(path, m, score_mean, settings, NULL);
+}
+
+int modelfile_save_dist(const char *path, Model *m, int score_mean, const char *settings,
+                        const ScoreDist *dist)
 {
 	MfBuf b = { 0 };
 	int rc;
 	mf_put_bytes(&b, "ADPM", 4);
-	mf_put_u32(&b, MF_VERSION);
+	mf_put_u32(&b, dist ? MF_VERSION : 1);
 	mf_put_model(&b, m, score_mean, settings);
+	if (dist)
+		put_dist(&b, dist);
 	rc = mf_write_atomic(path, &b);
 	mf_free(&b);
 	return rc;
@@ -513,16 +584,45 @@ int modelfile_save(const char *path, Model *m, int score_mean, const char *setti
 
 Model *modelfile_load(const char *path, int *score_mean, char **settings)
 {
+	return modelfile_load_dist(path, score_mean, settings, NULL, NULL);
+}
+
+Model *modelfile_load_dist(const char *path, int *score_mean, char **settings,
+                           ScoreDist *dist, uint32_t *version)
+{
 	MfRd r;
 	Model *m;
-	if (mf_read_file(path, "ADPM", MF_VERSION, &r))
+	uint32_t v;
+	ScoreDist d = { 0 };
+	char *set = NULL;
+	if (mf_read_file_versions(path, "ADPM", 1, MF_VERSION, &r, &v))
 		return NULL;
-	m = mf_get_model(&r, score_mean, settings);
+	m = mf_get_model(&r, score_mean, &set);
+	if (m && v >= 2 && get_dist(&r, &d)) {
+		model_free(m);
+		m = NULL;
+	}
 	if (m && r.off != r.n) {
-		ad_error("%s: %zu unexpected bytes after the last tensor", path, r.n - r.off);
+		ad_error("%s: %zu unexpected bytes after the %s", path, r.n - r.off,
+		         v >= 2 ? "score quantiles" : "last tensor");
 		model_free(m);
 		m = NULL;
 	}
 	mf_rd_free(&r);
+	if (!m) {
+		scoredist_free(&d);
+		free(set);
+		return NULL;
+	}
+	if (settings)
+		*settings = set;
+	else
+		free(set);
+	if (version)
+		*version = v;
+	if (dist)
+		*dist = d;
+	else
+		scoredist_free(&d);
 	return m;
 }

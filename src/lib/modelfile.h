@@ -2,13 +2,15 @@
  * helpers it shares with the training checkpoint.
  *
  * Layout, every integer and float little-endian, written byte by byte:
- *     "ADPM"  magic                     u32 version (1)
+ *     "ADPM"  magic                     u32 version (1 or 2)
  *     u32 kind                          str arch
  *     u32 dim, C, H, W                  u64 init seed
  *     f32 slope   u32 relu   u32 mem_slots   f32 shrink   f32 entropy_weight
  *     u32 rep_dim u32 phase  u32 score_mean
  *     str settings ("key=value\n" lines: how the model was trained)
  *     u32 ntensors, then per tensor: str name, u64 count, count x f32
+ *     version 2 only: u64 training rows, u64 of them labelled anomalies,
+ *       u32 training data CRC, u32 k, k x f64 score quantiles (threshold.h)
  *     u32 CRC-32 of every byte before it
  * where str = u32 length + bytes (no NUL).  Files are written to a temporary
  * file in the same directory, fsync'ed and renamed over the target, so a crash
@@ -16,10 +18,11 @@
 #ifndef AD_MODELFILE_H
 #define AD_MODELFILE_H
 #include "model.h"
+#include "threshold.h"
 #include <stddef.h>
 #include <stdint.h>
 
-#define MF_VERSION 1
+#define MF_VERSION 2             /* newest; version 1 (no score distribution) is read too */
 #define MF_MAX_SETTINGS 65536
 #define MF_MAX_TENSORS 65536
 #define MF_MAX_NAME 255
@@ -40,7 +43,7 @@ void mf_put_f32s(MfBuf *b, const float *x, size_t n);
 void mf_free(MfBuf *b);
 /* Append the CRC-32 of the buffer and write it atomically to path (temp file in
  * the same directory, fsync, rename).  0, or -1 + ad_error; on failure the old
- * file at path is untouched and no temp file is left. */
+ * file at path is untouched and no temp file is left.  "-" is standard output. */
 int mf_write_atomic(const char *path, MfBuf *b);
 /* Can mf_write_atomic() write path?  Creates and removes the temporary file it
  * would use (or, for an existing file that is not a regular one, checks write
@@ -58,6 +61,9 @@ typedef struct {
 /* Read the whole file, check the size bound, the 4-byte magic, the version and
  * the CRC-32 (the last 4 bytes).  0, or -1 + ad_error "FILE: what failed". */
 int mf_read_file(const char *path, const char magic[4], uint32_t version, MfRd *r);
+/* The same accepting the versions lo..hi; the one found in *version (may be NULL). */
+int mf_read_file_versions(const char *path, const char magic[4], uint32_t lo, uint32_t hi,
+                          MfRd *r, uint32_t *version);
 int mf_get_u32(MfRd *r, uint32_t *v, const char *what);
 int mf_get_u64(MfRd *r, uint64_t *v, const char *what);
 int mf_get_f32(MfRd *r, float *v, const char *what);
@@ -72,10 +78,17 @@ void mf_put_model(MfBuf *b, Model *m, int score_mean, const char *settings);
 /* Builds the model from the section; settings (malloc'ed) and score_mean out. */
 Model *mf_get_model(MfRd *r, int *score_mean, char **settings);
 
-/* A whole model file. */
+/* A whole model file: version 1 (no score distribution; the old format byte for
+ * byte), or version 2 with the training score distribution. */
 int modelfile_save(const char *path, Model *m, int score_mean, const char *settings);
+int modelfile_save_dist(const char *path, Model *m, int score_mean, const char *settings,
+                        const ScoreDist *dist);
 /* NULL + ad_error naming the file and what failed (magic, version, a size, a
  * tensor name, the CRC).  settings may be NULL. */
 Model *modelfile_load(const char *path, int *score_mean, char **settings);
+/* The same, also giving the score distribution (zeroed for a version 1 file;
+ * free it with scoredist_free) and the format version; both may be NULL. */
+Model *modelfile_load_dist(const char *path, int *score_mean, char **settings,
+                           ScoreDist *dist, uint32_t *version);
 
 #endif

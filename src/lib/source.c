@@ -109,6 +109,8 @@ const AdFormat ad_formats[] = {
 	 ad_mat_open},
 	{"kdd", "KDD Cup '99 records, one-hot encoded (-m, -s, -v, -w)", NULL,
 	 "kddcup.data kddcup.data_10_percent", 0, ad_kdd_open},
+	{"svmlight", "LIBSVM/svmlight sparse rows: label idx:value ... (-D, -N)", NULL,
+	 ".svm .svmlight .libsvm", 0, ad_svmlight_open},
 	{NULL, NULL, NULL, NULL, 0, NULL}
 };
 
@@ -258,5 +260,30 @@ int ad_parse_label(const char *s, int *out)
 	if (*end || errno || !isfinite(d) || d != floor(d) || d < INT32_MIN || d > INT32_MAX)
 		return -1;
 	*out = (int)d;
+	return 0;
+}
+
+int ad_is_missing(const char *f)
+{
+	static const char *const tok[] = { "", "NA", "N/A", "NaN", "nan", "?", "null", "NULL" };
+	for (size_t i = 0; i < sizeof tok / sizeof tok[0]; i++)
+		if (!strcmp(f, tok[i]))
+			return 1;
+	return 0;
+}
+
+int ad_text_label(const char *f, const char *normal, int *out)
+{
+	char *e1, *e2;
+	double a, b;
+	if (!normal)
+		return ad_parse_label(f, out);
+	if (!strcmp(f, normal)) {
+		*out = 0;
+		return 0;
+	}
+	a = strtod(f, &e1);
+	b = strtod(normal, &e2);
+	*out = !(*f && *normal && !*e1 && !*e2 && a == b);
 	return 0;
 }

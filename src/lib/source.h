@@ -23,7 +23,22 @@ typedef struct {
 	uint64_t seed;          /* kdd: seed of the KDDCUP-Rev subsampling */
 	const char *vocab_in;   /* kdd: read the one-hot vocabulary from this file */
 	const char *vocab_out;  /* kdd: write the vocabulary used to this file */
+	const char *keep;       /* CSV/TSV: columns to keep ("1,3-5,name"), or NULL = all */
+	const char *drop;       /* CSV/TSV: columns to leave out, or NULL */
+	int missing;            /* CSV/TSV: missing values: AD_MISSING_REFUSE, _IMPUTE, _SKIP */
+	float impute;           /* CSV/TSV: the value of a missing field with _IMPUTE */
+	const char *normal;     /* CSV/TSV/svmlight: the label text of normal rows (label
+	                           0; any other label is 1), or NULL: integer labels */
+	int dim;                /* svmlight: the dimension (0: the largest index seen) */
 } AdSourceOpts;
+
+enum { AD_MISSING_REFUSE, AD_MISSING_IMPUTE, AD_MISSING_SKIP };
+
+/* A missing-value token of CSV/TSV: "", NA, N/A, NaN, nan, ?, null, NULL. */
+int ad_is_missing(const char *field);
+/* The label of a text field: with normal set, 0 if the field equals it (as text,
+ * or as numbers: "1.0" equals "1"), else 1; without, ad_parse_label.  0 or -1. */
+int ad_text_label(const char *field, const char *normal, int *out);
 
 typedef struct AdSource AdSource;
 struct AdSource {
@@ -81,6 +96,7 @@ int ad_npy_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 int ad_npz_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 int ad_mat_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 int ad_kdd_open(AdSource *s, FILE *f, const AdSourceOpts *o);
+int ad_svmlight_open(AdSource *s, FILE *f, const AdSourceOpts *o);
 
 /* Label parsing shared by the text readers: an integer, or a number with an
  * integral value ("1.0"), within int32.  0 or -1 (no message). */

@@ -2,6 +2,8 @@
  * with a message naming it (CRC recomputed, so the later checks are reached). */
 #include "model.h"
 #include "modelfile.h"
+#include "stats.h"
+#include "threshold.h"
 #include "util.h"
 #include "unit.h"
 #include <stdlib.h>
@@ -135,9 +137,13 @@ int main(void)
 	CHECK(fails_with(path2, "CRC-32 mismatch (file damaged or truncated)"));
 	/* version */
 	memcpy(t, b, n);
+	t[4] = 3;
+	spit(path2, t, n, 1);
+	CHECK(fails_with(path2, "unsupported format version 3 (expected 1 to 2)"));
+	/* a format 1 file marked 2 lacks the score distribution */
 	t[4] = 2;
 	spit(path2, t, n, 1);
-	CHECK(fails_with(path2, "unsupported format version 2 (expected 1)"));
+	CHECK(fails_with(path2, "training rows"));
 	/* a tensor renamed */
 	memcpy(t, b, n);
 	off = find(t, n, model_tensor(m, 0).name);
@@ -169,6 +175,77 @@ int main(void)
 	CHECK(fails_with(path2, "4 unexpected bytes after the last tensor"));
 	free(t);
 	free(b);
+
+	/* format 2: the same bytes as format 1 up to the last tensor, then the
+	 * training score distribution; read back exactly */
+	{
+		double sc[5] = { 3, 1, 2, 2, 9 };
+		int lab[5] = { 0, 0, 1, 0, 1 };
+		ScoreDist d, d2;
+		unsigned char *b1, *b2;
+		size_t n1, n2;
+		uint32_t v = 0;
+		CHECK(modelfile_save(path, m, 0, "loss=mse\n") == 0);
+		b1 = slurp(path, &n1);
+		scoredist_fit(&d, sc, lab, 5);
+		d.data_crc = 0x12345678;
+		CHECK(d.k == 5 && d.rows == 5 && d.anomalies == 2);
+		CHECK(d.q[0] == 1 && d.q[1] == 2 && d.q[2] == 2 && d.q[3] == 3 && d.q[4] == 9);
+		CHECK(scoredist_quantile(&d, 0.5) == 2);
+		CHECK(scoredist_quantile(&d, 0.875) == 6);     /* h = 3.5: between 3 and 9 */
+		CHECK(modelfile_save_dist(path, m, 0, "loss=mse\n", &d) == 0);
+		b2 = slurp(path, &n2);
+		CHECK(n2 == n1 + 8 + 8 + 4 + 4 + 5 * 8);
+		CHECK(b1[4] == 1 && b2[4] == 2);
+		CHECK(!memcmp(b1, b2, 4) && !memcmp(b1 + 5, b2 + 5, n1 - 4 - 5));
+		m2 = modelfile_load_dist(path, NULL, NULL, &d2, &v);
+		CHECK(m2 != NULL && v == 2);
+		if (m2) {
+			CHECK(d2.rows == 5 && d2.anomalies == 2 && d2.data_crc == 0x12345678 && d2.k == 5);
+			CHECK(d2.k == 5 && !memcmp(d2.q, d.q, 5 * sizeof *d.q));
+			scoredist_free(&d2);
+			model_free(m2);
+		}
+		/* damaged trailers, CRC fixed so that the field checks are reached */
+		b1 = realloc(b1, n2 + 8);
+		memcpy(b1, b2, n2);
+		b1[n2 - 4 - 8] = 0;              /* last quantile 9 -> a smaller double */
+		b1[n2 - 4 - 1] = 0;
+		spit(path2, b1, n2, 1);
+		CHECK(fails_with(path2, "score quantile 5 is below the one before it"));
+		memcpy(b1, b2, n2);
+		b1[n2 - 4 - 5 * 8 - 4] = 6;      /* k = 6 > rows */
+		spit(path2, b1, n2, 1);
+		CHECK(fails_with(path2, "6 score quantiles for 5 training rows"));
+		memcpy(b1, b2, n2 - 4);
+		memset(b1 + n2 - 4, 0, 8);
+		spit(path2, b1, n2 + 4, 1);
+		CHECK(fails_with(path2, "4 unexpected bytes after the score quantiles"));
+		/* a version 1 file gives an empty distribution */
+		CHECK(modelfile_save(path, m, 0, "") == 0);
+		m2 = modelfile_load_dist(path, NULL, NULL, &d2, &v);
+		CHECK(m2 != NULL && v == 1 && d2.rows == 0 && d2.k == 0 && d2.q == NULL);
+		model_free(m2);
+		scoredist_free(&d);
+		free(b1);
+		free(b2);
+	}
+	/* more rows than SD_LEVELS: exact type-7 quantiles at the levels i/1000 */
+	{
+		size_t nn = 5003;
+		double *x = malloc(nn * sizeof *x), *scr = malloc(nn * sizeof *scr);
+		ScoreDist d;
+		for (size_t i = 0; i < nn; i++)
+			x[i] = (double)((i * 7919) % nn) * 0.25 + 1;
+		scoredist_fit(&d, x, NULL, nn);
+		CHECK(d.k == SD_LEVELS && d.rows == nn && d.anomalies == 0);
+		for (int i = 0; i <= 1000; i += 37)
+			CHECK(d.q[i] == ad_quantile(x, nn, i / 1000.0, scr));
+		CHECK(scoredist_quantile(&d, 0.9) == ad_quantile(x, nn, 0.9, scr));
+		scoredist_free(&d);
+		free(x);
+		free(scr);
+	}
 
 	/* an unwritable path: error, nothing left behind */
 	CHECK(modelfile_save("/nonexistent-dir/m", m, 0, "") == -1);
