@@ -81,8 +81,8 @@ echo "== the rejection filters on the contaminated training set, scored by each 
 echo "   (groups of 100 rows like the batches; the more anomalies far above the median, the"
 echo "   better the model tells them apart):"
 for L in mse hetero; do
-	say "ad-score $L.model train.adv | ad-zscore -n 100 | ad-reject -n 100 -q 0.5 -t 0.1"
-	ad-score -T 2 $L.model train.adv | ad-zscore -n 100 | ad-reject -n 100 -q 0.5 -t 0.1 |
+	say "ad-score $L.model train.adv | ad-zscore -n 100 | ad-reject -n 100 -Q 0.5 -t 0.1"
+	ad-score -T 2 $L.model train.adv | ad-zscore -n 100 | ad-reject -n 100 -Q 0.5 -t 0.1 |
 	awk -F '\t' -v L=$L '
 		/^#/ || NF < 5 { next }
 		{ n++; a += $1 }

@@ -3,7 +3,7 @@
 # part (contaminated) with its model and, for each quantile q of the scores, writes the
 # share of true anomalies among the rows above the q-quantile and the fraction of all
 # training anomalies that lie above it, using the rejection filter itself:
-#   ad-score MODEL TRAIN | ad-reject -q q -t 0     (w = 0: above the quantile)
+#   ad-score MODEL TRAIN | ad-reject -Q q -t 0     (w = 0: above the quantile)
 # Output OUT/fig1b/NAME.tsv: dataset model loss gamma class seed epochs quantile share above
 set -eu
 out=$1 name=$2; shift 2
@@ -22,7 +22,7 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 ad-score -T "${THREADS:-1}" "$out/models/$name.model" "$train" > "$tmp/scores"
 for q in "$@"; do
-	ad-reject -q "$q" -t 0 "$tmp/scores" |
+	ad-reject -Q "$q" -t 0 "$tmp/scores" |
 	awk -F '\t' -v q="$q" -v f="$fields" '
 		/^#/ || NF < 3 { next }
 		{ a += $1 } $3 == 0 { n++; na += $1 }

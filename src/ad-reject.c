@@ -2,6 +2,7 @@
  * score, else 1; or the adaptive weights 1, ts, 0 of aar.h with -A) to a score
  * table, or drop the rejected rows, per group. */
 #include "aar.h"
+#include "longopt.h"
 #include "util.h"
 #include "scores.h"
 #include "stats.h"
@@ -10,10 +11,17 @@
 
 static char usage[2048];
 
+/* the rejection flags have the letters of ad-train: -Q quantile, -t ts */
+static const char optstring[] = "dn:c:Q:q:t:Az:k:W:hV";
+static const AdLongOpt longs[] = {
+	{ "quantile", 'Q' }, { "q", 'Q' }, { "ts", 't' }, { "drop", 'd' }, { "rows", 'n' },
+	{ "column", 'c' }, { "adaptive", 'A' }, { NULL, 0 }
+};
+
 static void make_usage(void)
 {
 	snprintf(usage, sizeof usage,
-	"usage: ad-reject [-d] [-n rows] [-c column] [-q quantile] [-t ts] [file]\n"
+	"usage: ad-reject [-d] [-n rows] [-c column] [-Q quantile] [-t ts] [file]\n"
 	"       ad-reject -A [-d] [-n rows] [-c column] [-t ts] [-z tau] [-k guard]\n"
 	"                 [-W groups] [file]\n"
 	"\n"
@@ -24,8 +32,8 @@ static void make_usage(void)
 	"  -d           drop the rejected rows instead (no column is added)\n"
 	"  -n rows      rows per group, 0 = no limit [0]\n"
 	"  -c column    score column, name or 1-based number [score]\n"
-	"  -q quantile  rejection quantile, 0 to 1 [%g]\n"
-	"  -t ts        weight of a rejected row, 0 to 1 (0: hard rejection) [%g]\n"
+	"  -Q quantile  rejection quantile, 0 to 1 [%g] (--quantile)\n"
+	"  -t ts        weight of a rejected row, 0 to 1 (0: hard rejection) [%g] (--ts)\n"
 	"  -A           adaptive: w = 0 above the modified z-score tau, ts above the\n"
 	"               intersection of a two-Gaussian fit, else 1; adds the columns\n"
 	"               w, t_hard, t_soft, contam (see ad-reject(1))\n"
@@ -34,7 +42,7 @@ static void make_usage(void)
 	"               component [%g]\n"
 	"  -W groups    -A: warm-up, no soft rejection in the first groups [0]\n"
 	"  -h, --help   this text;  -V, --version  the version\n"
-	"e.g. ad-score ae.model < train.adv | ad-zscore | ad-reject -q 0.9\n"
+	"e.g. ad-score ae.model < train.adv | ad-zscore | ad-reject -Q 0.9\n"
 	"See also: ad-zscore(1), ad-auroc(1), ad-train(1)\n", AD_Q_DEFAULT, AD_TS_DEFAULT,
 	AAR_TAU, AAR_GUARD);
 }
@@ -101,14 +109,18 @@ int main(int argc, char **argv)
 	o.q = AD_Q_DEFAULT;
 	o.ts = AD_TS_DEFAULT;
 	aar_config_defaults(&o.aar);
+	argv = ad_longopts(&argc, argv, optstring, longs, usage);
 	ad_stdopts(argc, argv, usage);
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "dn:c:q:t:Az:k:W:hV")) != -1) {
+	while ((opt = getopt(argc, argv, optstring)) != -1) {
 		switch (opt) {
 		case 'd': o.drop = 1; break;
 		case 'n': nmax = ad_opt_long(usage, 'n', optarg, 0, 1L << 40); break;
 		case 'c': col = optarg; break;
-		case 'q': o.q = ad_opt_double(usage, 'q', optarg, 0, 1); qset = 1; break;
+		case 'Q': o.q = ad_opt_double(usage, 'Q', optarg, 0, 1); qset = 1; break;
+		case 'q':
+			ad_usage_error(usage, "-q: the quantile is -Q (or --quantile): one letter, one "
+			               "meaning in every tool, and -q is quiet in ad-train");
 		case 't': o.ts = ad_opt_double(usage, 't', optarg, 0, 1); break;
 		case 'A': o.adaptive = 1; break;
 		case 'z': o.aar.tau = ad_opt_double(usage, 'z', optarg, 0, 1e6); aset = 1; break;
@@ -120,7 +132,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.adaptive && qset)
-		ad_usage_error(usage, "-q does not apply to -A (adaptive rejection)");
+		ad_usage_error(usage, "-Q does not apply to -A (adaptive rejection)");
 	if (!o.adaptive && aset)
 		ad_usage_error(usage, "-z, -k and -W apply to -A (adaptive rejection) only");
 	if (argc - optind > 1)

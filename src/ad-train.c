@@ -100,7 +100,7 @@ static void make_usage(void)
 "  -Z, --entropy-weight X   MemAE entropy loss weight [%g]\n"
 "  -l, --slope X            LeakyReLU slope [%g; DSVDD %g]\n"
 "  -u, --relu               ReLU instead of LeakyReLU\n"
-"  -q, --quiet              no progress line\n"
+"  -q, --quiet              no progress lines, no summary\n"
 "  -h, --help               this help;  -V, --version: the version\n"
 "\n"
 "e.g.  ad-train -L hetero -n 30 -y val.adv -o ae.model train.adv\n"
@@ -120,7 +120,7 @@ static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:HP:W:y:g:G
 static const AdLongOpt longs[] = {
 	{ "output", 'o' }, { "model", 'M' }, { "arch", 'A' }, { "loss", 'L' },
 	{ "score", 'S' }, { "epochs", 'n' }, { "pretrain-epochs", 'p' }, { "batch", 'B' },
-	{ "lr", 'r' }, { "wd", 'w' }, { "seed", 's' }, { "threads", 'T' }, { "q", 'Q' },
+	{ "lr", 'r' }, { "wd", 'w' }, { "seed", 's' }, { "threads", 'T' }, { "q", 'Q' }, { "quantile", 'Q' },
 	{ "ts", 't' }, { "alpha-r", 'a' }, { "c", 'c' }, { "loe-ratio", 'F' },
 	{ "loe-warmup", 'U' }, { "loe-hard", 'H' }, { "weigh", 'P' }, { "weigh-timeout", 'W' }, { "val", 'y' },
 	{ "trace", 'g' }, { "trace-batches", 'G' }, { "eval", 'e' }, { "eval-every", 'E' },
@@ -198,6 +198,13 @@ static void parse(int argc, char **argv, Options *o)
 		}
 	}
 	o->operands = argc - optind;
+	{
+		/* "-q 0.5": -q is quiet here, as in ad-reject's old usage it was the quantile */
+		double v;
+		if (o->quiet && o->operands > 1 && !ad_parse_double(argv[optind], -1e300, 1e300, &v))
+			ad_usage_error(usage, "-q is quiet and takes no value ('%s'): the rejection "
+			               "quantile is -Q (--quantile)", argv[optind]);
+	}
 	o->train = optind < argc ? argv[optind] : "-";
 }
 
@@ -311,6 +318,18 @@ static FILE *open_trace(const char *path, int append)
 	return f;
 }
 
+/* One line at the end: epochs, time, speed, the model kept. */
+static void summary(const TrainResult *res, double sec)
+{
+	fprintf(stderr, "%s: %d epochs in %.1f s (%.0f samples/s); ", ad_progname,
+	        res->epochs_done, sec, sec > 0 ? (double)res->samples / sec : 0.0);
+	if (res->best_epoch > 0)
+		fprintf(stderr, "kept epoch %d, validation loss %.6g\n", res->best_epoch,
+		        res->best_val);
+	else
+		fprintf(stderr, "kept the last epoch, training loss %.6g\n", res->last_loss);
+}
+
 /* The model file with the training rows' score distribution (threshold.h), for
  * ad-score -c; scoring reads the model and changes no weight. */
 static void save_model(const Options *o, Model *m, const AdvData *data, const char *settings)
@@ -333,6 +352,7 @@ int main(int argc, char **argv)
 	Model *m;
 	char settings[1024];
 	int rc;
+	double t0;
 
 	ad_setprogname(argv[0]);
 	make_usage();
@@ -358,11 +378,14 @@ int main(int argc, char **argv)
 		tc.trace = open_trace(o.trace, tc.resume != NULL);
 		tc.trace_header = ftell(tc.trace) == 0;
 	}
-	tc.progress = !o.quiet && isatty(2);
+	tc.progress = o.quiet ? TRAIN_PROGRESS_NONE
+	            : isatty(2) ? TRAIN_PROGRESS_TTY : TRAIN_PROGRESS_LOG;
 	tc.stop = &stop_signal;
 	catch_signals();
 
+	t0 = ad_now();
 	rc = train_run(m, &data, &tc, &res);
+	t0 = ad_now() - t0;
 	if (tc.trace && fclose(tc.trace) != 0 && rc == 0)
 		ad_die("%s: write error", o.trace);
 	if (rc < 0)
@@ -395,6 +418,8 @@ int main(int argc, char **argv)
 		return 128 + (int)stop_signal;
 	}
 	save_model(&o, m, &data, settings);
+	if (!o.quiet)
+		summary(&res, t0);
 	model_free(m);
 	adv_data_free(&data);
 	if (o.valf)

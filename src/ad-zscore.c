@@ -1,6 +1,7 @@
 /* ad-zscore: append the modified z-score and the GA shape alpha to a score table,
  * per group of rows (whole input, -n rows, or rows up to an empty line). */
 #include "util.h"
+#include "longopt.h"
 #include "scores.h"
 #include "stats.h"
 #include "zstats.h"
@@ -23,7 +24,7 @@ static void make_usage(void)
 	"empty line; each group is written, then its empty line, then flushed.\n"
 	"  -n rows     rows per group, 0 = no limit [0]\n"
 	"  -c column   score column, name or 1-based number [score]\n"
-	"  -a alpha_r  lowest alpha [%g]\n"
+	"  -a alpha_r  lowest alpha [%g] (--alpha-r, as ad-train)\n"
 	"  -z floor    floor of the normaliser m [%g]\n"
 	"  -o stats    fit median, MAD and MeanAD on the whole input (one group) and\n"
 	"              save them to the file stats\n"
@@ -35,6 +36,11 @@ static void make_usage(void)
 	"     ad-score ae.model test.adv | ad-zscore -m train.z | awk '$3 > 3.5'\n"
 	"See also: ad-reject(1), ad-auroc(1), ad-train(1)\n", AD_ALPHA_R_DEFAULT, AD_ZFLOOR);
 }
+
+static const char optstring[] = "n:c:a:z:o:m:hV";
+static const AdLongOpt longs[] = {
+	{ "alpha-r", 'a' }, { "floor", 'z' }, { "rows", 'n' }, { "column", 'c' }, { NULL, 0 }
+};
 
 typedef struct {
 	double alpha_r, zfloor;
@@ -77,9 +83,10 @@ int main(int argc, char **argv)
 
 	ad_setprogname(argv[0]);
 	make_usage();
+	argv = ad_longopts(&argc, argv, optstring, longs, usage);
 	ad_stdopts(argc, argv, usage);
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "n:c:a:z:o:m:hV")) != -1) {
+	while ((opt = getopt(argc, argv, optstring)) != -1) {
 		switch (opt) {
 		case 'n': nmax = ad_opt_long(usage, 'n', optarg, 0, 1L << 40); break;
 		case 'c': col = optarg; break;

@@ -116,8 +116,8 @@ med_mad() {
 }
 
 @test "ad-reject -A: usage errors and help" {
-	run -2 --separate-stderr ad-reject -A -q 0.5
-	[ "${stderr_lines[0]}" = "ad-reject: -q does not apply to -A (adaptive rejection)" ]
+	run -2 --separate-stderr ad-reject -A -Q 0.5
+	[ "${stderr_lines[0]}" = "ad-reject: -Q does not apply to -A (adaptive rejection)" ]
 	run -2 --separate-stderr ad-reject -z 3
 	[ "${stderr_lines[0]}" = "ad-reject: -z, -k and -W apply to -A (adaptive rejection) only" ]
 	run -2 --separate-stderr ad-reject -A -W -1

@@ -10,29 +10,29 @@ setup() { load test_helper; load numcmp; }
 	numcmp "$TMP/out" "$FIX/stats-groups.reject"
 }
 
-@test "ad-reject: -q 0.25 -t 0 (hard rejection) matches numpy" {
-	ad-reject -q 0.25 -t 0 "$FIX/stats-groups.tsv" > "$TMP/out"
+@test "ad-reject: -Q 0.25 -t 0 (hard rejection) matches numpy" {
+	ad-reject -Q 0.25 -t 0 "$FIX/stats-groups.tsv" > "$TMP/out"
 	numcmp "$TMP/out" "$FIX/stats-groups.reject-q25-t0"
 }
 
 @test "ad-reject: -d drops the rejected rows (q = 0.75) and adds no column" {
-	ad-reject -d -q 0.75 "$FIX/stats-groups.tsv" > "$TMP/out"
+	ad-reject -d -Q 0.75 "$FIX/stats-groups.tsv" > "$TMP/out"
 	numcmp "$TMP/out" "$FIX/stats-groups.reject-q75-drop"
 	# the kept rows are the input's rows, byte for byte
 	grep -v '^#' "$TMP/out" | grep . | while IFS= read -r l; do grep -qxF "$l" "$FIX/stats-groups.tsv"; done
 }
 
 @test "ad-reject: ties at the quantile are kept (strict >); q = 1 keeps all; q = 0 rejects all above the minimum" {
-	run -0 ad-reject -q 0.25 -t 0.5 < <(printf '1\n1\n1\n1\n2\n5\n')
+	run -0 ad-reject -Q 0.25 -t 0.5 < <(printf '1\n1\n1\n1\n2\n5\n')
 	[ "$output" = "$(printf '1\t1\n1\t1\n1\t1\n1\t1\n2\t0.5\n5\t0.5')" ]
-	run -0 ad-reject -q 1 < <(printf '3\n1\n2\n')
+	run -0 ad-reject -Q 1 < <(printf '3\n1\n2\n')
 	[ "$output" = "$(printf '3\t1\n1\t1\n2\t1')" ]
-	run -0 ad-reject -q 0 -t 0 < <(printf '3\n1\n2\n1\n')
+	run -0 ad-reject -Q 0 -t 0 < <(printf '3\n1\n2\n1\n')
 	[ "$output" = "$(printf '3\t0\n1\t1\n2\t0\n1\t1')" ]
 }
 
 @test "ad-reject: a group of one row is never rejected; a constant group neither" {
-	run -0 ad-reject -q 0 < <(printf '0\t9\n\n0\t4\n0\t4\n0\t4\n')
+	run -0 ad-reject -Q 0 < <(printf '0\t9\n\n0\t4\n0\t4\n0\t4\n')
 	[ "$output" = "$(printf '0\t9\t1\n\n0\t4\t1\n0\t4\t1\n0\t4\t1')" ]
 }
 
@@ -62,12 +62,12 @@ setup() { load test_helper; load numcmp; }
 
 @test "ad-reject: -h, --help, -V, --version" {
 	run -0 --separate-stderr ad-reject -h
-	[ "${lines[0]}" = "usage: ad-reject [-d] [-n rows] [-c column] [-q quantile] [-t ts] [file]" ]
-	[[ "$output" == *"-q quantile  rejection quantile, 0 to 1 [0.5]"* ]]
+	[ "${lines[0]}" = "usage: ad-reject [-d] [-n rows] [-c column] [-Q quantile] [-t ts] [file]" ]
+	[[ "$output" == *"-Q quantile  rejection quantile, 0 to 1 [0.5] (--quantile)"* ]]
 	[[ "$output" == *"[0.1]"* ]]
 	[ -z "$stderr" ]
 	run -0 ad-reject --help
-	[ "${lines[0]}" = "usage: ad-reject [-d] [-n rows] [-c column] [-q quantile] [-t ts] [file]" ]
+	[ "${lines[0]}" = "usage: ad-reject [-d] [-n rows] [-c column] [-Q quantile] [-t ts] [file]" ]
 	run -0 ad-reject -V
 	[[ "$output" == "ad-reject (adpipe) "* ]]
 	run -0 ad-reject --version
@@ -78,15 +78,15 @@ setup() { load test_helper; load numcmp; }
 	run -2 --separate-stderr ad-reject -x
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "ad-reject: unknown option or missing argument: -x" ]
-	[ "${stderr_lines[1]}" = "usage: ad-reject [-d] [-n rows] [-c column] [-q quantile] [-t ts] [file]" ]
-	run -2 --separate-stderr ad-reject -q 1.5
-	[ "${stderr_lines[0]}" = "ad-reject: -q: bad value '1.5' (expected a number from 0 to 1)" ]
+	[ "${stderr_lines[1]}" = "usage: ad-reject [-d] [-n rows] [-c column] [-Q quantile] [-t ts] [file]" ]
+	run -2 --separate-stderr ad-reject -Q 1.5
+	[ "${stderr_lines[0]}" = "ad-reject: -Q: bad value '1.5' (expected a number from 0 to 1)" ]
 	run -2 --separate-stderr ad-reject -t -0.1
 	[ "${stderr_lines[0]}" = "ad-reject: -t: bad value '-0.1' (expected a number from 0 to 1)" ]
 	run -2 --separate-stderr ad-reject -n 2x
 	[ "${stderr_lines[0]}" = "ad-reject: -n: bad value '2x' (expected an integer from 0 to 1099511627776)" ]
-	run -2 --separate-stderr ad-reject -q
-	[ "${stderr_lines[0]}" = "ad-reject: unknown option or missing argument: -q" ]
+	run -2 --separate-stderr ad-reject -Q
+	[ "${stderr_lines[0]}" = "ad-reject: unknown option or missing argument: -Q" ]
 	run -2 --separate-stderr ad-reject x y
 	[ "${stderr_lines[0]}" = "ad-reject: too many operands" ]
 }
@@ -121,6 +121,6 @@ setup() { load test_helper; load numcmp; }
 	run -0 bash -c "printf '0\t1\n0\t2\n1\t9\n\n0\t3\n0\t4\n' | ad-reject"
 	[ "$output" = "$(printf '0\t1\t1\n0\t2\t1\n1\t9\t0.1\n\n0\t3\t1\n0\t4\t0.1')" ]
 	# the 0.9-quantile of 1..20 is 1 + 19 * 0.9 = 18.1
-	run -0 bash -c "seq 20 | ad-reject -d -q 0.9"
+	run -0 bash -c "seq 20 | ad-reject -d -Q 0.9"
 	[ "$output" = "$(seq 18)" ]
 }

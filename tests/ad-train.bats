@@ -117,7 +117,7 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 	cmp "$TMP/h" "$TMP/w"
 	# and with non-default knobs on both sides
 	ad-train "${T[@]}" -n 2 -Q 0.75 -t 0 -a 1 -o "$TMP/h2" "$D/train.adv"
-	ad-train "${T[@]}" -n 2 -Q 0.75 -t 0 -a 1 -P 'ad-zscore -a 1 | ad-reject -q 0.75 -t 0' \
+	ad-train "${T[@]}" -n 2 -Q 0.75 -t 0 -a 1 -P 'ad-zscore -a 1 | ad-reject -Q 0.75 -t 0' \
 		-o "$TMP/w2" "$D/train.adv"
 	run cmp -s "$TMP/h2" "$TMP/h"
 	[ "$status" -ne 0 ]

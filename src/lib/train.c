@@ -269,14 +269,41 @@ static int run_batch(Trainer *T, int b, int nb)
 	return 0;
 }
 
-static void progress(Trainer *T, int b, int nbatch, int done)
+/* "m:ss" or "h:mm:ss" */
+static const char *hms(double sec, char *buf, size_t size)
 {
-	int pre = pretraining(T);
-	fprintf(stderr, "\r%s epoch %d/%d batch %d/%d loss %.6g   ", pre ? "pretrain" : "",
-	        phase_epoch(T), pre ? T->pre : T->tc->epochs, b, nbatch,
-	        T->acc.nb ? T->acc.loss / T->acc.nb : NAN);
-	if (done)
-		fputc('\n', stderr);
+	long t = sec > 0 && sec < 1e9 ? (long)(sec + 0.5) : 0;
+	if (t >= 3600)
+		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+	return buf;
+}
+
+/* Progress (TRAIN_PROGRESS_*): after batch b of nbatch (done: the epoch is
+ * complete, val its validation loss or NaN). */
+static void progress(Trainer *T, int b, int nbatch, int done, double val)
+{
+	int pre = pretraining(T), mode = T->tc->progress;
+	double el = ad_now() - T->t0, loss = T->acc.nb ? T->acc.loss / T->acc.nb : NAN;
+	char e[32], r[32];
+	if (mode == TRAIN_PROGRESS_TTY) {
+		/* ETA from the batches run by this call */
+		double run = (double)(T->epoch - T->epoch0) * nbatch + b - T->batch0;
+		double left = (double)(T->total - T->epoch - 1) * nbatch + nbatch - b;
+		fprintf(stderr, "\r%sepoch %d/%d batch %d/%d loss %.6g  %s elapsed, ETA %s   ",
+		        pre ? "pretrain " : "", phase_epoch(T), pre ? T->pre : T->tc->epochs, b,
+		        nbatch, loss, hms(el, e, sizeof e),
+		        run > 0 ? hms(el / run * left, r, sizeof r) : "?");
+		if (done)
+			fputc('\n', stderr);
+	} else if (mode == TRAIN_PROGRESS_LOG && done) {
+		fprintf(stderr, "%s: %sepoch %d/%d loss %.6g", ad_progname, pre ? "pretrain " : "",
+		        phase_epoch(T), pre ? T->pre : T->tc->epochs, loss);
+		if (!isnan(val))
+			fprintf(stderr, " val %.6g", val);
+		fprintf(stderr, " (%s elapsed)\n", hms(el, e, sizeof e));
+	}
 	fflush(stderr);
 }
 
@@ -325,8 +352,8 @@ static int end_main_epoch(Trainer *T, double *val, double *auc)
 		if (eval_auroc(T, auc))
 			return -1;
 		if (!tc->trace)
-			fprintf(stderr, "%sepoch %d: eval AUROC %.4f\n", tc->progress ? "\n" : "", e,
-			        *auc);
+			fprintf(stderr, "%sepoch %d: eval AUROC %.4f\n",
+			        tc->progress == TRAIN_PROGRESS_TTY ? "\n" : "", e, *auc);
 	}
 	return 0;
 }
@@ -357,8 +384,9 @@ static int run_epochs(Trainer *T, TrainResult *res)
 				return ad_error("epoch %d, batch %d: %s", phase_epoch(T), b + 1,
 				                ad_errmsg());
 			T->batch_next = b + 1;
-			if (tc->progress)
-				progress(T, b + 1, nbatch, 0);
+			res->samples += nb;
+			if (tc->progress == TRAIN_PROGRESS_TTY)
+				progress(T, b + 1, nbatch, 0, NAN);
 			if (stop_requested(T) && b + 1 < nbatch) {
 				res->interrupted = 1;
 				return 1;
@@ -374,7 +402,7 @@ static int run_epochs(Trainer *T, TrainResult *res)
 				return ad_error("trace: write error");
 		}
 		if (tc->progress)
-			progress(T, nbatch, nbatch, 1);
+			progress(T, nbatch, nbatch, 1, val);
 		res->epochs_done = T->epoch + 1;
 		if (stop_requested(T)) {
 			if (T->epoch + 1 < T->total) {
@@ -507,6 +535,9 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 		weigh_set_stop(T.wg, tc->stop);
 	if (T.wg)
 		weigh_set_timeout(T.wg, tc->weigh_timeout);
+	T.t0 = ad_now();
+	T.epoch0 = T.epoch;
+	T.batch0 = T.batch_next;
 	rc = run_epochs(&T, res);
 	if (rc == 0 && is_dsvdd(&T) && model_phase(m) == PHASE_PRETRAIN) {
 		/* no main epoch (-n 0): still give the model its centre */

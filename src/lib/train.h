@@ -49,7 +49,7 @@ typedef struct {
 	const char *checkpoint;  /* checkpoint file, or NULL */
 	int checkpoint_every;    /* epochs */
 	const char *resume;      /* checkpoint to resume from, or NULL */
-	int progress;            /* 1: progress line on stderr */
+	int progress;            /* TRAIN_PROGRESS_*: what train_run prints on stderr */
 	volatile sig_atomic_t *stop;  /* set asynchronously: checkpoint and stop */
 } TrainConfig;
 
@@ -59,7 +59,13 @@ typedef struct {
 	double best_val;         /* its validation loss (NaN without --val) */
 	double last_loss;        /* mean batch loss of the last epoch */
 	int interrupted;         /* 1: stopped by *stop */
+	long samples;            /* rows trained on by this call (resumed epochs not counted) */
 } TrainResult;
+
+/* Progress on stderr: none; on a terminal one line rewritten after every batch
+ * with the elapsed time and an ETA; elsewhere (make, nohup, tee) one line per
+ * epoch with its loss, validation loss and time. */
+enum { TRAIN_PROGRESS_NONE, TRAIN_PROGRESS_TTY, TRAIN_PROGRESS_LOG };
 
 void train_config_defaults(TrainConfig *tc);
 

@@ -41,6 +41,9 @@ typedef struct {
 	double *s, *w, *alpha, *z, *scratch;
 	int *rej;
 	int D;
+	/* progress: start time, and the position where this call started */
+	double t0;
+	int epoch0, batch0;
 } Trainer;
 
 /* A new optimiser over the tensors active in the current phase. */
