@@ -361,16 +361,18 @@ tdata() {
 	gen_images 13 50 0 > "$TMP/val.adv"
 	T=(-q -A conv:4-8 -B 20 -r 0.01)
 	# the weigher sends SIGINT after group $KILLAT (batches of 10 per epoch)
-	KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; if [ -z "$l" ]; then g=$((g+1)); if [ "$g" = "$KILLAT" ]; then for i in $(seq $NSIG); do kill -INT $PPID; done; fi; fi; done; }'
-	export KILLAT NSIG=1
+	KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; if [ -z "$l" ]; then g=$((g+1)); if [ "$g" = "$KILLAT" ]; then kill -INT $PPID; fi; fi; done; }'
+	export KILLAT
 	# with -y: mid-epoch 3, the model of the best of epochs 1 and 2
 	KILLAT=25 run -130 --separate-stderr ad-train "${T[@]}" -n 5 -y "$TMP/val.adv" -P "$KW" -o "$TMP/m" "$TMP/train.adv"
 	[[ "$stderr" =~ ^"ad-train: interrupted by signal 2; the model of epoch "[12]" (lowest validation loss so far) written to $TMP/m"$ ]]
 	# it is the model a 2-epoch run selects (the same epochs, the same batches)
 	ad-train "${T[@]}" -n 2 -y "$TMP/val.adv" -P 'ad-zscore | ad-reject' -o "$TMP/two" "$TMP/train.adv"
 	[ "$(ad-score "$TMP/m" "$TMP/val.adv")" = "$(ad-score "$TMP/two" "$TMP/val.adv")" ]
-	# two SIGINTs: the second ends the process at once, nothing written
-	NSIG=2 KILLAT=5 run -130 --separate-stderr ad-train "${T[@]}" -n 5 -P "$KW" -o "$TMP/m2" "$TMP/train.adv"
+	# two SIGINTs while ad-train waits for the answer to batch 5 (signals do not
+	# queue: the second is sent after a pause): it ends at once, nothing written
+	KW2='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do if [ -z "$l" ]; then g=$((g+1)); if [ "$g" = 5 ]; then kill -INT $PPID; sleep 0.5; kill -INT $PPID; fi; fi; printf "%s\n" "$l"; done; }'
+	run -130 --separate-stderr ad-train "${T[@]}" -n 5 -P "$KW2" -o "$TMP/m2" "$TMP/train.adv"
 	[ -z "$stderr" ]
 	[ ! -e "$TMP/m2" ]
 	[ -z "$(ls "$TMP" | grep tmp)" ]
