@@ -348,7 +348,7 @@ int main(int argc, char **argv)
 	TrainConfig tc;
 	TrainResult res;
 	ModelConfig mc;
-	AdvData data, val, eval;
+	AdvData data, val = { 0 }, eval = { 0 };
 	Model *m;
 	char settings[1024];
 	int rc;

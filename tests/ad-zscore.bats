@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # ad-zscore: modified z-score and alpha per group; expected values from numpy
-# (tests/fixtures/gen-stats.py) and METHODS 1.3.
+# (tests/fixtures/gen-stats.py) and the golden batch A of tests/unit/test_stats.c.
 setup() { load test_helper; load numcmp; }
 
 @test "ad-zscore: groups with ties, even/odd counts, MAD = 0, constant, one and two rows match numpy" {
@@ -23,7 +23,7 @@ setup() { load test_helper; load numcmp; }
 	cmp "$TMP/a" "$TMP/c"
 }
 
-@test "ad-zscore: METHODS 1.3 batch A (z, alpha) with the score in column 1" {
+@test "ad-zscore: golden batch A (z, alpha) with the score in column 1" {
 	printf '#s\tlabel\n' > "$TMP/in"
 	for s in 0.10 0.12 0.15 0.20 0.25 0.30 0.50 1.00 2.00 5.00; do printf '%s\t0\n' $s; done >> "$TMP/in"
 	run -0 ad-zscore -c s "$TMP/in"

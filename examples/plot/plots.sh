@@ -10,6 +10,8 @@
 #   fig3-DATASET-eE.png      mean AUROC against contamination per loss (make fig3)
 #   fig1b-DATASET-eE.png     anomaly share above each quantile of training scores (make fig1b)
 #   epochs-DATASET-eE.png    mean test AUROC against epoch per loss (ad-train --eval traces)
+#   demo-epochs.png, demo-roc.png   the runs of make demo (DEMO_OUT, default OUT/demo)
+# Each loss has one colour in every figure (colour below); legends sit outside the axes.
 # A plot whose results are missing is skipped with a message; no gnuplot: all skipped.
 set -eu
 export LC_ALL=C
@@ -17,6 +19,20 @@ here=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$here/../out} DATASET=${DATASET:-fmnist-small} GAMMA=${GAMMA:-0.2}
 PATH=${BIN:-$here/../../bin}:$PATH
 case $OUT in /*) ;; *) OUT=$(pwd)/$OUT ;; esac
+# One colour per loss in every figure (a loss may carry settings: mse+q0.5+t0.1 is mse's;
+# a model-loss such as dsvdd-hetero is hetero's).
+colour() {
+	_c=${1%%+*}; _c=${_c##*-}
+	case $_c in
+	mse) echo '#d62728' ;; huber) echo '#ff7f0e' ;; ga) echo '#2ca02c' ;;
+	loe) echo '#9467bd' ;; hetero) echo '#1f77b4' ;; *) echo '#7f7f7f' ;;
+	esac
+}
+# PLOTS_COLOUR=LOSS: print the colour of that loss and stop (for the tests)
+if [ -n "${PLOTS_COLOUR:-}" ]; then
+	colour "$PLOTS_COLOUR"
+	exit 0
+fi
 if ! command -v gnuplot > /dev/null 2>&1; then
 	echo "plots: gnuplot is not installed; no plots made (apt-get install gnuplot-nox)"
 	exit 0
@@ -62,7 +78,8 @@ if [ -n "$key" ]; then
 	for f in "$sd"/ae_*_"$key".tsv; do
 		l=$(basename "$f" "_$key.tsv"); l=${l#ae_}
 		ad-auroc -r "$f" | grep -v '^#' > "$tmp/roc.$l"
-		printf '%s\t%s (AUROC %.3f)\n' "$tmp/roc.$l" "$l" "$(ad-auroc "$f")" >> "$tmp/roc.list"
+		printf '%s\t%s (AUROC %.3f)\t%s\n' "$tmp/roc.$l" "$l" "$(ad-auroc "$f")" "$(colour "$l")" \
+			>> "$tmp/roc.list"
 	done
 	gp roc.gp "$P/roc-$DATASET-e$E.png" list="$tmp/roc.list" \
 		title="ROC, $DATASET, AE, test part ($(echo "$key" | tr _ ' '))"
@@ -90,7 +107,8 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 		print ep " epochs, mean over classes" cl ", seeds" se > "/dev/stderr"
 	}' "$r" 2> "$tmp/fig3.ep" | sort -g > "$tmp/fig3.dat"
 	nl=$(head -1 "$tmp/fig3.dat" | awk -F '\t' '{ print NF }')
-	gp fig3.gp "$P/fig3-$DATASET-e$E.png" data="$tmp/fig3.dat" ncol="$nl" \
+	cols=$(for l in $(head -1 "$tmp/fig3.dat" | cut -f 2-); do colour "$l"; done | tr '\n' ' ')
+	gp fig3.gp "$P/fig3-$DATASET-e$E.png" data="$tmp/fig3.dat" ncol="$nl" colours="$cols" \
 		title="AUROC against contamination, $DATASET, AE, $(cat "$tmp/fig3.ep")"
 else
 	skip "fig3-$DATASET-e$E.png" "no $r (make fig3)"
@@ -117,7 +135,9 @@ if [ -s "$r" ] && [ "$(wc -l < "$r")" -gt 1 ]; then
 		print ep > "/dev/stderr"
 	}' "$r" 2> "$tmp/fig1b.ep" > "$tmp/fig1b.dat"
 	nm=$(head -1 "$tmp/fig1b.dat" | awk -F '\t' '{ print (NF - 1) / 2 }')
-	gp fig1b.gp "$P/fig1b-$DATASET-e$E.png" data="$tmp/fig1b.dat" nm="$nm" gamma="$GAMMA" \
+	cols=$(head -1 "$tmp/fig1b.dat" | tr '\t' '\n' | sed -n 's/: anomaly share above q$//p' |
+		while read -r m; do colour "$m"; done | tr '\n' ' ')
+	gp fig1b.gp "$P/fig1b-$DATASET-e$E.png" data="$tmp/fig1b.dat" nm="$nm" gamma="$GAMMA" colours="$cols" \
 		title="Training rows scored above their q-quantile, $DATASET, gamma $GAMMA, $(cat "$tmp/fig1b.ep") epochs, mean over runs"
 else
 	skip "fig1b-$DATASET-e$E.png" "no $r (make fig1b)"
@@ -136,7 +156,8 @@ if [ -s "$tmp/traces" ]; then
 			END { for (e = 1; e <= mx; e++) if (n[e]) printf "%d\t%.5f\t%d\n", e, s[e] / n[e], n[e] }' \
 			> "$tmp/ep.$l"
 		[ -s "$tmp/ep.$l" ] &&
-			printf '%s\t%s (%d runs)\n' "$tmp/ep.$l" "$l" "$(wc -l < "$tmp/tr.$l")" >> "$tmp/ep.list"
+			printf '%s\t%s (%d runs)\t%s\n' "$tmp/ep.$l" "$l" "$(wc -l < "$tmp/tr.$l")" \
+				"$(colour "$l")" >> "$tmp/ep.list"
 	done
 	if [ -s "$tmp/ep.list" ]; then
 		gp epochs.gp "$P/epochs-$DATASET-e$E.png" list="$tmp/ep.list" \
@@ -146,5 +167,35 @@ if [ -s "$tmp/traces" ]; then
 	fi
 else
 	skip "epochs-$DATASET-e$E.png" "no AE traces at gamma $GAMMA, $E epochs in $td"
+fi
+# The demo's runs (make demo: DEMO_OUT, default OUT/demo): test AUROC by epoch from the
+# --eval traces and the ROC curves of the test scores, one colour per loss
+DEMO=${DEMO_OUT:-$OUT/demo}
+: > "$tmp/demo-ep.list"
+: > "$tmp/demo-roc.list"
+for l in mse hetero; do
+	if [ -s "$DEMO/$l.trace" ]; then
+		awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "eval_auroc") c = i; next }
+			!/^#/ && $2 == "main" && c && $c != "NA" { print $1 "\t" $c }' "$DEMO/$l.trace" \
+			> "$tmp/demo-ep.$l"
+		[ -s "$tmp/demo-ep.$l" ] &&
+			printf '%s\t%s\t%s\n' "$tmp/demo-ep.$l" "$l" "$(colour $l)" >> "$tmp/demo-ep.list"
+	fi
+	if [ -s "$DEMO/$l.test.scores" ]; then
+		ad-auroc -r "$DEMO/$l.test.scores" | grep -v '^#' > "$tmp/demo-roc.$l"
+		printf '%s\t%s (AUROC %.3f)\t%s\n' "$tmp/demo-roc.$l" "$l" \
+			"$(ad-auroc "$DEMO/$l.test.scores")" "$(colour $l)" >> "$tmp/demo-roc.list"
+	fi
+done
+if [ -s "$tmp/demo-ep.list" ]; then
+	gp epochs.gp "$P/demo-epochs.png" list="$tmp/demo-ep.list" \
+		title="make demo: test AUROC against epoch (ad-train --eval)"
+else
+	skip demo-epochs.png "no traces with eval_auroc in $DEMO (make demo)"
+fi
+if [ -s "$tmp/demo-roc.list" ]; then
+	gp roc.gp "$P/demo-roc.png" list="$tmp/demo-roc.list" title="make demo: ROC of the test part"
+else
+	skip demo-roc.png "no test scores in $DEMO (make demo)"
 fi
 echo "plots: $made PNG files in $P"

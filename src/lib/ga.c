@@ -1,5 +1,5 @@
 /* ga.c: Barron's robust loss on the squared residual, its derivatives, and the
- * log-partition function of the adaptive loss (METHODS 2). */
+ * log-partition function of the adaptive loss (ga.h). */
 #include "ga.h"
 #include <math.h>
 #include <pthread.h>

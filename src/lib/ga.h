@@ -1,7 +1,9 @@
 /* ga.h: Barron's general robust loss on the squared residual, and the partition
- * function of its adaptive form (METHODS 1.1, 2).
+ * function of its adaptive form (J. T. Barron, "A General and Adaptive Robust Loss
+ * Function", CVPR 2019; the GA loss of equation 3 of the heterogeneous-loss paper,
+ * man/ad-train.1).
  *
- * The argument is s = x^2 (the seed's squared error), y = s / c^2, b = |alpha - 2|:
+ * The argument is s = x^2 (the sample's squared error), y = s / c^2, b = |alpha - 2|:
  *     rho = (b / alpha) ((y/b + 1)^(alpha/2) - 1)
  * computed as (b/alpha) expm1((alpha/2) log1p(y/b)) with the reference clamps
  * b >= eps32, |alpha| >= eps32 (sign of 0 counts as +), eps32 = 1.1920929e-7.
@@ -20,7 +22,7 @@
 double ga_rho(double s, double alpha, double c);
 /* d rho / d s = (1/c^2) 0.5 (y/b + 1)^(alpha/2 - 1), with the same special cases. */
 double ga_drho_ds(double s, double alpha, double c);
-/* d rho / d alpha, METHODS 2.3.  Exactly 0 at alpha in {0, 2, +-inf}, as the
+/* d rho / d alpha (differentiating the form above).  Exactly 0 at alpha in {0, 2, +-inf}, as the
  * reference (the true derivative diverges logarithmically towards alpha = 2). */
 double ga_drho_dalpha(double s, double alpha, double c);
 /* d rho / d c = -(2 y / c) d rho / d y. */
@@ -30,7 +32,8 @@ double ga_drho_dc(double s, double alpha, double c);
  * for alpha in [0, 4]; NaN outside.  A table computed once (thread-safe, on the
  * first call, or by ga_init(); about 0.13 s) and interpolated with cubic Hermite
  * polynomials in w = cbrt(alpha - 2), 4097 knots: within 1e-9 of the quadrature
- * (measured 6e-10 worst), and the golden values of METHODS 2.4.  The NLL of the
+ * (measured 6e-10 worst), and the closed forms log Z(0) = log(pi sqrt 2),
+ * log Z(2) = log sqrt(2 pi) (tests/unit/test_stats.c).  The NLL of the
  * adaptive loss is rho + log c + log Z(alpha). */
 double ga_logz(double alpha);
 /* d log Z / d alpha, from the same interpolant (within 1e-7 of a central

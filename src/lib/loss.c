@@ -334,8 +334,8 @@ void loss_step(Loss *l, float lr)
 	if (l->cfg.kind != LOSS_GA)
 		return;
 	l->t++;
-	adam_update(l->theta_a, l->grad_a, l->m_a, l->v_a, n, lr, 0.0f, 0.9f, 0.999f, 1e-8f, l->t);
-	adam_update(l->theta_c, l->grad_c, l->m_c, l->v_c, n, lr, 0.0f, 0.9f, 0.999f, 1e-8f, l->t);
+	adam_update(l->theta_a, l->grad_a, l->m_a, l->v_a, n, lr, 0.0f, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, l->t);
+	adam_update(l->theta_c, l->grad_c, l->m_c, l->v_c, n, lr, 0.0f, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, l->t);
 	memset(l->grad_a, 0, n * sizeof(float));
 	memset(l->grad_c, 0, n * sizeof(float));
 	ga_update_params(l);

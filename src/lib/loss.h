@@ -1,25 +1,28 @@
-/* loss.h: the training losses over a batch (METHODS 1, 2.4, 4, A1-A3, A11, A12).
+/* loss.h: the training losses over a batch (man/ad-train.1, DESCRIPTION).  The
+ * hetero loss is Algorithm 1 of "Heterogeneous loss function with aggressive
+ * rejection for contaminated data in anomaly detection"; where the paper leaves a
+ * choice open, the choice is stated here and in ad-train(1).
  *
  * Every loss works on the model's out/target (B x D, float32) and the per-sample
  * score s_i = sum_j (out_ij - target_ij)^2 (or the mean over j with score_mean),
- * and hands back dL/d(out).  The batch reduction is the mean over B (A2).
+ * and hands back dL/d(out).  The batch reduction is the mean over B.
  *
  *   mse     L_i = w_i s_i
  *   huber   L_i = w_i rho(s_i, 1, c)                 (pseudo-Huber, c = --c)
- *   hetero  L_i = w_i rho(s_i, alpha_i, c)           (Algorithm 1 of the seed)
+ *   hetero  L_i = w_i rho(s_i, alpha_i, c)           (the paper's Algorithm 1)
  *   ga      L_i = sum_j rho(r_ij^2, alpha_j, c_j) + log c_j + log Z(alpha_j)
  *           Barron's adaptive loss: per output dimension j a learned shape
  *           alpha_j = lo + (hi - lo) sigmoid(theta_a_j) in (0.001, 1.999) (starts
  *           at 1) and scale c_j = (1 - 1e-5) softplus(theta_c_j + log(e-1)) + 1e-5
- *           (starts at 1); their own Adam state (METHODS 2.4).
- *   loe     soft Latent Outlier Exposure (METHODS 4.2): L_n = s, L_a = 1/(s + 1e-8);
+ *           (starts at 1); their own Adam state (Barron, CVPR 2019, section 3).
+ *   loe     soft Latent Outlier Exposure (Qiu et al., ICML 2022): L_n = s, L_a = 1/(s + 1e-8);
  *           after the warm-up epochs the floor(B ratio) largest scores are the
  *           anomaly set (loss 0.5 L_n + 0.5 L_a, or L_a with loe_hard), the
  *           floor(B (1 - ratio)) smallest the normal set (loss L_n), the rest of
  *           the batch is dropped; the mean runs over the kept terms.
  *
- * The weights w (rejection, METHODS 1.1 step 3) and shapes alpha come from the
- * DETACHED scores (A3): loss_weights() computes them in-process, or the caller
+ * The weights w (rejection, step 3 of Algorithm 1) and shapes alpha come from the
+ * DETACHED scores (no gradient flows through them): loss_weights() computes them in-process, or the caller
  * takes them from a weigher co-process (weigh.h).  With q = 1 and ts = 1 nothing
  * is rejected; mse and huber accept q/ts too, so the ablations of Table 3 are
  * flag settings: MSE(q, ts) = mse with q, ts; Hetero(1, 1) = hetero with q = ts = 1.
@@ -106,7 +109,8 @@ void loss_sync(Loss *l);
 /* ga: current alpha_j and scale_j (D each). */
 void loss_ga_params(const Loss *l, double *alpha, double *scale);
 
-/* Validation loss of a batch (A11): sum over i of s_i for s_i <= median(s), else
+/* Validation loss of a batch (ad-train -y; the paper measures it "by aggressive
+ * and hard rejection", read as q = 0.5, t_s = 0): sum over i of s_i for s_i <= median(s), else
  * 0 (hard rejection, q = 0.5).  The caller divides the sum over all batches by
  * the row count.  scratch: B doubles. */
 double loss_val_batch(const double *s, int B, double *scratch);

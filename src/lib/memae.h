@@ -1,4 +1,5 @@
-/* memae.h: the memory module of MemAE (Gong et al. 2019; METHODS.md section 5).
+/* memae.h: the memory module of MemAE (Gong et al., "Memorizing Normality to Detect
+ * Anomaly: Memory-augmented Deep Autoencoder", ICCV 2019).
  *
  * Queries are the columns of z [C][Q] (one per spatial location of a conv
  * encoder map, one per sample for an MLP).  Per query: cosine similarity to each

@@ -32,6 +32,10 @@
 #include <string.h>
 
 #define MAXLEV 16
+/* batch-norm epsilon: torch's default for the AE and MemAE, 1e-4 (no affine) in
+ * Ruff et al.'s Deep SVDD networks */
+#define BN_EPS_AE    1e-5f
+#define BN_EPS_DSVDD 1e-4f
 
 typedef struct {
 	char name[64];
@@ -119,14 +123,14 @@ static void act(Seq *s, const ModelConfig *c)
 
 static void name(char *buf, const char *part, int i, const char *what)
 {
-	snprintf(buf, 40, "%s.%d.%s", part, i, what);
+	snprintf(buf, NN_NAME_MAX, "%s.%d.%s", part, i, what);
 }
 
 static int build_ae_conv(Model *m, const int *ch, int L, Rng *r)
 {
 	int C = m->cfg.shape[0], H = m->cfg.shape[1], W = m->cfg.shape[2];
 	int hs[MAXLEV + 1], ws[MAXLEV + 1];
-	char nm[40];
+	char nm[NN_NAME_MAX];
 	seq_input(&m->enc, C, H, W);
 	for (int i = 0; i < L; i++) {
 		hs[i] = m->enc.h;
@@ -137,7 +141,7 @@ static int build_ae_conv(Model *m, const int *ch, int L, Rng *r)
 		name(nm, "enc", i, "conv");
 		seq_conv(&m->enc, nm, ch[i], 3, 2, 1, 1, r);
 		name(nm, "enc", i, "bn");
-		seq_bn(&m->enc, nm, 1, 1e-5f);
+		seq_bn(&m->enc, nm, 1, BN_EPS_AE);
 		act(&m->enc, &m->cfg);
 	}
 	seq_input(&m->dec, m->enc.c, m->enc.h, m->enc.w);
@@ -150,7 +154,7 @@ static int build_ae_conv(Model *m, const int *ch, int L, Rng *r)
 		seq_convt2(&m->dec, nm, oc, 3, 2, 1, oph, opw, 1, r);
 		if (i > 0) {
 			name(nm, "dec", d, "bn");
-			seq_bn(&m->dec, nm, 1, 1e-5f);
+			seq_bn(&m->dec, nm, 1, BN_EPS_AE);
 			act(&m->dec, &m->cfg);
 		}
 	}
@@ -159,13 +163,13 @@ static int build_ae_conv(Model *m, const int *ch, int L, Rng *r)
 
 static void build_ae_mlp(Model *m, const int *wd, int L, Rng *r)
 {
-	char nm[40];
+	char nm[NN_NAME_MAX];
 	seq_input(&m->enc, m->cfg.dim, 1, 1);
 	for (int i = 0; i < L; i++) {
 		name(nm, "enc", i, "linear");
 		seq_linear(&m->enc, nm, wd[i], 1, r);
 		name(nm, "enc", i, "bn");
-		seq_bn(&m->enc, nm, 1, 1e-5f);
+		seq_bn(&m->enc, nm, 1, BN_EPS_AE);
 		act(&m->enc, &m->cfg);
 	}
 	seq_input(&m->dec, wd[L - 1], 1, 1);
@@ -173,7 +177,7 @@ static void build_ae_mlp(Model *m, const int *wd, int L, Rng *r)
 		name(nm, "dec", d, "linear");
 		seq_linear(&m->dec, nm, wd[i], 1, r);
 		name(nm, "dec", d, "bn");
-		seq_bn(&m->dec, nm, 1, 1e-5f);
+		seq_bn(&m->dec, nm, 1, BN_EPS_AE);
 		act(&m->dec, &m->cfg);
 	}
 	name(nm, "dec", L - 1, "linear");
@@ -184,7 +188,7 @@ static int build_lenet(Model *m, const int *ch, int L, Rng *r)
 {
 	int C = m->cfg.shape[0], H = m->cfg.shape[1], W = m->cfg.shape[2];
 	int rep = m->cfg.rep_dim, sz[MAXLEV];
-	char nm[40];
+	char nm[NN_NAME_MAX];
 	float sl = m->cfg.slope;
 	if (H != W)
 		return ad_error("architecture lenet: needs a square image (got %dx%d)", H, W);
@@ -199,7 +203,7 @@ static int build_lenet(Model *m, const int *ch, int L, Rng *r)
 		name(nm, "enc", i, "conv");
 		seq_conv(&m->enc, nm, ch[i], 5, 1, 2, 0, r);
 		name(nm, "enc", i, "bn");
-		seq_bn(&m->enc, nm, 0, 1e-4f);
+		seq_bn(&m->enc, nm, 0, BN_EPS_DSVDD);
 		act(&m->enc, &m->cfg);
 		seq_maxpool(&m->enc);
 	}
@@ -217,7 +221,7 @@ static int build_lenet(Model *m, const int *ch, int L, Rng *r)
 	name(nm, "dec", 0, "convt");
 	seq_convt(&m->dec, nm, ch[L - 1], 5, 1, 2, 0, 0, r);
 	name(nm, "dec", 0, "bn");
-	seq_bn(&m->dec, nm, 0, 1e-4f);
+	seq_bn(&m->dec, nm, 0, BN_EPS_DSVDD);
 	act(&m->dec, &m->cfg);
 	for (int i = L - 1, d = 1; i >= 0; i--, d++) {
 		seq_upsample(&m->dec);
@@ -228,7 +232,7 @@ static int build_lenet(Model *m, const int *ch, int L, Rng *r)
 		seq_convt(&m->dec, nm, i > 0 ? ch[i - 1] : C, 5, 1, p2 / 2, 0, 0, r);
 		if (i > 0) {
 			name(nm, "dec", d, "bn");
-			seq_bn(&m->dec, nm, 0, 1e-4f);
+			seq_bn(&m->dec, nm, 0, BN_EPS_DSVDD);
 			act(&m->dec, &m->cfg);
 		} else {
 			seq_sigmoid(&m->dec);
@@ -239,14 +243,14 @@ static int build_lenet(Model *m, const int *ch, int L, Rng *r)
 
 static void build_dsvdd_mlp(Model *m, const int *wd, int L, Rng *r)
 {
-	char nm[40];
+	char nm[NN_NAME_MAX];
 	seq_input(&m->enc, m->cfg.dim, 1, 1);
 	for (int i = 0; i < L; i++) {
 		name(nm, "enc", i, "linear");
 		seq_linear(&m->enc, nm, wd[i], 0, r);
 		if (i < L - 1) {
 			name(nm, "enc", i, "bn");
-			seq_bn(&m->enc, nm, 0, 1e-4f);
+			seq_bn(&m->enc, nm, 0, BN_EPS_DSVDD);
 			act(&m->enc, &m->cfg);
 		}
 	}
@@ -255,7 +259,7 @@ static void build_dsvdd_mlp(Model *m, const int *wd, int L, Rng *r)
 		name(nm, "dec", d, "linear");
 		seq_linear(&m->dec, nm, wd[i], 0, r);
 		name(nm, "dec", d, "bn");
-		seq_bn(&m->dec, nm, 0, 1e-4f);
+		seq_bn(&m->dec, nm, 0, BN_EPS_DSVDD);
 		act(&m->dec, &m->cfg);
 	}
 	name(nm, "dec", L - 1, "linear");

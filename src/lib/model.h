@@ -72,7 +72,8 @@ void model_backward(Model *m, const float *dout, int B);
 
 /* DSVDD.  Phase PRETRAIN trains the AE (out = reconstruction, target = x), MAIN the
  * encoder against the centre.  model_init_center(): eval-mode forward over n rows,
- * c = mean embedding, then the eps = 0.1 fix (METHODS.md 6.3; an exact 0 becomes +eps). */
+ * c = mean embedding, then the eps = 0.1 fix of Ruff et al.'s Deep SVDD code: a
+ * coordinate closer than 0.1 to zero becomes +-0.1 (an exact 0 becomes +0.1). */
 void model_set_phase(Model *m, int phase);
 int model_phase(const Model *m);
 int model_init_center(Model *m, const float *x, int n);

@@ -15,6 +15,9 @@
 #include "pool.h"
 #include "rng.h"
 
+/* Bytes of a layer's tensor name prefix ("enc.0.conv"), NUL included. */
+#define NN_NAME_MAX 40
+
 enum {
 	NN_LINEAR, NN_CONV, NN_CONVT, NN_BN, NN_LRELU, NN_RELU, NN_MAXPOOL,
 	NN_UPSAMPLE, NN_SIGMOID, NN_FLATTEN, NN_UNFLATTEN
@@ -34,7 +37,7 @@ typedef struct {
 	size_t nw;                  /* elements of w */
 	float *rmean, *rvar;        /* batch-norm running statistics */
 	double *mean, *invstd;      /* batch-norm statistics of the last train forward */
-	char name[40];              /* tensor name prefix, e.g. "enc.0.conv" */
+	char name[NN_NAME_MAX];     /* tensor name prefix, e.g. "enc.0.conv" */
 } Layer;
 
 /* Scratch of the layers (the im2col matrix, sgemm's partial products): owned by

@@ -74,7 +74,7 @@ void adam_step(Adam *a)
 	for (int i = 0; i < a->n; i++) {
 		ModelTensor t = model_tensor(a->model, a->s[i].idx);
 		adam_update(t.data, t.grad, a->s[i].m, a->s[i].v, t.n, a->lr,
-		            t.decay ? a->wd : 0.0f, 0.9f, 0.999f, 1e-8f, a->t);
+		            t.decay ? a->wd : 0.0f, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, a->t);
 	}
 }
 

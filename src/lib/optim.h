@@ -16,6 +16,11 @@ void adam_update(float *w, const float *g, float *m, float *v, size_t n, float l
  * after model_set_phase()).  betas 0.9/0.999, eps 1e-8.  Weight decay applies to
  * the tensors with decay = 1. */
 typedef struct Adam Adam;
+/* torch.optim.Adam's defaults, used by every optimiser of adpipe (the model's
+ * and the ga loss's own parameters). */
+#define ADAM_BETA1 0.9f
+#define ADAM_BETA2 0.999f
+#define ADAM_EPS   1e-8f
 Adam *adam_new(Model *m, float lr, float wd);
 void adam_free(Adam *a);
 /* t <- t + 1, then update every tensor from its accumulated gradient. */

@@ -1,10 +1,14 @@
-/* stats.h: robust batch statistics for the heterogeneous loss (METHODS 1.1, 3).
+/* stats.h: robust batch statistics for the heterogeneous loss (steps 2-6 of
+ * Algorithm 1 of "Heterogeneous loss function with aggressive rejection for
+ * contaminated data in anomaly detection"; the modified z-score of Iglewicz and
+ * Hoaglin, 1993).
  *
  * All in double.  Inputs must be finite (the readers reject NaN/Inf); n = 0 is
  * allowed and does nothing (quantile/median return NaN).  Every function that
  * takes `scratch` needs n doubles there and leaves the input untouched.
  *
- * Conventions (METHODS "Decisions" A4-A6):
+ * Conventions where the paper leaves the choice open (also in ad-zscore(1) and
+ * ad-reject(1)):
  * - quantile: linear interpolation on h = (n-1) q, numpy's default (R type 7),
  *   without overflow between values of opposite signs near DBL_MAX;
  *   the median is ad_quantile(q = 0.5), for an even count the mean of the two
@@ -15,7 +19,7 @@
  *   z = 0.  tiny = 1e-12 max(1, |med|).  A batch of one has z = 0.  Scores
  *   near DBL_MAX do not overflow (the batch is scaled by 2^-64 first, which
  *   leaves z unchanged); a |z| beyond DBL_MAX is clamped to DBL_MAX.
- * - alpha (eq. 5): m = max(zfloor, max |z|), alpha = 2 - (2 - alpha_r)(z/m)^2 for
+ * - alpha (the paper's equation 5): m = max(zfloor, max |z|), alpha = 2 - (2 - alpha_r)(z/m)^2 for
  *   z > 0, else 2.
  * - rejection: w = ts if s > s_q strictly (ties with s_q are kept), else 1;
  *   a batch of one has w = 1. */

@@ -14,7 +14,7 @@
  * the centre (model_init_center over all rows, eval mode) and a new Adam for the
  * main epochs with the chosen loss.
  *
- * Model selection (A11): with a validation set, after every main epoch the
+ * Model selection (ad-train -y): with a validation set, after every main epoch the
  * validation loss (hard rejection per batch, loss_val_batch) is computed in eval
  * mode; the tensors of the lowest one (the earliest on a tie) are restored at the
  * end.  Without one, the last model is kept.

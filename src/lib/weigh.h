@@ -1,5 +1,6 @@
-/* weigh.h: a weigher co-process for ad-train --weigh 'CMD' (DESIGN.md "The
- * heterogeneous loss as a pipe").
+/* weigh.h: a weigher co-process for ad-train --weigh 'CMD': the per-batch
+ * statistics of the heterogeneous loss computed by a pipe of filters such as
+ * ad-zscore | ad-reject (ad-train(1), THE WEIGHER PROTOCOL).
  *
  * CMD runs under /bin/sh -c with two pipes.  ad-train writes the header
  * "#label<TAB>score" once, then for every batch its rows "label<TAB>score"

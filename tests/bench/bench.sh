@@ -4,11 +4,12 @@
 # runs it from the top directory after `make`.  Not a test: it prints figures.
 #
 # Environment (make bench passes them on):
-#   MNIST_DIR  MNIST IDX files (default ../shared/data/mnist).  With them, the conv
+#   MNIST_DIR  MNIST IDX files (no default).  With them, the conv
 #              AE trains on the MNIST class-0 one-vs-rest split with gamma 0.2 made
 #              by ad-split (6664 rows, the reference's set); without them on 6664
 #              rows of the shipped Fashion-MNIST subset, and PyTorch is skipped.
-#   TORCH_REF  the reference script (default ../shared/peers/torch_ref.py)
+#   TORCH_REF  a PyTorch script of the same network, run on the same split (no
+#              default; without it PyTorch is skipped)
 #   PYTHON     the Python that has torch (default /usr/bin/python3)
 #   EPOCHS     epochs per training run (default 3)
 #   REPS       repetitions of each adpipe measurement, median reported (default 3)
@@ -31,8 +32,8 @@
 # the first, scoring of its 1400 test rows in memory, best of 3), its CPU seconds
 # per epoch from the difference of a 1-epoch and an EPOCHS-epoch run.
 set -u
-MNIST_DIR=${MNIST_DIR:-../shared/data/mnist}
-TORCH_REF=${TORCH_REF:-../shared/peers/torch_ref.py}
+MNIST_DIR=${MNIST_DIR:-}
+TORCH_REF=${TORCH_REF:-}
 PYTHON=${PYTHON:-/usr/bin/python3}
 EPOCHS=${EPOCHS:-3}
 REPS=${REPS:-3}
@@ -89,7 +90,7 @@ else
 	fm=examples/data/fashion-mnist-small
 	ad-load -b -S 255 "$fm/train-images-idx3-ubyte.gz" "$fm/t10k-images-idx3-ubyte.gz" |
 		head -c $((24 + 6664 * 3140)) > "$W/img.adv" || die "cannot read $fm"
-	what="first 6664 rows of examples/data/fashion-mnist-small (no MNIST in $MNIST_DIR)"
+	what="first 6664 rows of examples/data/fashion-mnist-small (no MNIST in MNIST_DIR=$MNIST_DIR)"
 fi
 nimg=$(( ($(wc -c < "$W/img.adv") - 24) / 3140 ))
 
@@ -146,9 +147,9 @@ header
 adpipe adpipe "$W/img.adv" "$nimg" "$conv_tr" "$conv_fw" -M ae -A conv:16-32-64+sigmoid -l 0.01 -L hetero -B 100
 
 if [ $have_mnist = 0 ]; then
-	echo "PyTorch reference skipped: no MNIST in $MNIST_DIR (set MNIST_DIR)"
-elif [ ! -r "$TORCH_REF" ]; then
-	echo "PyTorch reference skipped: $TORCH_REF not found (set TORCH_REF)"
+	echo "PyTorch reference skipped: no MNIST in MNIST_DIR=$MNIST_DIR (set MNIST_DIR)"
+elif [ -z "$TORCH_REF" ] || [ ! -r "$TORCH_REF" ]; then
+	echo "PyTorch reference skipped: TORCH_REF=$TORCH_REF is not a readable script (set TORCH_REF)"
 elif ! "$PYTHON" -c 'import torch, numpy' 2>/dev/null; then
 	echo "PyTorch reference skipped: $PYTHON cannot import torch and numpy (apt-get install python3-torch)"
 else

@@ -209,7 +209,7 @@ static void threads_identical(int kind, const char *arch, int c, int h, int w)
  * The model is built here (seed 5), its tensors were loaded into the same network
  * written with torch.nn.functional in float64 (conv2d, conv_transpose2d with the
  * computed output_padding, batch_norm, leaky_relu, max_pool2d, interpolate, the
- * MemAE formulas of METHODS.md 5), and these values were printed there.  Input
+ * MemAE formulas of memae.h), and these values were printed there.  Input
  * x[i] = (i*37 mod 101)/100, B = 3; one train forward, backward of
  * L = sum(out * dout) (+ aux) with dout = out - target, one torch.optim.Adam step
  * (lr 0.01, weight decay 0.001), then an eval forward. */

@@ -1,5 +1,9 @@
-/* test_stats.c: quantiles, modified z-score, alpha, rejection (METHODS 1.3, 3),
- * Barron's loss and derivatives (METHODS 2.1-2.3), log Z (METHODS 2.4). */
+/* test_stats.c: quantiles, modified z-score, alpha, rejection (steps 2-6 of
+ * Algorithm 1 of "Heterogeneous loss function with aggressive rejection for
+ * contaminated data in anomaly detection"), Barron's loss and its derivatives
+ * ("A General and Adaptive Robust Loss Function", CVPR 2019), log Z.  The golden
+ * batches A and B were computed independently in double precision with
+ * q = 0.5, t_s = 0.1, alpha_r = 1.5, c^2 = 0.5. */
 #include "unit.h"
 #include "stats.h"
 #include "ga.h"
@@ -93,7 +97,7 @@ static void test_quantile_random(void)
 	CHECK(bad == 0);
 }
 
-/* METHODS 1.3, batch A */
+/* golden batch A */
 static void test_batch_a(void)
 {
 	static const double s[] = { 0.10, 0.12, 0.15, 0.20, 0.25, 0.30, 0.50, 1.00, 2.00, 5.00 };
@@ -134,7 +138,7 @@ static void test_batch_a(void)
 		CHECK((w[i] < 1) == (z[i] > 0));
 }
 
-/* METHODS 1.3, batch B: the 3.5 floor is active */
+/* golden batch B: the 3.5 floor is active */
 static void test_batch_b(void)
 {
 	double s[10], c = sqrt(0.5);
@@ -155,7 +159,7 @@ static void test_batch_b(void)
 	}
 }
 
-/* MAD = 0 and tiny batches (METHODS 3.3, A6) */
+/* MAD = 0 and tiny batches (the fallback of stats.h: MeanAD, then z = 0) */
 static void test_mad_zero(void)
 {
 	static const double s[] = { 1, 1, 1, 1, 2, 5 };   /* med 1, MAD 0, MeanAD 5/6 */
@@ -193,7 +197,8 @@ static void test_mad_zero(void)
 		CHECK(w[i] == 1);
 }
 
-/* METHODS 2.1 (c = 1, rows alpha, columns x^2) and 1.3 single values */
+/* Barron's rho with c = 1 (rows alpha, columns x^2), computed independently,
+ * and single values of the golden batch */
 static void test_rho_tables(void)
 {
 	static const double xs[] = { 0.25, 1, 4, 25 };
@@ -276,7 +281,7 @@ static void test_derivatives(void)
 	CHECK_NEAR(ga_drho_dc(3, 2, 1), -3, 1e-15);
 	CHECK(ga_drho_dalpha(3, 0, 1) == 0 && ga_drho_dalpha(3, 2, 1) == 0);
 	CHECK(ga_drho_dalpha(3, INFINITY, 1) == 0 && ga_drho_dalpha(3, -INFINITY, 1) == 0);
-	/* METHODS 2.3: at y = 1 the derivative is 1.23 at alpha = 1.999, 1.80 at 1.9999 */
+	/* near alpha = 2 (where d rho / d alpha diverges slowly): at y = 1 the derivative is 1.23 at alpha = 1.999, 1.80 at 1.9999 */
 	CHECK_NEAR(ga_drho_dalpha(1, 1.999, 1), 1.23, 0.005);
 	CHECK_NEAR(ga_drho_dalpha(1, 1.9999, 1), 1.80, 0.005);
 }
