@@ -5,6 +5,9 @@
 # LOSS is a loss of ad-train(1) optionally followed by flag settings, each "+" a letter and
 # a value: +qX (--q), +tX (--ts), +aX (--alpha-r), +cX (--c), +fX (--loe-ratio),
 # +uN (--loe-warmup), +h (--loe-hard); e.g. mse+q0.5+t0.1 is the ablation's MSE(0.5, 0.1).
+# Adaptive rejection (ad-reject(1) "ADAPTIVE REJECTION"): the loss "aar" is hetero with
+# --reject aar; +j adds --reject aar to another loss (mse+j); +wN (--aar-warmup),
+# +kX (--aar-guard), +zX (--aar-tau).
 #
 # Reads the split OUT/data/DATASET/cCLASS-gGAMMA-sSEED-{train,val,test}.adv (made by the
 # Makefile), trains, scores the test part and writes
@@ -50,9 +53,15 @@ for f in "$@"; do
 	f*) lflags="$lflags --loe-ratio $v" ;;
 	u*) lflags="$lflags --loe-warmup $v" ;;
 	h) lflags="$lflags --loe-hard" ;;
-	*) bad "unknown loss setting '+$f' (q t a c f u h)" ;;
+	j) lflags="$lflags --reject aar" ;;
+	w*) lflags="$lflags --aar-warmup $v" ;;
+	k*) lflags="$lflags --aar-guard $v" ;;
+	z*) lflags="$lflags --aar-tau $v" ;;
+	*) bad "unknown loss setting '+$f' (q t a c f u h j w k z)" ;;
 	esac
 done
+
+[ "$loss" = aar ] && loss=hetero lflags="--reject aar$lflags"
 
 data=$out/data/$ds/c$c-g$g-s$s
 for p in train val test; do

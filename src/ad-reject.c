@@ -12,17 +12,18 @@
 static char usage[2048];
 
 /* the rejection flags have the letters of ad-train: -Q quantile, -t ts */
-static const char optstring[] = "dn:c:Q:q:t:Az:k:W:hV";
+static const char optstring[] = "dn:c:Q:q:t:AJ:X:W:hV";
 static const AdLongOpt longs[] = {
 	{ "quantile", 'Q' }, { "q", 'Q' }, { "ts", 't' }, { "drop", 'd' }, { "rows", 'n' },
-	{ "column", 'c' }, { "adaptive", 'A' }, { NULL, 0 }
+	{ "column", 'c' }, { "adaptive", 'A' }, { "aar-tau", 'J' }, { "aar-guard", 'X' },
+	{ "aar-warmup", 'W' }, { NULL, 0 }
 };
 
 static void make_usage(void)
 {
 	snprintf(usage, sizeof usage,
 	"usage: ad-reject [-d] [-n rows] [-c column] [-Q quantile] [-t ts] [file]\n"
-	"       ad-reject -A [-d] [-n rows] [-c column] [-t ts] [-z tau] [-k guard]\n"
+	"       ad-reject -A [-d] [-n rows] [-c column] [-t ts] [-J tau] [-X guard]\n"
 	"                 [-W groups] [file]\n"
 	"\n"
 	"Append a column w: ts for rows whose score is above the q-quantile of their\n"
@@ -37,8 +38,8 @@ static void make_usage(void)
 	"  -A           adaptive: w = 0 above the modified z-score tau, ts above the\n"
 	"               intersection of a two-Gaussian fit, else 1; adds the columns\n"
 	"               w, t_hard, t_soft, contam (see ad-reject(1))\n"
-	"  -z tau       -A: hard-rejection threshold on the modified z-score [%g]\n"
-	"  -k guard     -A: soft threshold at least mean + guard sd of the normal\n"
+	"  -J tau       -A: hard-rejection threshold on the modified z-score [%g]\n"
+	"  -X guard     -A: soft threshold at least mean + guard sd of the normal\n"
 	"               component [%g]\n"
 	"  -W groups    -A: warm-up, no soft rejection in the first groups [0]\n"
 	"  -h, --help   this text;  -V, --version  the version\n"
@@ -123,8 +124,8 @@ int main(int argc, char **argv)
 			               "meaning in every tool, and -q is quiet in ad-train");
 		case 't': o.ts = ad_opt_double(usage, 't', optarg, 0, 1); break;
 		case 'A': o.adaptive = 1; break;
-		case 'z': o.aar.tau = ad_opt_double(usage, 'z', optarg, 0, 1e6); aset = 1; break;
-		case 'k': o.aar.guard = ad_opt_double(usage, 'k', optarg, -1e6, 1e6); aset = 1; break;
+		case 'J': o.aar.tau = ad_opt_double(usage, 'J', optarg, 0, 1e6); aset = 1; break;
+		case 'X': o.aar.guard = ad_opt_double(usage, 'X', optarg, -1e6, 1e6); aset = 1; break;
 		case 'W': o.warmup = ad_opt_long(usage, 'W', optarg, 0, 1L << 40); aset = 1; break;
 		case 'h': ad_help(usage);
 		case 'V': ad_version();
@@ -134,7 +135,7 @@ int main(int argc, char **argv)
 	if (o.adaptive && qset)
 		ad_usage_error(usage, "-Q does not apply to -A (adaptive rejection)");
 	if (!o.adaptive && aset)
-		ad_usage_error(usage, "-z, -k and -W apply to -A (adaptive rejection) only");
+		ad_usage_error(usage, "-J, -X and -W apply to -A (adaptive rejection) only");
 	if (argc - optind > 1)
 		ad_usage_error(usage, "too many operands");
 	if (optind < argc)

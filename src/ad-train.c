@@ -6,6 +6,7 @@
  * between options; build_configs() takes the library's defaults for the chosen
  * loss and model (loss_config_defaults, model_config_defaults) and puts the
  * given options on top.  The help text prints the same defaults. */
+#include "aar.h"
 #include "advec.h"
 #include "longopt.h"
 #include "loss.h"
@@ -26,7 +27,7 @@ typedef struct {
 	unsigned char set[128];  /* set['k']: -k was given */
 	const char *out, *trace, *valf, *evalf, *train;
 	int operands;            /* file operands (at most one) */
-	int kind, loss_kind, score_mean, quiet;
+	int kind, loss_kind, score_mean, quiet, reject;
 	long threads;
 	TrainConfig tc;          /* train_config_defaults, then the options */
 	LossConfig lc;           /* the loss options as given (see set[]) */
@@ -83,8 +84,13 @@ static void make_usage(void)
 "  -F, --loe-ratio X        LOE assumed contamination [%g]\n"
 "  -U, --loe-warmup N       LOE warm-up epochs [%d]\n"
 "  -H, --loe-hard           LOE hard variant (default soft)\n"
+"  -j, --reject RULE        rejection of mse, huber, hetero: quantile (-Q) or aar\n"
+"                           (adaptive, no assumed contamination) [quantile]\n"
+"  -J, --aar-tau X          aar: hard rejection above this modified z-score [%g]\n"
+"  -X, --aar-guard X        aar: soft threshold >= normal mean + X sd [%g]\n"
+"  -W, --aar-warmup N       aar: epochs with hard rejection only [%d]\n"
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
-"  -W, --weigh-timeout S    give up on a weigher silent for S seconds [%g; 0 never]\n"
+"  -I, --weigh-timeout S    give up on a weigher silent for S seconds [%g; 0 never]\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
 "                           validation loss (hard rejection, q = 0.5)\n"
 "  -g, --trace FILE         per-epoch TSV trace\n"
@@ -105,24 +111,27 @@ static void make_usage(void)
 "\n"
 "e.g.  ad-train -L hetero -n 30 -y val.adv -o ae.model train.adv\n"
 "      ad-train -P 'ad-zscore | ad-reject' -o ae.model train.adv\n"
+"      ad-train -j aar -o ae.model train.adv\n"
 "See also: ad-score(1), ad-zscore(1), ad-reject(1), ad-model(5).\n",
 	         model_kind_name(d.kind), loss_kind_name(d.loss_kind),
 	         d.score_mean ? "mean" : "sum", d.tc.epochs, d.tc.pretrain_epochs, d.tc.batch,
 	         d.tc.lr, d.tc.wd, (unsigned long long)d.tc.seed, lh.q, lm.q, lh.ts, lm.ts,
-	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, d.tc.weigh_timeout,
-	         d.tc.eval_every,
+	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, lh.aar_tau, lh.aar_guard,
+	         lh.aar_warmup, d.tc.weigh_timeout, d.tc.eval_every,
 	         d.tc.checkpoint_every, mm.mem_slots, (double)mm.entropy_weight,
 	         (double)ma.slope, (double)md.slope);
 }
 
-static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:HP:W:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhV";
+static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:Hj:J:X:W:P:I:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhV";
 
 static const AdLongOpt longs[] = {
 	{ "output", 'o' }, { "model", 'M' }, { "arch", 'A' }, { "loss", 'L' },
 	{ "score", 'S' }, { "epochs", 'n' }, { "pretrain-epochs", 'p' }, { "batch", 'B' },
 	{ "lr", 'r' }, { "wd", 'w' }, { "seed", 's' }, { "threads", 'T' }, { "q", 'Q' }, { "quantile", 'Q' },
 	{ "ts", 't' }, { "alpha-r", 'a' }, { "c", 'c' }, { "loe-ratio", 'F' },
-	{ "loe-warmup", 'U' }, { "loe-hard", 'H' }, { "weigh", 'P' }, { "weigh-timeout", 'W' }, { "val", 'y' },
+	{ "loe-warmup", 'U' }, { "loe-hard", 'H' }, { "reject", 'j' }, { "aar-tau", 'J' },
+	{ "aar-guard", 'X' }, { "aar-warmup", 'W' }, { "weigh", 'P' }, { "weigh-timeout", 'I' },
+	{ "val", 'y' },
 	{ "trace", 'g' }, { "trace-batches", 'G' }, { "eval", 'e' }, { "eval-every", 'E' },
 	{ "checkpoint", 'C' }, { "checkpoint-every", 'K' }, { "resume", 'R' },
 	{ "rep-dim", 'd' }, { "mem-slots", 'N' }, { "shrink", 'k' },
@@ -175,8 +184,17 @@ static void parse(int argc, char **argv, Options *o)
 		case 'F': l->loe_ratio = ad_opt_double(usage, c, optarg, 0, 1); break;
 		case 'U': l->loe_warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
 		case 'H': l->loe_hard = 1; break;
+		case 'j':
+			if (!strcmp(optarg, "quantile")) o->reject = LOSS_REJECT_QUANTILE;
+			else if (!strcmp(optarg, "aar")) o->reject = LOSS_REJECT_AAR;
+			else ad_usage_error(usage, "-j: unknown rejection rule '%s' (quantile, aar)",
+			                    optarg);
+			break;
+		case 'J': l->aar_tau = ad_opt_double(usage, c, optarg, 0, 1e6); break;
+		case 'X': l->aar_guard = ad_opt_double(usage, c, optarg, -1e6, 1e6); break;
+		case 'W': l->aar_warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
 		case 'P': tc->weigh = optarg; break;
-		case 'W': tc->weigh_timeout = ad_opt_double(usage, c, optarg, 0, 1e9); break;
+		case 'I': tc->weigh_timeout = ad_opt_double(usage, c, optarg, 0, 1e9); break;
 		case 'y': o->valf = optarg; break;
 		case 'g': o->trace = optarg; break;
 		case 'G': tc->trace_batches = 1; break;
@@ -218,10 +236,17 @@ static void check(const Options *o)
 		ad_usage_error(usage, "no model file given (-o FILE)");
 	if (o->operands > 1)
 		ad_usage_error(usage, "too many operands");
-	if (set['P'] && loss != LOSS_HETERO)
-		ad_usage_error(usage, "-P (--weigh) works with the hetero loss only");
-	if (set['W'] && !set['P'])
-		ad_usage_error(usage, "-W (--weigh-timeout) applies with -P (--weigh) only");
+	if (set['P'] && loss != LOSS_HETERO && loss != LOSS_MSE && loss != LOSS_HUBER)
+		ad_usage_error(usage, "-P (--weigh) works with the mse, huber and hetero losses only");
+	if (o->reject == LOSS_REJECT_AAR && loss != LOSS_HETERO && loss != LOSS_MSE &&
+	    loss != LOSS_HUBER)
+		ad_usage_error(usage, "-j aar applies to the mse, huber and hetero losses");
+	if (o->reject == LOSS_REJECT_AAR && set['Q'])
+		ad_usage_error(usage, "-Q does not apply to -j aar (adaptive rejection)");
+	if ((set['J'] || set['X'] || set['W']) && o->reject != LOSS_REJECT_AAR)
+		ad_usage_error(usage, "-J, -X and -W apply to -j aar only");
+	if (set['I'] && !set['P'])
+		ad_usage_error(usage, "-I (--weigh-timeout) applies with -P (--weigh) only");
 	if (set['a'] && loss != LOSS_HETERO)
 		ad_usage_error(usage, "-a (--alpha-r) applies to the hetero loss only");
 	if ((set['F'] || set['U'] || set['H']) && loss != LOSS_LOE)
@@ -252,6 +277,12 @@ static void build_configs(const Options *o, const AdvInfo *data, TrainConfig *tc
 	if (set['F']) tc->loss.loe_ratio = l->loe_ratio;
 	if (set['U']) tc->loss.loe_warmup = l->loe_warmup;
 	if (set['H']) tc->loss.loe_hard = l->loe_hard;
+	tc->loss.reject = o->reject;
+	if (o->reject == LOSS_REJECT_AAR && !set['t'])
+		tc->loss.ts = AAR_TS;         /* the soft weight of every loss under aar */
+	if (set['J']) tc->loss.aar_tau = l->aar_tau;
+	if (set['X']) tc->loss.aar_guard = l->aar_guard;
+	if (set['W']) tc->loss.aar_warmup = l->aar_warmup;
 
 	model_config_defaults(mc, o->kind);
 	if (set['A']) memcpy(mc->arch, o->mc.arch, sizeof mc->arch);

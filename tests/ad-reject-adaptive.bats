@@ -95,11 +95,11 @@ med_mad() {
 	[ "$(wc -l < "$TMP/got")" -lt 70 ]
 }
 
-@test "ad-reject -A: -z and -k move the thresholds" {
+@test "ad-reject -A: -J and -X (--aar-tau, --aar-guard) move the thresholds" {
 	mixed > "$TMP/in"
 	a=$(ad-reject -A "$TMP/in" | head -1 | cut -f4,5)
-	b=$(ad-reject -A -z 10 "$TMP/in" | head -1 | cut -f4,5)
-	c=$(ad-reject -A -k 5 "$TMP/in" | head -1 | cut -f4,5)
+	b=$(ad-reject -A -J 10 "$TMP/in" | head -1 | cut -f4,5)
+	c=$(ad-reject -A -X 5 "$TMP/in" | head -1 | cut -f4,5)
 	[ "${a%	*}" != "${b%	*}" ]      # t_hard grows with tau
 	awk -v a="${a%	*}" -v b="${b%	*}" 'BEGIN { exit !(b > a) }'
 	awk -v a="${a#*	}" -v c="${c#*	}" 'BEGIN { exit !(c > a) }'   # t_soft grows with the guard
@@ -118,13 +118,21 @@ med_mad() {
 @test "ad-reject -A: usage errors and help" {
 	run -2 --separate-stderr ad-reject -A -Q 0.5
 	[ "${stderr_lines[0]}" = "ad-reject: -Q does not apply to -A (adaptive rejection)" ]
-	run -2 --separate-stderr ad-reject -z 3
-	[ "${stderr_lines[0]}" = "ad-reject: -z, -k and -W apply to -A (adaptive rejection) only" ]
+	run -2 --separate-stderr ad-reject -J 3
+	[ "${stderr_lines[0]}" = "ad-reject: -J, -X and -W apply to -A (adaptive rejection) only" ]
 	run -2 --separate-stderr ad-reject -A -W -1
 	[[ "${stderr_lines[0]}" == "ad-reject: -W: bad value '-1'"* ]]
-	run -2 --separate-stderr ad-reject -A -z x
-	[[ "${stderr_lines[0]}" == "ad-reject: -z: bad value 'x'"* ]]
+	run -2 --separate-stderr ad-reject -A -J x
+	[[ "${stderr_lines[0]}" == "ad-reject: -J: bad value 'x'"* ]]
 	run -0 ad-reject -h
-	[ "${lines[1]}" = "       ad-reject -A [-d] [-n rows] [-c column] [-t ts] [-z tau] [-k guard]" ]
-	[[ "$output" == *"-z tau       -A: hard-rejection threshold on the modified z-score [3.5]"* ]]
+	[ "${lines[1]}" = "       ad-reject -A [-d] [-n rows] [-c column] [-t ts] [-J tau] [-X guard]" ]
+	[[ "$output" == *"-J tau       -A: hard-rejection threshold on the modified z-score [3.5]"* ]]
+}
+
+@test "ad-reject -A: the long names --adaptive, --aar-tau, --aar-guard, --aar-warmup" {
+	{ mixed() { awk 'BEGIN { for (i = 0; i < 60; i++) printf "0\t%.4f\n", 1 + 0.3 * sin(i * 1.7);
+	                         print "1\t9.5" }'; }; mixed; echo; mixed; } > "$TMP/in"
+	ad-reject -A -J 2 -X 0.5 -W 1 "$TMP/in" > "$TMP/a"
+	ad-reject --adaptive --aar-tau 2 --aar-guard=0.5 --aar-warmup 1 "$TMP/in" | cmp - "$TMP/a"
+	! ad-reject -A "$TMP/in" | cmp -s - "$TMP/a"
 }

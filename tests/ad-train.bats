@@ -56,8 +56,8 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 	[ "${stderr_lines[0]}" = "ad-train: unknown option --epoch" ]
 	run -2 --separate-stderr ad-train --loe-hard=1 -o m
 	[ "${stderr_lines[0]}" = "ad-train: option --loe-hard takes no value" ]
-	run -2 --separate-stderr ad-train -L mse -P cat -o m
-	[ "${stderr_lines[0]}" = "ad-train: -P (--weigh) works with the hetero loss only" ]
+	run -2 --separate-stderr ad-train -L ga -P cat -o m
+	[ "${stderr_lines[0]}" = "ad-train: -P (--weigh) works with the mse, huber and hetero losses only" ]
 	run -2 --separate-stderr ad-train -L mse -a 1 -o m
 	[ "${stderr_lines[0]}" = "ad-train: -a (--alpha-r) applies to the hetero loss only" ]
 	run -2 --separate-stderr ad-train -L hetero -H -o m
@@ -76,7 +76,7 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 	run -0 --separate-stderr ad-train "${T[@]}" -n 6 -g "$TMP/trace" -o "$TMP/m" "$D/train.adv"
 	[ -z "$stderr" ]
 	[ -s "$TMP/m" ]
-	head -1 "$TMP/trace" | grep -q '^#epoch	phase	loss	z_mean	z_max	alpha_min	alpha_mean	rejected	anom_of_rejected	anom_rejected	val_loss	eval_auroc$'
+	head -1 "$TMP/trace" | grep -q '^#epoch	phase	loss	z_mean	z_max	alpha_min	alpha_mean	rejected	anom_of_rejected	anom_rejected	val_loss	eval_auroc	t_hard	t_soft	contam$'
 	[ "$(grep -vc '^#' "$TMP/trace")" -eq 6 ]
 	# the loss of the last epoch is well below the first one
 	awk -F '\t' '!/^#/ { l[++n] = $3 } END { exit !(l[n] < 0.25 * l[1]) }' "$TMP/trace"

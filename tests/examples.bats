@@ -134,8 +134,8 @@ check_rows() {
 @test "examples: bad run names and missing data sets give clear errors" {
 	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1
 	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1: expected MODEL_LOSS_gG_cC_sS_eE" ]
-	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse+z1_g0.1_c0_s1_e2
-	[ "$output" = "run.sh: tiny/ae_mse+z1_g0.1_c0_s1_e2: unknown loss setting '+z1' (q t a c f u h)" ]
+	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse+x1_g0.1_c0_s1_e2
+	[ "$output" = "run.sh: tiny/ae_mse+x1_g0.1_c0_s1_e2: unknown loss setting '+x1' (q t a c f u h j w k z)" ]
 	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1_e2
 	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1_e2: missing $OUT/data/tiny/c0-g0.1-s1-train.adv (make it with the examples Makefile)" ]
 	run -2 make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" MNIST_DIR="$TMP/none" "$OUT/runs/mnist/ae_mse_g0_c1_s1_e1.tsv"
@@ -171,4 +171,21 @@ check_rows() {
 	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo2" BIN="$BINDIR" sh "$EX/demo.sh"
 	[ "$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')" = "$mse" ]
 	[ "$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')" = "$het" ]
+}
+
+@test "examples: adaptive rejection run names (aar, +j, +w, +k) and the aar-sweep target" {
+	run -0 --separate-stderr "${MK[@]}" aar-sweep AAR_RUNS="ae_aar+w0 ae_mse+j+k2" AAR_GAMMAS=0.1 SEEDS=1
+	[[ "$output" == *"aar-sweep: 2 runs in $OUT/results/aar-sweep-tiny-e2.tsv"* ]]
+	m=$OUT/models/tiny
+	grep -a -q 'loss=hetero' "$m/ae_aar+w0_g0.1_c0_s1_e2.model"
+	grep -a -q '^reject=aar$' "$m/ae_aar+w0_g0.1_c0_s1_e2.model"
+	grep -a -q '^aar_warmup=0$' "$m/ae_aar+w0_g0.1_c0_s1_e2.model"
+	grep -a -q 'loss=mse' "$m/ae_mse+j+k2_g0.1_c0_s1_e2.model"
+	grep -a -q '^aar_guard=2$' "$m/ae_mse+j+k2_g0.1_c0_s1_e2.model"
+	# the trace has the estimated contamination, and aar-contam.sh reads it
+	run -0 sh "$EX/aar-contam.sh" "$OUT" 2
+	[ "${lines[0]}" = "dataset	loss	gamma	epoch	runs	contam	rejected	anom_of_rejected" ]
+	[[ "${lines[1]}" == "tiny	aar+w0	0.1	2	1	"* ]]
+	[[ "${lines[2]}" == "tiny	mse+j+k2	0.1	2	1	"* ]]
+	[ "${#lines[@]}" -eq 3 ]
 }

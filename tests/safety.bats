@@ -319,10 +319,10 @@ tdata() {
 	[ ! -e "$TMP/m" ]
 }
 
-@test "safety: a weigher that never answers times out (-W) with a message naming buffering" {
+@test "safety: a weigher that never answers times out (-I) with a message naming buffering" {
 	tdata
 	msg="a weigher must answer every group at its empty line; a filter that buffers its output never does (use mawk -W interactive, sed -u, stdbuf -oL CMD, or fflush() in awk)"
-	run -1 --separate-stderr timeout 60 ad-train "${A[@]}" -n 1 -W 1 -P 'sleep 1000' -o "$TMP/m" "$TMP/t.adv"
+	run -1 --separate-stderr timeout 60 ad-train "${A[@]}" -n 1 -I 1 -P 'sleep 1000' -o "$TMP/m" "$TMP/t.adv"
 	[ "$stderr" = "ad-train: epoch 1, batch 1: weigher: no answer from 'sleep 1000' for 1 s (--weigh-timeout): $msg" ]
 	# a filter that buffers (awk writing to a pipe holds its output until the end)
 	run -1 --separate-stderr timeout 60 ad-train "${A[@]}" -n 1 --weigh-timeout=1 \
@@ -331,8 +331,8 @@ tdata() {
 	# the weigher's whole process group is ended
 	sleep 0.5
 	run -1 pgrep -f 'sleep 1000'
-	run -2 --separate-stderr ad-train "${A[@]}" -n 1 -W 5 -o "$TMP/m" "$TMP/t.adv"
-	[ "${stderr_lines[0]}" = "ad-train: -W (--weigh-timeout) applies with -P (--weigh) only" ]
+	run -2 --separate-stderr ad-train "${A[@]}" -n 1 -I 5 -o "$TMP/m" "$TMP/t.adv"
+	[ "${stderr_lines[0]}" = "ad-train: -I (--weigh-timeout) applies with -P (--weigh) only" ]
 }
 
 @test "safety: resuming a finished run writes the model, with --weigh as with -L hetero" {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CKPT_VERSION 1
+#define CKPT_VERSION 2     /* 2: the trace state holds the adaptive rejection sums */
 #define CKPT_FINGERPRINT_MAX 1024   /* bytes of the settings line, with its NUL */
 
 char *ckpt_fingerprint(const TrainConfig *tc, const AdvData *d, Model *m)
@@ -33,13 +33,18 @@ char *ckpt_fingerprint(const TrainConfig *tc, const AdvData *d, Model *m)
 	         l->score_mean ? "mean" : "sum", l->q, l->ts, l->alpha_r, l->c, l->loe_ratio,
 	         l->loe_warmup, l->loe_hard, tc->weigh ? tc->weigh : "-",
 	         tc->val ? tc->val->n : -1L);
+	if (l->reject == LOSS_REJECT_AAR) {
+		size_t k = strlen(buf);
+		snprintf(buf + k, sizeof buf - k, " reject=aar aar_tau=%.17g aar_guard=%.17g "
+		         "aar_warmup=%d", l->aar_tau, l->aar_guard, l->aar_warmup);
+	}
 	return ad_xstrdup(buf);
 }
 
 static void put_acc(MfBuf *b, const TrainAcc *a)
 {
-	double dv[] = { a->loss, a->zsum, a->zmax, a->amin, a->asum };
-	long lv[] = { a->nb, a->zn, a->rows, a->rej, a->anom, a->rej_anom };
+	double dv[] = { a->loss, a->zsum, a->zmax, a->amin, a->asum, a->th, a->tsf, a->ct };
+	long lv[] = { a->nb, a->zn, a->rows, a->rej, a->anom, a->rej_anom, a->tn };
 	for (size_t i = 0; i < sizeof dv / sizeof *dv; i++)
 		mf_put_f64(b, dv[i]);
 	for (size_t i = 0; i < sizeof lv / sizeof *lv; i++)
@@ -48,8 +53,9 @@ static void put_acc(MfBuf *b, const TrainAcc *a)
 
 static int get_acc(MfRd *r, TrainAcc *a)
 {
-	double *dv[] = { &a->loss, &a->zsum, &a->zmax, &a->amin, &a->asum };
-	long *lv[] = { &a->nb, &a->zn, &a->rows, &a->rej, &a->anom, &a->rej_anom };
+	double *dv[] = { &a->loss, &a->zsum, &a->zmax, &a->amin, &a->asum, &a->th, &a->tsf,
+	                 &a->ct };
+	long *lv[] = { &a->nb, &a->zn, &a->rows, &a->rej, &a->anom, &a->rej_anom, &a->tn };
 	for (size_t i = 0; i < sizeof dv / sizeof *dv; i++)
 		if (mf_get_f64(r, dv[i], "trace state"))
 			return -1;

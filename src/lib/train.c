@@ -145,7 +145,8 @@ static void trace_header(Trainer *T)
 	if (T->tc->trace_batches)
 		fputs("\tbatch", f);
 	fputs("\tphase\tloss\tz_mean\tz_max\talpha_min\talpha_mean\trejected"
-	      "\tanom_of_rejected\tanom_rejected\tval_loss\teval_auroc\n", f);
+	      "\tanom_of_rejected\tanom_rejected\tval_loss\teval_auroc"
+	      "\tt_hard\tt_soft\tcontam\n", f);
 }
 
 static void trace_row(Trainer *T, const TrainAcc *a, int batch, double val, double auc)
@@ -169,6 +170,9 @@ static void trace_row(Trainer *T, const TrainAcc *a, int batch, double val, doub
 	put_num(f, T->any_anom && a->anom ? (double)a->rej_anom / a->anom : NAN);
 	put_num(f, val);
 	put_num(f, auc);
+	put_num(f, a->tn ? a->th / a->tn : NAN);
+	put_num(f, a->tn ? a->tsf / a->tn : NAN);
+	put_num(f, a->tn ? a->ct / a->tn : NAN);
 	fputc('\n', f);
 }
 
@@ -183,6 +187,12 @@ static void acc_batch(Trainer *T, TrainAcc *a, double L, int nb)
 {
 	a->loss += L;
 	a->nb++;
+	if (!isnan(T->aar[0]) && !isnan(T->aar[1]) && !isnan(T->aar[2])) {
+		a->th += T->aar[0];
+		a->tsf += T->aar[1];
+		a->ct += T->aar[2];
+		a->tn++;
+	}
 	for (int i = 0; i < nb; i++) {
 		if (!isnan(T->z[i])) {
 			a->zsum += T->z[i];
@@ -245,8 +255,10 @@ static int run_batch(Trainer *T, int b, int nb)
 	if (T->wg && !pretrain) {
 		if (weigh_batch(T->wg, T->lab, T->s, nb, T->alpha, T->w, T->z))
 			return -1;
+		weigh_last_aar(T->wg, &T->aar[0], &T->aar[1], &T->aar[2]);
 	} else {
-		loss_weights(loss, T->s, nb, T->w, T->alpha, T->z);
+		loss_weights_at(loss, phase_epoch(T), T->s, nb, T->w, T->alpha, T->z);
+		loss_aar_info(loss, &T->aar[0], &T->aar[1], &T->aar[2]);
 	}
 	L = loss_eval(loss, phase_epoch(T), model_out(T->m), model_target(T->m), T->s, T->w,
 	              T->alpha, nb, T->dout, T->rej);
@@ -581,7 +593,10 @@ void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *re
 	PUT("loss=%s\nscore=%s\nepochs=%d\nbatch=%d\nlr=%.17g\nwd=%.17g\nseed=%llu\n",
 	    loss_kind_name(kind), l->score_mean ? "mean" : "sum", tc->epochs, tc->batch,
 	    tc->lr, tc->wd, (unsigned long long)tc->seed);
-	if (kind == LOSS_HETERO || kind == LOSS_MSE || kind == LOSS_HUBER)
+	if (l->reject == LOSS_REJECT_AAR)
+		PUT("reject=aar\nts=%.17g\naar_tau=%.17g\naar_guard=%.17g\naar_warmup=%d\n",
+		    l->ts, l->aar_tau, l->aar_guard, l->aar_warmup);
+	else if (kind == LOSS_HETERO || kind == LOSS_MSE || kind == LOSS_HUBER)
 		PUT("q=%.17g\nts=%.17g\n", l->q, l->ts);
 	if (kind == LOSS_HETERO)
 		PUT("alpha_r=%.17g\n", l->alpha_r);

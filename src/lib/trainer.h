@@ -15,6 +15,8 @@
 typedef struct {
 	double loss, zsum, zmax, amin, asum;
 	long nb, zn, rows, rej, anom, rej_anom;
+	double th, tsf, ct;          /* adaptive rejection: sums of t_hard, t_soft, contam */
+	long tn;                     /* batches that had them */
 } TrainAcc;
 
 typedef struct {
@@ -40,6 +42,7 @@ typedef struct {
 	float *x, *dout;
 	double *s, *w, *alpha, *z, *scratch;
 	int *rej;
+	double aar[3];               /* the batch's t_hard, t_soft, contam (NaN: none) */
 	int D;
 	/* progress: start time, and the position where this call started */
 	double t0;
