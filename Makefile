@@ -69,8 +69,8 @@ examples: all
 # `make lint` (also run by .ci/run) fails on any finding: every C file of the
 # repository compiled with the project's flags (warnings are errors) plus
 # LINT_WARN; cppcheck over the library and the tools; mandoc -Tlint over the man
-# pages.  cppcheck and mandoc are Debian packages (apt-get install cppcheck
-# mandoc); when one is missing, lint stops and says which to install.
+# pages.  cppcheck and mandoc are Debian packages: tests/deps.sh lint installs
+# them as make check does for BATS, or stops and says what to install.
 # The suppressed cppcheck findings are false positives, checked by hand:
 # gemm.c's kernel() writes to acc only when c is NULL, and acc is non-NULL
 # then; aar.c's memset(a) initialises the local AarInfo that a points to.
@@ -80,8 +80,7 @@ LINT_C    = $(LIB_SRC) $(TOOL_SRC) $(UNIT_SRC) $(wildcard tests/fuzz/*.c tests/b
 CPPCHECK_FLAGS = --std=c11 --enable=warning,portability --error-exitcode=1 -q \
             --suppress=nullPointerArithmetic:src/lib/gemm.c --suppress=uninitvar:src/lib/aar.c
 lint:
-	@for t in cppcheck mandoc; do command -v $$t > /dev/null || \
-		{ echo "lint: $$t not found; install it: apt-get install $$t" >&2; exit 1; }; done
+	@sh tests/deps.sh lint
 	@for f in $(LINT_C); do \
 		$(CC) $(AD_CPPFLAGS) -Itests/fuzz $(AD_CFLAGS) $(LINT_WARN) -O2 -c -o /dev/null $$f || exit 1; \
 	done; echo "lint: $(words $(LINT_C)) C files compile without warnings"

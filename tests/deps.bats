@@ -12,12 +12,13 @@ setup() {
 	LOG="$TMP/calls"; : > "$LOG"
 	# id -u prints $FAKE_UID
 	printf '#!/bin/sh\necho "id $*" >> "%s"\necho "${FAKE_UID:-1000}"\n' "$LOG" > "$B/id"
-	# apt-get records its arguments; "install" brings a bats unless APT_FAILS is set
+	# apt-get records its arguments; "install P..." brings a command P for each package
+	# (bats, cppcheck, mandoc are named as their packages) unless APT_FAILS is set
 	cat > "$B/apt-get" <<SH
 #!/bin/sh
 echo "apt-get \$*" >> "$LOG"
 [ -n "\$APT_FAILS" ] && exit 100
-case " \$* " in *" install "*) printf '#!/bin/sh\n' > "$B/bats"; chmod +x "$B/bats" ;; esac
+case " \$* " in *" install "*) for x in \$*; do case \$x in -*|install) ;; *) printf '#!/bin/sh\n' > "$B/\$x"; chmod +x "$B/\$x" ;; esac; done ;; esac
 exit 0
 SH
 	chmod +x "$B/id" "$B/apt-get"
@@ -75,4 +76,14 @@ deps() { env -i PATH="$B" "$@" "$B/sh" "$TOP/tests/deps.sh"; }
 	run -2 --separate-stderr env PATH="$B" AD_NO_INSTALL=1 make -s -C "$TOP" check-deps
 	[[ "$stderr" == *"make check: missing bats;"* ]]
 	grep -q '^check test: check-deps ' "$TOP/Makefile"
+}
+
+@test "deps: make lint's tools: cppcheck and mandoc, with make lint's name in the line" {
+	run -1 --separate-stderr deps FAKE_UID=1000
+	run -1 --separate-stderr env -i PATH="$B" FAKE_UID=1000 "$B/sh" "$TOP/tests/deps.sh" lint
+	[[ "$stderr" == "make lint: missing cppcheck mandoc; install the Debian/Ubuntu packages cppcheck mandoc (as root: apt-get install cppcheck mandoc;"* ]]
+	run -0 --separate-stderr env -i PATH="$B" FAKE_UID=0 "$B/sh" "$TOP/tests/deps.sh" lint
+	grep -qx 'apt-get install -y -qq cppcheck mandoc' "$LOG"
+	run -2 --separate-stderr env -i PATH="$B" "$B/sh" "$TOP/tests/deps.sh" nonsense
+	grep -q '^lint:' "$TOP/Makefile" && grep -A1 '^lint:' "$TOP/Makefile" | grep -q 'tests/deps.sh lint'
 }

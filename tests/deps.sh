@@ -1,13 +1,19 @@
 #!/bin/sh
-# deps.sh: make check's set-up.  The test suite calls BATS and a few standard
-# tools; every one that is missing is installed with the system's package
+# deps.sh [check|lint]: the set-up of make check (default) or make lint.  The
+# test suite calls BATS and a few standard tools, make lint calls cppcheck and
+# mandoc; every one that is missing is installed with the system's package
 # manager when that is possible (root with apt-get: Debian, Ubuntu), otherwise
-# the check stops here, before any test, with one line that says what to
+# the target stops here, before any test, with one line that says what to
 # install and how.  Set AD_NO_INSTALL=1 to never install (then only the line).
 # Exit status 0: all there; 1: something is missing.
 #
 # Each entry is TOOL:PACKAGE (the Debian package that brings the tool).
-need="bats:bats gzip:gzip awk:mawk cmp:diffutils seq:coreutils od:coreutils dd:coreutils mkfifo:coreutils timeout:coreutils"
+what=${1:-check}
+case $what in
+check) need="bats:bats gzip:gzip awk:mawk cmp:diffutils seq:coreutils od:coreutils dd:coreutils mkfifo:coreutils timeout:coreutils" ;;
+lint) need="cppcheck:cppcheck mandoc:mandoc" ;;
+*) echo "deps.sh: unknown target '$what' (check or lint)" >&2; exit 2 ;;
+esac
 
 missing_tools="" missing_pkgs=""
 scan() {
@@ -25,12 +31,16 @@ scan
 
 if [ "${AD_NO_INSTALL:-0}" != 1 ] && [ "$(id -u 2> /dev/null)" = 0 ] &&
 	command -v apt-get > /dev/null 2>&1; then
-	echo "make check: installing$missing_pkgs (missing:$missing_tools) with apt-get" >&2
+	echo "make $what: installing$missing_pkgs (missing:$missing_tools) with apt-get" >&2
 	if apt-get update -qq > /dev/null &&
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing_pkgs > /dev/null; then
 		scan
 		[ -z "$missing_tools" ] && exit 0
 	fi
 fi
-echo "make check: missing$missing_tools; install the Debian/Ubuntu packages$missing_pkgs (as root: apt-get install$missing_pkgs; BATS elsewhere: brew install bats-core, dnf install bats, or https://github.com/bats-core/bats-core), then run make check again" >&2
+case $what in
+check) elsewhere="; BATS elsewhere: brew install bats-core, dnf install bats, or https://github.com/bats-core/bats-core" ;;
+lint) elsewhere="; elsewhere the same names in brew or dnf" ;;
+esac
+echo "make $what: missing$missing_tools; install the Debian/Ubuntu packages$missing_pkgs (as root: apt-get install$missing_pkgs$elsewhere), then run make $what again" >&2
 exit 1

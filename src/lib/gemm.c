@@ -1,8 +1,8 @@
-/* gemm.c: cache-blocked SGEMM with a 6x16 register-blocked kernel.  See gemm.h.
+/* gemm.c: cache-blocked SGEMM with an 8x16 register-blocked kernel.  See gemm.h.
  *
  * Blocks of C (MC x NC) are the parallel tasks.  Inside a task, K is walked in
  * fixed KC slices; for each slice op(B) is packed into 16-column strips and op(A)
- * into 6-row strips (zero padded), and the kernel sums k in order into local
+ * into 8-row strips (zero padded), and the kernel sums k in order into local
  * accumulators that are then added to C.  The summation order of an element
  * depends only on K, never on the task grid or thread count. */
 #if defined(__GNUC__) && !defined(__clang__)
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MR 6
+#define MR 8
 #define NR 16
 #define MC 96
 #define NC 256
@@ -34,7 +34,8 @@ KERNEL_CLONES
 static void kernel(int kc, const float *restrict ap, const float *restrict bp, size_t ldb,
                    float *restrict acc, float *restrict c, int ldc, int store)
 {
-	vf c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 };
+	vf c0 = { 0 }, c1 = { 0 }, c2 = { 0 }, c3 = { 0 }, c4 = { 0 }, c5 = { 0 }, c6 = { 0 },
+	   c7 = { 0 };
 	for (int k = 0; k < kc; k++) {
 		vf b = *(const vfu *)(bp + (size_t)k * ldb);
 		const float *a = ap + (size_t)k * MR;
@@ -44,6 +45,8 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp, s
 		c3 += a[3] * b;
 		c4 += a[4] * b;
 		c5 += a[5] * b;
+		c6 += a[6] * b;
+		c7 += a[7] * b;
 	}
 	if (!c) {
 		*(vfu *)(acc + 0 * NR) = c0;
@@ -52,6 +55,8 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp, s
 		*(vfu *)(acc + 3 * NR) = c3;
 		*(vfu *)(acc + 4 * NR) = c4;
 		*(vfu *)(acc + 5 * NR) = c5;
+		*(vfu *)(acc + 6 * NR) = c6;
+		*(vfu *)(acc + 7 * NR) = c7;
 		return;
 	}
 	if (store) {   /* C was "zero": 0 + s, which turns -0 into +0 as the sum would */
@@ -62,6 +67,8 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp, s
 		*(vfu *)(c + 3 * (size_t)ldc) = z + c3;
 		*(vfu *)(c + 4 * (size_t)ldc) = z + c4;
 		*(vfu *)(c + 5 * (size_t)ldc) = z + c5;
+		*(vfu *)(c + 6 * (size_t)ldc) = z + c6;
+		*(vfu *)(c + 7 * (size_t)ldc) = z + c7;
 		return;
 	}
 	*(vfu *)(c + 0 * (size_t)ldc) += c0;
@@ -70,6 +77,8 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp, s
 	*(vfu *)(c + 3 * (size_t)ldc) += c3;
 	*(vfu *)(c + 4 * (size_t)ldc) += c4;
 	*(vfu *)(c + 5 * (size_t)ldc) += c5;
+	*(vfu *)(c + 6 * (size_t)ldc) += c6;
+	*(vfu *)(c + 7 * (size_t)ldc) += c7;
 }
 
 typedef struct {

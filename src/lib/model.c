@@ -92,6 +92,8 @@ const char *model_kind_name(int kind)
 
 const ModelConfig *model_config(const Model *m) { return &m->cfg; }
 
+struct Seq *model_seq(Model *m, int part) { return part == 0 ? &m->enc : &m->dec; }
+
 /* "a-b-c" -> widths; returns the count or -1 */
 static int parse_widths(const char *s, int *w)
 {

@@ -90,6 +90,9 @@ typedef struct {
 	int active;           /* 1: trained in the current phase (DSVDD main phase: encoder only) */
 } ModelTensor;
 int model_ntensors(const Model *m);
+/* The layer sequences (nn.h), for per-layer profiling: part 0 the encoder, 1 the
+ * decoder (MemAE's memory module sits between them, outside both). */
+struct Seq *model_seq(Model *m, int part);
 ModelTensor model_tensor(Model *m, int i);
 
 #endif

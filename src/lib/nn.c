@@ -777,6 +777,7 @@ void seq_free(Seq *s)
 	free(s->L);
 	free(s->g0);
 	free(s->g1);
+	free(s->prof);
 	memset(s, 0, sizeof *s);
 }
 
@@ -989,21 +990,53 @@ static int fused_bn_act(const Seq *s, int i)
 	       (s->L[i + 1].type == NN_LRELU || s->L[i + 1].type == NN_RELU);
 }
 
+void seq_profile(Seq *s, int on)
+{
+	free(s->prof);
+	s->prof = on ? ad_xcalloc(2 * (size_t)(s->n ? s->n : 1), sizeof *s->prof) : NULL;
+}
+
+double layer_macs(const Layer *l)
+{
+	switch (l->type) {
+	case NN_LINEAR:
+		return (double)l->oc * l->ic;
+	case NN_CONV:
+		return (double)l->oc * l->ic * l->k * l->k * l->oh * l->ow;
+	case NN_CONVT:
+		return (double)l->oc * l->ic * l->k * l->k * l->ih * l->iw;
+	}
+	return 0.0;
+}
+
+/* profiling: add the time since *t to s->prof[k] */
+static void tick(Seq *s, int k, double *t)
+{
+	if (s->prof) {
+		double now = ad_now();
+		s->prof[k] += now - *t;
+		*t = now;
+	}
+}
+
 float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train)
 {
 	ensure_batch(s, B);
 	s->in = x;
 	const float *cur = x;
+	double t = s->prof ? ad_now() : 0.0;
 	for (int i = 0; i < s->n; i++) {
 		Layer *l = &s->L[i];
 		if (fused_bn_act(s, i)) {
 			if (bn_forward_act(l, &s->L[i + 1], cur, s->act[i], B, train) < 0)
 				return NULL;
+			tick(s, 2 * i, &t);
 			cur = s->act[++i];
 			continue;
 		}
 		if (layer_forward(l, w, cur, s->act[i], B, train) < 0)
 			return NULL;
+		tick(s, 2 * i, &t);
 		cur = s->act[i];
 	}
 	return s->n ? s->act[s->n - 1] : (float *)x;
@@ -1012,18 +1045,21 @@ float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train)
 void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B)
 {
 	const float *d = dy;
+	double t = s->prof ? ad_now() : 0.0;
 	for (int i = s->n - 1; i >= 0; i--) {
 		if (i > 0 && fused_bn_act(s, i - 1)) {   /* activation i, batch-norm i-1 */
 			Layer *l = &s->L[--i];
 			const float *xin = i ? s->act[i - 1] : s->in;
 			float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 			bn_backward_act(l, &s->L[i + 1], xin, s->act[i + 1], d, out, B);
+			tick(s, 2 * i + 1, &t);
 			d = out;
 			continue;
 		}
 		const float *xin = i ? s->act[i - 1] : s->in;
 		float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 		layer_backward(&s->L[i], w, xin, s->act[i], d, out, B);
+		tick(s, 2 * i + 1, &t);
 		d = out;
 	}
 }

@@ -64,7 +64,7 @@ void layer_backward(Layer *l, NnWork *w, const float *x, const float *y, const f
                     float *dx, int B);
 
 /* A sequence of layers; activations of the last forward are kept. */
-typedef struct {
+typedef struct Seq {
 	Layer *L;
 	int n, cap;
 	int c, h, w;         /* shape after the last layer added */
@@ -75,6 +75,10 @@ typedef struct {
 	const float *in;     /* input of the last forward */
 	float *g0, *g1;      /* backward scratch */
 	size_t gn;
+	double *prof;        /* NULL, or seconds spent per layer: prof[2i] forward,
+	                        prof[2i+1] backward of layer i, summed (seq_profile());
+	                        a batch-norm fused with its activation counts as the
+	                        batch-norm's */
 } Seq;
 
 void seq_init(Seq *s);
@@ -98,6 +102,10 @@ void seq_upsample(Seq *s);
 void seq_sigmoid(Seq *s);
 void seq_flatten(Seq *s);
 void seq_unflatten(Seq *s, int c, int h, int w);
+/* Per-layer wall-clock timing into s->prof (on: allocate and zero; off: free). */
+void seq_profile(Seq *s, int on);
+/* Multiply-adds per sample of layer l's forward pass (0 for the layers without). */
+double layer_macs(const Layer *l);
 /* Shape after the last layer. */
 void seq_out_shape(const Seq *s, int *c, int *h, int *w);
 

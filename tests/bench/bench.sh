@@ -20,6 +20,9 @@
 #              reported as such
 #   CC         compiler for the two helpers (default cc)
 #
+# Then tests/bench/layers.c prints the per-layer table of a training step of the
+# same conv AE (forward and backward time and GFLOP/s of every layer).
+#
 # Method.  Seconds per epoch = (wall of `ad-train -n EPOCHS` - wall of `-n 0`) /
 # EPOCHS, so start-up, reading the data and writing the model are not counted;
 # training samples/s = rows / that.  Scoring: wall of `ad-score` over the training
@@ -52,6 +55,8 @@ $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -o "$W/runstat" tests/bench/runstat.c
 	die "cannot build tests/bench/runstat.c"
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -ffp-contract=fast -pthread -o "$W/peak" \
 	tests/bench/peak.c || die "cannot build tests/bench/peak.c"
+$CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Isrc/lib -pthread -o "$W/layers" \
+	tests/bench/layers.c src/lib/libad.a -lm || die "cannot build tests/bench/layers.c"
 for t in ad-load ad-split ad-train ad-score; do
 	command -v $t >/dev/null 2>&1 || die "bin/$t missing (run make first)"
 done
@@ -192,6 +197,16 @@ print(r["n_train"], r["epoch_s_median"], r["score_samples_per_s"])' "$W/tj$EPOCH
 		       t, x[3] / y[3], x[4] / y[4], x[6] / y[6], x[7] / y[7]; n++ }
 	     if (!n) print "  no PyTorch figures to compare" }' "$W/table" | sort
 fi
+echo
+
+# per-layer table: where a training step of the same network spends its time
+echo "== per-layer time of one training step: conv:16-32-64+sigmoid, LeakyReLU 0.01, batch 100"
+echo "   (tests/bench/layers.c: 200 iterations on random inputs, MSE gradient, Adam; ms per batch,"
+echo "   mean and best of the iterations; GFLOP/s from the mean)"
+for t in $THREADS; do
+	echo "threads $t, load $(load):"
+	"$W/layers" "$t" 200 || die "tests/bench/layers.c failed"
+done
 echo
 
 # MLP AE: 121*128 + 128*64 + 64*32 + 32*64 + 64*128 + 128*121 multiply-adds
