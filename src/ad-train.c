@@ -91,6 +91,9 @@ static void make_usage(void)
 "  -W, --aar-warmup N       aar: epochs with hard rejection only [%d]\n"
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
 "  -I, --weigh-timeout S    give up on a weigher silent for S seconds [%g; 0 never]\n"
+"  -m, --mse-warmup N       lock-in remedy: N epochs with w = 1, alpha = 2 [0]\n"
+"  -x, --reject-stat STAT   weights from: score (Algorithm 1) or resid (the\n"
+"                           score less its batch line in input energy) [score]\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
 "                           validation loss (hard rejection, q = 0.5)\n"
 "  -g, --trace FILE         per-epoch TSV trace\n"
@@ -122,7 +125,7 @@ static void make_usage(void)
 	         (double)ma.slope, (double)md.slope);
 }
 
-static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:Hj:J:X:W:P:I:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhV";
+static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:Hj:J:X:W:P:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhVm:x:I:";
 
 static const AdLongOpt longs[] = {
 	{ "output", 'o' }, { "model", 'M' }, { "arch", 'A' }, { "loss", 'L' },
@@ -136,6 +139,7 @@ static const AdLongOpt longs[] = {
 	{ "checkpoint", 'C' }, { "checkpoint-every", 'K' }, { "resume", 'R' },
 	{ "rep-dim", 'd' }, { "mem-slots", 'N' }, { "shrink", 'k' },
 	{ "entropy-weight", 'Z' }, { "slope", 'l' }, { "relu", 'u' }, { "quiet", 'q' },
+	{ "mse-warmup", 'm' }, { "reject-stat", 'x' },
 	{ NULL, 0 }
 };
 
@@ -193,6 +197,15 @@ static void parse(int argc, char **argv, Options *o)
 		case 'J': l->aar_tau = ad_opt_double(usage, c, optarg, 0, 1e6); break;
 		case 'X': l->aar_guard = ad_opt_double(usage, c, optarg, -1e6, 1e6); break;
 		case 'W': l->aar_warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
+		case 'm': tc->warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
+		case 'x':
+			if (!strcmp(optarg, "score"))
+				tc->reject_stat = TRAIN_STAT_SCORE;
+			else if (!strcmp(optarg, "resid"))
+				tc->reject_stat = TRAIN_STAT_RESID;
+			else
+				ad_usage_error(usage, "-x: unknown statistic '%s' (score or resid)", optarg);
+			break;
 		case 'P': tc->weigh = optarg; break;
 		case 'I': tc->weigh_timeout = ad_opt_double(usage, c, optarg, 0, 1e9); break;
 		case 'y': o->valf = optarg; break;
@@ -251,6 +264,10 @@ static void check(const Options *o)
 		ad_usage_error(usage, "-a (--alpha-r) applies to the hetero loss only");
 	if ((set['F'] || set['U'] || set['H']) && loss != LOSS_LOE)
 		ad_usage_error(usage, "-F, -U and -H apply to the loe loss only");
+	if ((set['m'] || set['x']) && loss != LOSS_HETERO && loss != LOSS_MSE && loss != LOSS_HUBER)
+		ad_usage_error(usage, "-m and -x apply to the hetero, mse and huber losses only");
+	if ((set['m'] || set['x']) && set['P'])
+		ad_usage_error(usage, "-m and -x do not apply with -P (the weigher computes the weights)");
 	if ((set['Q'] || set['t']) && (loss == LOSS_GA || loss == LOSS_LOE))
 		ad_usage_error(usage, "-Q and -t do not apply to the %s loss", loss_kind_name(loss));
 	if ((set['p'] || set['d']) && o->kind != MODEL_DSVDD)

@@ -38,8 +38,8 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 	run -2 --separate-stderr ad-train "$D/train.adv"
 	[ "${stderr_lines[0]}" = "ad-train: no model file given (-o FILE)" ]
 	[ -z "$output" ]
-	run -2 --separate-stderr ad-train -x -o m
-	[ "${stderr_lines[0]}" = "ad-train: unknown option or missing argument: -x" ]
+	run -2 --separate-stderr ad-train -z -o m
+	[ "${stderr_lines[0]}" = "ad-train: unknown option or missing argument: -z" ]
 	run -2 --separate-stderr ad-train -L cauchy -o m
 	[ "${stderr_lines[0]}" = "ad-train: -L: unknown loss 'cauchy' (mse, huber, ga, loe, hetero)" ]
 	run -2 --separate-stderr ad-train -M vae -o m

@@ -348,20 +348,21 @@ static int parse_row(AdvReader *r, int *label, float *x)
 		if (!*p || *p == '\n' || *p == '\r')
 			return ad_error("%s:%ld: expected %d values, got %d", r->name, r->lineno,
 			                dim, j);
-		errno = 0;
-		float v = strtof(p, &end);
-		if (end == p || (*end != ' ' && *end != '\t' && *end != '\n' && *end != '\r' && *end))
+		size_t len = strcspn(p, " \t\r\n");
+		float v;
+		int rc = ad_num_f32(p, len, &v);
+		if (rc == AD_NUM_BAD)
 			return ad_error("%s:%ld: field %d: not a number '%.*s'", r->name, r->lineno,
-			                j + 2, (int)strcspn(p, " \t\r\n"), p);
-		if (isinf(v) && errno == ERANGE)
+			                j + 2, (int)len, p);
+		if (rc == AD_NUM_RANGE)
 			return ad_error("%s:%ld: field %d: '%.*s' is out of the float32 range "
 			                "(magnitude at most 3.4e38)", r->name, r->lineno, j + 2,
-			                (int)strcspn(p, " \t\r\n"), p);
-		if (!isfinite(v))
+			                (int)len, p);
+		if (rc != AD_NUM_OK)
 			return ad_error("%s:%ld: field %d: value is not finite '%.*s'", r->name,
-			                r->lineno, j + 2, (int)strcspn(p, " \t\r\n"), p);
+			                r->lineno, j + 2, (int)len, p);
 		x[j] = v;
-		p = end;
+		p += len;
 	}
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;

@@ -138,7 +138,7 @@ again:
 	*label = 0;
 	for (long k = 0; k < nf; k++) {
 		const char *f = c->fld[k];
-		char *end;
+		int rc;
 		float v;
 		if (k == c->labcol) {
 			if (ad_text_label(f, c->normal, label))
@@ -158,15 +158,14 @@ again:
 		if (!*f)
 			return ad_error("%s:%ld: field %ld: empty" MISSING_HINT, s->name, c->lineno,
 			                k + 1);
-		errno = 0;
-		v = strtof(f, &end);
-		if (end == f || *end)
+		rc = ad_num_f32(f, AD_NUM_NUL, &v);
+		if (rc == AD_NUM_BAD)
 			return ad_error("%s:%ld: field %ld: not a number '%s'%s", s->name, c->lineno,
 			                k + 1, f, ad_is_missing(f) ? MISSING_HINT : "");
-		if (isinf(v) && errno == ERANGE)
+		if (rc == AD_NUM_RANGE)
 			return ad_error("%s:%ld: field %ld: value out of float range '%s'", s->name,
 			                c->lineno, k + 1, f);
-		if (!isfinite(v))
+		if (rc != AD_NUM_OK)
 			return ad_error("%s:%ld: field %ld: value is not finite '%s'%s", s->name,
 			                c->lineno, k + 1, f, isnan(v) ? MISSING_HINT : "");
 		x[j++] = v;

@@ -193,11 +193,8 @@ static int parse(char *line, const char *name, long lineno, Rows *r, Vocab *vb, 
 				         sym_name[s], ad_printable(fld[f]));
 			r->sym[(size_t)i * NSYM + (size_t)s++] = v;
 		} else {
-			char *end;
 			double x;
-			errno = 0;
-			x = strtod(fld[f], &end);
-			if (end == fld[f] || *end || !isfinite(x) || fabs(x) > 3.4e38)
+			if (ad_num_f64(fld[f], AD_NUM_NUL, &x) != AD_NUM_OK || fabs(x) > 3.4e38)
 				return ad_error("%s:%ld: field %d: bad number '%s'", name, lineno, f + 1,
 				                ad_printable(fld[f]));
 			r->num[(size_t)i * NNUM + (size_t)k++] = (float)x;

@@ -62,16 +62,11 @@ int scale_save(const ScaleStats *s, FILE *f)
 /* strict double: the whole field, finite */
 static int field_double(char **p, double *v)
 {
-	char *end;
 	size_t k = strcspn(*p, "\t\n");
 	char save = (*p)[k];
-	(*p)[k] = 0;
-	errno = 0;
-	*v = strtod(*p, &end);
-	(*p)[k] = save;
-	if (end == *p || end != *p + k || errno || !isfinite(*v))
+	if (ad_num_f64(*p, k, v) != AD_NUM_OK)
 		return -1;
-	*p = end + (save == '\t');
+	*p += k + (save == '\t');
 	return save == '\t' ? 1 : 0;    /* 1: more fields follow */
 }
 

@@ -91,7 +91,6 @@ static int parse_row(ScoreReader *r)
 	const char *p = r->line;
 	size_t k = 0;
 	for (;;) {
-		char *end;
 		size_t len;
 		double v;
 		p += strspn(p, " \t");
@@ -99,12 +98,11 @@ static int parse_row(ScoreReader *r)
 			break;
 		len = strcspn(p, " \t");
 		if (k < r->ncol) {
-			errno = 0;
-			v = strtod(p, &end);
-			if (end != p + len)
+			int rc = ad_num_f64(p, len, &v);
+			if (rc == AD_NUM_BAD)
 				return ad_error("%s:%ld: column %zu: bad number '%.*s'", r->name,
 				                r->lineno, k + 1, (int)(len > 40 ? 40 : len), p);
-			if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1))
+			if (rc != AD_NUM_OK)
 				return ad_error("%s:%ld: column %zu: not a finite number '%.*s'", r->name,
 				                r->lineno, k + 1, (int)(len > 40 ? 40 : len), p);
 			r->row[k] = v;

@@ -225,6 +225,54 @@ static void trainer_free(Trainer *T)
 	free(T->s); free(T->w); free(T->alpha); free(T->z); free(T->scratch); free(T->rej);
 }
 
+/* ---- remedies for the lock-in of median rejection (man/ad-train.1 LOCK-IN) ---- */
+
+void train_energy_resid(const float *x, size_t dim, const double *s, int nb, double *r)
+{
+	double me = 0, ms = 0, sxx = 0, sxy = 0, b;
+	for (int i = 0; i < nb; i++) {
+		double e = 0;
+		for (size_t j = 0; j < dim; j++)
+			e += (double)x[i * dim + j] * x[i * dim + j];
+		r[i] = e;
+		me += e;
+		ms += s[i];
+	}
+	me /= nb;
+	ms /= nb;
+	for (int i = 0; i < nb; i++) {
+		sxx += (r[i] - me) * (r[i] - me);
+		sxy += (r[i] - me) * (s[i] - ms);
+	}
+	b = sxx > 0 ? sxy / sxx : 0;
+	for (int i = 0; i < nb; i++)
+		r[i] = s[i] - ms - b * (r[i] - me);
+}
+
+/* The rejection statistic of a batch: s itself, or (TRAIN_STAT_RESID) its
+ * residual after the batch's line in input energy (train_energy_resid): a
+ * network that has not learnt the normal class yet ranks rows by ink, and the
+ * residual takes the linear ink trend out of the ranking.  r: nb doubles. */
+static const double *reject_statistic(const Trainer *T, int nb, double *r)
+{
+	if (T->tc->reject_stat != TRAIN_STAT_RESID)
+		return T->s;
+	train_energy_resid(T->x, (size_t)T->d->info.dim, T->s, nb, r);
+	return r;
+}
+
+/* Warm-up: the first `warmup` main epochs give every row w = 1 and alpha = 2
+ * (plain MSE for hetero); z stays as computed, for the trace. */
+static void warmup_weights(const Trainer *T, int nb)
+{
+	if (pretraining(T) || phase_epoch(T) > T->tc->warmup)
+		return;
+	for (int i = 0; i < nb; i++) {
+		T->w[i] = 1.0;
+		T->alpha[i] = 2.0;
+	}
+}
+
 /* A batch diverged: its output, a score or the loss is not finite (the error
  * message says which).  run_epochs() adds the learning-rate hint. */
 #define DIVERGED (-2)
@@ -257,9 +305,14 @@ static int run_batch(Trainer *T, int b, int nb)
 			return -1;
 		weigh_last_aar(T->wg, &T->aar[0], &T->aar[1], &T->aar[2]);
 	} else {
-		loss_weights_at(loss, phase_epoch(T), T->s, nb, T->w, T->alpha, T->z);
+		double *r = tc->reject_stat == TRAIN_STAT_RESID ?
+		            ad_xmalloc(ad_mul((size_t)nb, sizeof *r)) : NULL;
+		loss_weights_at(loss, phase_epoch(T), reject_statistic(T, nb, r), nb, T->w,
+		                T->alpha, T->z);
 		loss_aar_info(loss, &T->aar[0], &T->aar[1], &T->aar[2]);
+		free(r);
 	}
+	warmup_weights(T, nb);
 	L = loss_eval(loss, phase_epoch(T), model_out(T->m), model_target(T->m), T->s, T->w,
 	              T->alpha, nb, T->dout, T->rej);
 	L += model_aux_loss(T->m);
@@ -607,6 +660,10 @@ void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *re
 		    l->loe_hard ? "hard" : "soft");
 	if (model_config(m)->kind == MODEL_DSVDD)
 		PUT("pretrain_epochs=%d\n", tc->pretrain_epochs);
+	if (tc->warmup)
+		PUT("warmup=%d\n", tc->warmup);
+	if (tc->reject_stat == TRAIN_STAT_RESID)
+		PUT("reject_stat=resid\n");
 	if (res->best_epoch)
 		PUT("best_epoch=%d\nval_loss=%.17g\n", res->best_epoch, res->best_val);
 	if (res->interrupted)

@@ -51,7 +51,15 @@ typedef struct {
 	const char *resume;      /* checkpoint to resume from, or NULL */
 	int progress;            /* TRAIN_PROGRESS_*: what train_run prints on stderr */
 	volatile sig_atomic_t *stop;  /* set asynchronously: checkpoint and stop */
+	/* lock-in remedies (train.c, "remedies"; man/ad-train.1 LOCK-IN) */
+	int warmup;              /* main epochs with w = 1, alpha = 2 before rejection */
+	int reject_stat;         /* TRAIN_STAT_SCORE or TRAIN_STAT_RESID */
 } TrainConfig;
+
+/* The statistic the per-batch weights (w, z, alpha) are computed from:
+ * the score s_i (Algorithm 1), or its residual after the batch's
+ * least-squares line in the input's energy e_i = ||x_i||^2 (ink). */
+enum { TRAIN_STAT_SCORE, TRAIN_STAT_RESID };
 
 typedef struct {
 	int epochs_done;         /* epochs run in total (pretraining included) */
@@ -81,6 +89,11 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
  * thread count nor a weigher command: they do not change the model. */
 void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *res,
                     char *buf, size_t size);
+
+/* The residual r_i = s_i - (a + b e_i) of the least-squares line of s on the
+ * energy e_i = sum_j x_ij^2 of the nb rows x (dim values each), in double;
+ * b = 0 when every e_i is equal.  The -x resid rejection statistic. */
+void train_energy_resid(const float *x, size_t dim, const double *s, int nb, double *r);
 
 /* Scores of every row of d in eval mode, in batches of `batch` rows. */
 int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s);

@@ -133,17 +133,40 @@ int ad_parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-int ad_parse_double(const char *s, double lo, double hi, double *out)
+/* The verdict once strtod/strtof has read s: the whole field, then the range
+ * (ERANGE with a large magnitude is overflow; with a small one, underflow, which
+ * is accepted), then finiteness ("inf", "nan"). */
+static int num_verdict(const char *s, size_t len, const char *end, int overflow, int finite)
+{
+	if (len == 0 || end != s + len)
+		return AD_NUM_BAD;
+	if (overflow)
+		return AD_NUM_RANGE;
+	return finite ? AD_NUM_OK : AD_NUM_NONFINITE;
+}
+
+int ad_num_f64(const char *s, size_t len, double *v)
 {
 	char *end;
-	double v;
-	if (!s || !*s)
-		return -1;
 	errno = 0;
-	v = strtod(s, &end);
-	if (errno == ERANGE && fabs(v) > 1)
-		return -1;
-	if (*end || !isfinite(v) || v < lo || v > hi)
+	*v = strtod(s, &end);
+	return num_verdict(s, len == AD_NUM_NUL ? strlen(s) : len, end,
+	                   errno == ERANGE && fabs(*v) > 1, isfinite(*v));
+}
+
+int ad_num_f32(const char *s, size_t len, float *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtof(s, &end);
+	return num_verdict(s, len == AD_NUM_NUL ? strlen(s) : len, end,
+	                   errno == ERANGE && fabsf(*v) > 1, isfinite(*v));
+}
+
+int ad_parse_double(const char *s, double lo, double hi, double *out)
+{
+	double v;
+	if (!s || ad_num_f64(s, AD_NUM_NUL, &v) != AD_NUM_OK || v < lo || v > hi)
 		return -1;
 	*out = v;
 	return 0;

@@ -36,6 +36,18 @@ _Noreturn void ad_usage_error(const char *usage, const char *fmt, ...) __attribu
 /* The getopt default: case for an unknown option or a missing argument (uses optopt). */
 _Noreturn void ad_bad_option(const char *usage);
 
+/* A number field of a data file or stream: the text s[0..len) (len AD_NUM_NUL:
+ * up to the NUL) must be one whole number in strtod syntax.  Every reader goes
+ * through these, so they share one rule: an empty field or other text is
+ * AD_NUM_BAD; a magnitude beyond the type's range is AD_NUM_RANGE; "inf" and
+ * "nan" are AD_NUM_NONFINITE; a value too small for the type (underflow) is
+ * accepted, rounded to a subnormal or zero as strtod/strtof give it.  The f32
+ * form rounds the text once, straight to float (strtof). */
+enum { AD_NUM_OK = 0, AD_NUM_BAD = -1, AD_NUM_RANGE = -2, AD_NUM_NONFINITE = -3 };
+#define AD_NUM_NUL ((size_t)-1)
+int ad_num_f64(const char *s, size_t len, double *v);
+int ad_num_f32(const char *s, size_t len, float *v);
+
 /* Checked parsers: the whole string must be a number in [lo, hi].  0 on success. */
 int ad_parse_long(const char *s, long lo, long hi, long *out);
 int ad_parse_double(const char *s, double lo, double hi, double *out);

@@ -265,10 +265,7 @@ static int parse_header(Weigher *wg, char *line)
 
 static int parse_num(Weigher *wg, const char *s, const char *col, double *v)
 {
-	char *end;
-	errno = 0;
-	*v = strtod(s, &end);
-	if (!*s || *end || !isfinite(*v))
+	if (ad_num_f64(s, AD_NUM_NUL, v) != AD_NUM_OK)
 		return ad_error("weigher: line %ld: bad %s value '%s'", wg->line, col, s);
 	return 0;
 }
