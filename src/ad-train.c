@@ -90,6 +90,7 @@ static void make_usage(void)
 "  -X, --aar-guard X        aar: soft threshold >= normal mean + X sd [%g]\n"
 "  -W, --aar-warmup N       aar: epochs with hard rejection only [%d]\n"
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
+"  -I, --weigh-timeout S    give up on a weigher silent for S seconds [%g; 0 never]\n"
 "  -m, --mse-warmup N       lock-in remedy: N epochs with w = 1, alpha = 2 [0]\n"
 "  -x, --reject-stat STAT   weights from: score (Algorithm 1) or resid (the\n"
 "                           score less its batch line in input energy) [score]\n"
@@ -119,12 +120,12 @@ static void make_usage(void)
 	         d.score_mean ? "mean" : "sum", d.tc.epochs, d.tc.pretrain_epochs, d.tc.batch,
 	         d.tc.lr, d.tc.wd, (unsigned long long)d.tc.seed, lh.q, lm.q, lh.ts, lm.ts,
 	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, lh.aar_tau, lh.aar_guard,
-	         lh.aar_warmup, d.tc.eval_every,
+	         lh.aar_warmup, d.tc.weigh_timeout, d.tc.eval_every,
 	         d.tc.checkpoint_every, mm.mem_slots, (double)mm.entropy_weight,
 	         (double)ma.slope, (double)md.slope);
 }
 
-static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:Hj:J:X:W:P:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhVm:x:";
+static const char optstring[] = ":o:M:A:L:S:n:p:B:r:w:s:T:Q:t:a:c:F:U:Hj:J:X:W:P:y:g:Ge:E:C:K:R:d:N:k:Z:l:uqhVm:x:I:";
 
 static const AdLongOpt longs[] = {
 	{ "output", 'o' }, { "model", 'M' }, { "arch", 'A' }, { "loss", 'L' },
@@ -132,7 +133,8 @@ static const AdLongOpt longs[] = {
 	{ "lr", 'r' }, { "wd", 'w' }, { "seed", 's' }, { "threads", 'T' }, { "q", 'Q' }, { "quantile", 'Q' },
 	{ "ts", 't' }, { "alpha-r", 'a' }, { "c", 'c' }, { "loe-ratio", 'F' },
 	{ "loe-warmup", 'U' }, { "loe-hard", 'H' }, { "reject", 'j' }, { "aar-tau", 'J' },
-	{ "aar-guard", 'X' }, { "aar-warmup", 'W' }, { "weigh", 'P' }, { "val", 'y' },
+	{ "aar-guard", 'X' }, { "aar-warmup", 'W' }, { "weigh", 'P' }, { "weigh-timeout", 'I' },
+	{ "val", 'y' },
 	{ "trace", 'g' }, { "trace-batches", 'G' }, { "eval", 'e' }, { "eval-every", 'E' },
 	{ "checkpoint", 'C' }, { "checkpoint-every", 'K' }, { "resume", 'R' },
 	{ "rep-dim", 'd' }, { "mem-slots", 'N' }, { "shrink", 'k' },
@@ -205,6 +207,7 @@ static void parse(int argc, char **argv, Options *o)
 				ad_usage_error(usage, "-x: unknown statistic '%s' (score or resid)", optarg);
 			break;
 		case 'P': tc->weigh = optarg; break;
+		case 'I': tc->weigh_timeout = ad_opt_double(usage, c, optarg, 0, 1e9); break;
 		case 'y': o->valf = optarg; break;
 		case 'g': o->trace = optarg; break;
 		case 'G': tc->trace_batches = 1; break;
@@ -255,6 +258,8 @@ static void check(const Options *o)
 		ad_usage_error(usage, "-Q does not apply to -j aar (adaptive rejection)");
 	if ((set['J'] || set['X'] || set['W']) && o->reject != LOSS_REJECT_AAR)
 		ad_usage_error(usage, "-J, -X and -W apply to -j aar only");
+	if (set['I'] && !set['P'])
+		ad_usage_error(usage, "-I (--weigh-timeout) applies with -P (--weigh) only");
 	if (set['a'] && loss != LOSS_HETERO)
 		ad_usage_error(usage, "-a (--alpha-r) applies to the hetero loss only");
 	if ((set['F'] || set['U'] || set['H']) && loss != LOSS_LOE)
@@ -319,8 +324,29 @@ static void load(const char *path, AdvData *d, int dim)
 		ad_die("%s: dimension %d, the training data has %d", path, d->info.dim, dim);
 }
 
+/* Before any data is read: no output may be an input (ad.7; the checkpoint may
+ * be the file resumed from), and the model and checkpoint must be writable
+ * where they go (the trace is opened before the first epoch too). */
+static void check_outputs(const Options *o)
+{
+	const char *out[] = { o->out, o->tc.checkpoint, o->trace };
+	const char *in[] = { o->train, o->valf, o->evalf };
+	const char *out2[] = { o->out, o->trace };
+	const char *in2[] = { o->tc.resume };
+	if (ad_check_outputs(out, 3, in, 3) || ad_check_outputs(out2, 2, in2, 1) ||
+	    mf_check_writable(o->out) || (o->tc.checkpoint && mf_check_writable(o->tc.checkpoint)))
+		ad_die("%s", ad_errmsg());
+}
+
+/* The first SIGINT or SIGTERM stops after the current batch; a second one ends
+ * the process at once (the outputs are written atomically: nothing half-written). */
 static volatile sig_atomic_t stop_signal;
-static void on_signal(int sig) { stop_signal = sig; }
+static void on_signal(int sig)
+{
+	if (stop_signal)
+		_exit(128 + sig);
+	stop_signal = sig;
+}
 
 static void catch_signals(void)
 {
@@ -383,6 +409,7 @@ int main(int argc, char **argv)
 	options_defaults(&o);
 	parse(argc, argv, &o);
 	check(&o);
+	check_outputs(&o);
 
 	load(o.train, &data, 0);
 	if (o.valf)
@@ -411,15 +438,33 @@ int main(int argc, char **argv)
 		ad_die("%s: write error", o.trace);
 	if (rc < 0)
 		ad_die("%s", ad_errmsg());
+	train_settings(&tc, m, &res, settings, sizeof settings);
 	if (rc == 1) {
-		if (tc.checkpoint)
+		/* Ctrl-C (SIGINT): the model so far is written too (the best by the
+		 * validation loss with -y); SIGTERM (a batch system) leaves only the
+		 * checkpoint, so that no unfinished model passes for a finished one */
+		char what[512] = "no model written";
+		if (stop_signal == SIGINT) {
+			save_model(&o, m, &data, settings);
+			if (res.best_epoch)
+				snprintf(what, sizeof what, "the model of epoch %d (lowest validation "
+				         "loss so far) written to %s", res.best_epoch, o.out);
+			else
+				snprintf(what, sizeof what, "the model so far (%d of %d epochs finished) "
+				         "written to %s",
+				         res.epochs_done, (o.kind == MODEL_DSVDD ? tc.pretrain_epochs : 0) +
+				         tc.epochs, o.out);
+		}
+		if (tc.checkpoint && stop_signal != SIGINT)
 			ad_warn("interrupted by signal %d; checkpoint written to %s (resume with -R %s)",
 			        (int)stop_signal, tc.checkpoint, tc.checkpoint);
+		else if (tc.checkpoint)
+			ad_warn("interrupted by signal %d; %s; checkpoint written to %s (resume with -R %s)",
+			        (int)stop_signal, what, tc.checkpoint, tc.checkpoint);
 		else
-			ad_warn("interrupted by signal %d; no model written", (int)stop_signal);
+			ad_warn("interrupted by signal %d; %s", (int)stop_signal, what);
 		return 128 + (int)stop_signal;
 	}
-	train_settings(&tc, m, &res, settings, sizeof settings);
 	save_model(&o, m, &data, settings);
 	if (!o.quiet)
 		summary(&res, t0);

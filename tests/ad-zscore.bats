@@ -58,7 +58,8 @@ setup() { load test_helper; load numcmp; }
 	ad-zscore -n 1000 "$FIX/stats-25.tsv" > "$TMP/c"
 	cmp "$TMP/a" "$TMP/b"
 	cmp "$TMP/a" "$TMP/c"
-	! cmp -s "$TMP/a" <(ad-zscore -n 10 "$FIX/stats-25.tsv")
+	ad-zscore -n 10 "$FIX/stats-25.tsv" > "$TMP/d"
+	run -1 cmp -s "$TMP/a" "$TMP/d"
 }
 
 @test "ad-zscore: a single row has z = 0 and alpha = 2; no header stays no header" {

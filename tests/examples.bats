@@ -69,7 +69,7 @@ check_rows() {
 	kill -TERM -- -"$pg"
 	wait $! || true
 	for i in $(seq 50); do kill -0 -- -"$pg" 2> /dev/null || break; sleep 0.1; done
-	! kill -0 -- -"$pg" 2> /dev/null
+	run -1 kill -0 -- -"$pg"
 	# seed 1 finished, seed 2 left nothing behind, seed 3 never started
 	[ -s "$OUT/runs/tiny/ae_mse_g0.1_c0_s1_e2.tsv" ]
 	[ ! -e "$OUT/runs/tiny/ae_mse_g0.1_c0_s2_e2.tsv" ]

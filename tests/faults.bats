@@ -164,8 +164,14 @@ train_data() {
 		kill -s "$sig" "$pid"
 		st=0; wait "$pid" || st=$?
 		[ "$st" -eq $((128 + n)) ] || { echo "$sig: exit $st"; return 1; }
-		[ "$(cat "$TMP/err")" = "ad-train: interrupted by signal $n; checkpoint written to $TMP/ck (resume with -R $TMP/ck)" ]
-		[ ! -e "$TMP/m" ]
+		if [ "$sig" = TERM ]; then
+			[ "$(cat "$TMP/err")" = "ad-train: interrupted by signal 15; checkpoint written to $TMP/ck (resume with -R $TMP/ck)" ]
+			[ ! -e "$TMP/m" ]
+		else
+			# Ctrl-C writes the model so far too
+			[[ "$(cat "$TMP/err")" == "ad-train: interrupted by signal 2; the model so far ("*" of 300 epochs finished) written to $TMP/m; checkpoint written to $TMP/ck (resume with -R $TMP/ck)" ]]
+			[ -s "$TMP/m" ]
+		fi
 		ad-train "${T[@]}" -n 300 -C "$TMP/ck" -R "$TMP/ck" -o "$TMP/m" "$TMP/train.adv"
 		cmp "$TMP/straight" "$TMP/m"
 	done

@@ -168,7 +168,7 @@ setup() {
 	run -0 ad-zscore "$TMP/big3.tsv"
 	z=$(awk 'NR == 2 { print $3 }' <<< "$output")
 	awk -v z="$z" 'BEGIN { e = -3 / 1.253314; exit !(z - e < 1e-12 && e - z < 1e-12) }'
-	! grep -q nan <<< "$output"
+	run -1 grep -q nan <<< "$output"
 }
 
 # ---- column names ----
@@ -251,4 +251,129 @@ setup() {
 	run -0 bash -c "ulimit -v 1000000; ad-score -T 1 -B 1048576 '$TMP/m' '$TMP/wide.adv'"
 	[ "${#lines[@]}" -eq 31 ]
 	[ "$output" = "$(ad-score -T 1 "$TMP/m" "$TMP/wide.adv")" ]
+}
+
+# ---- ad-train ----
+
+tdata() {
+	awk 'BEGIN { print "#adv 1 dim=4"; for (i = 0; i < 300; i++) printf "%d\t%d\t%d\t%d\t%d\n", i % 2, i % 5, i % 3, i % 7, i % 11 }' > "$TMP/t.adv"
+	A=(-q -A mlp:4 -B 50)
+}
+
+@test "safety: ad-train refuses an output that is an input, or two outputs that are one file" {
+	tdata
+	cp "$TMP/t.adv" "$TMP/keep.adv"
+	ln -s t.adv "$TMP/sym.adv"
+	run -1 --separate-stderr ad-train "${A[@]}" -n 1 -o "$TMP/sym.adv" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: $TMP/sym.adv: is the same file as the input $TMP/t.adv: refusing to overwrite it" ]
+	run -1 --separate-stderr ad-train "${A[@]}" -n 1 -C "$TMP/t.adv" -o "$TMP/m" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: $TMP/t.adv: is the same file as the input $TMP/t.adv: refusing to overwrite it" ]
+	run -1 --separate-stderr ad-train "${A[@]}" -n 1 -g "$TMP/t.adv" -o "$TMP/m" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: $TMP/t.adv: is the same file as the input $TMP/t.adv: refusing to overwrite it" ]
+	run -1 --separate-stderr ad-train "${A[@]}" -n 1 -y "$TMP/sym.adv" -o "$TMP/t.adv" "$TMP/keep.adv"
+	[ "$stderr" = "ad-train: $TMP/t.adv: is the same file as the input $TMP/sym.adv: refusing to overwrite it" ]
+	cmp "$TMP/t.adv" "$TMP/keep.adv"
+	# -C x -o x: the model would replace the checkpoint (x does not exist yet)
+	run -1 --separate-stderr ad-train "${A[@]}" -n 1 -C "$TMP/x" -o "$TMP/./x" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: $TMP/x: is the same file as the output $TMP/./x: give two different files" ]
+	[ ! -e "$TMP/x" ]
+	# resuming from the checkpoint it keeps writing is the normal use; from the model file not
+	ad-train "${A[@]}" -n 1 -C "$TMP/ck" -o "$TMP/m" "$TMP/t.adv"
+	run -0 ad-train "${A[@]}" -n 2 -C "$TMP/ck" -R "$TMP/ck" -o "$TMP/m" "$TMP/t.adv"
+	run -1 --separate-stderr ad-train "${A[@]}" -n 2 -R "$TMP/ck" -o "$TMP/ck" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: $TMP/ck: is the same file as the input $TMP/ck: refusing to overwrite it" ]
+}
+
+@test "safety: ad-train checks every output location before the first epoch" {
+	tdata
+	# a million epochs would take hours: the error must come at once
+	for o in "-o $TMP/nodir/m" "-o $TMP/m -C $TMP/nodir/ck" "-o $TMP/m -g $TMP/nodir/tr"; do
+		run -1 --separate-stderr timeout 20 ad-train "${A[@]}" -n 1000000 $o "$TMP/t.adv"
+		[[ "$stderr" == "ad-train: $TMP/nodir/"*": "*"No such file or directory" ]] || { echo "$o: $stderr"; return 1; }
+	done
+	run -1 --separate-stderr ad-train "${A[@]}" -n 1000000 -o '' "$TMP/t.adv"
+	[ "$stderr" = "ad-train: an output file name is empty" ]
+	run -1 --separate-stderr ad-train "${A[@]}" -n 1000000 -o "$TMP" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: $TMP: is a directory" ]
+	[ -z "$(ls "$TMP" | grep tmp)" ]
+}
+
+@test "safety: an empty validation stream is refused, not a NaN validation loss" {
+	tdata
+	printf '#adv 1 dim=4\n' > "$TMP/empty.adv"
+	run -1 --separate-stderr ad-train "${A[@]}" -n 2 -y "$TMP/empty.adv" -o "$TMP/m" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: the validation set has no rows: it could not select a model" ]
+	[ ! -e "$TMP/m" ]
+}
+
+@test "safety: a training that diverges without a NaN output writes no model" {
+	tdata
+	# rows of +-3e38: finite outputs in epoch 1, an infinite running variance
+	awk 'BEGIN { print "#adv 1 dim=4"; for (i = 0; i < 100; i++) printf "0\t%s\t%s\t1\t2\n", i % 2 ? "3e38" : "-3e38", i % 3 ? "3e38" : "-3e38" }' > "$TMP/huge.adv"
+	run -1 --separate-stderr ad-train -q -A mlp:4 -n 1 -o "$TMP/m" "$TMP/huge.adv"
+	[ "$stderr" = "ad-train: the model diverged: enc.0.bn.running_var holds a value that is not finite; try a smaller learning rate (-r) or scale the data (ad-scale)" ]
+	[ ! -e "$TMP/m" ]
+	# a learning rate of 1e10 with the default model
+	run -1 --separate-stderr ad-train -q -n 2 -r 1e10 -o "$TMP/m" "$TMP/t.adv"
+	[[ "$stderr" == "ad-train: "*"try a smaller learning rate (-r)"* ]]
+	[ ! -e "$TMP/m" ]
+}
+
+@test "safety: a weigher that never answers times out (-I) with a message naming buffering" {
+	tdata
+	msg="a weigher must answer every group at its empty line; a filter that buffers its output never does (use mawk -W interactive, sed -u, stdbuf -oL CMD, or fflush() in awk)"
+	run -1 --separate-stderr timeout 60 ad-train "${A[@]}" -n 1 -I 1 -P 'sleep 1000' -o "$TMP/m" "$TMP/t.adv"
+	[ "$stderr" = "ad-train: epoch 1, batch 1: weigher: no answer from 'sleep 1000' for 1 s (--weigh-timeout): $msg" ]
+	# a filter that buffers (awk writing to a pipe holds its output until the end)
+	run -1 --separate-stderr timeout 60 ad-train "${A[@]}" -n 1 --weigh-timeout=1 \
+		-P 'ad-zscore | ad-reject | awk "{ print }" | cat' -o "$TMP/m" "$TMP/t.adv"
+	[[ "$stderr" == *"weigher: no answer from "*" for 1 s (--weigh-timeout): $msg" ]]
+	# the weigher's whole process group is ended
+	sleep 0.5
+	run -1 pgrep -f 'sleep 1000'
+	run -2 --separate-stderr ad-train "${A[@]}" -n 1 -I 5 -o "$TMP/m" "$TMP/t.adv"
+	[ "${stderr_lines[0]}" = "ad-train: -I (--weigh-timeout) applies with -P (--weigh) only" ]
+}
+
+@test "safety: resuming a finished run writes the model, with --weigh as with -L hetero" {
+	tdata
+	ad-train "${A[@]}" -n 2 -P 'ad-zscore | ad-reject' -C "$TMP/ck" -o "$TMP/m1" "$TMP/t.adv"
+	run -0 --separate-stderr ad-train "${A[@]}" -n 2 -P 'ad-zscore | ad-reject' -C "$TMP/ck" -R "$TMP/ck" -o "$TMP/m2" "$TMP/t.adv"
+	[ -z "$stderr" ]
+	cmp "$TMP/m1" "$TMP/m2"
+}
+
+@test "safety: ad-train -B 1048576 on 30 rows allocates for 30 rows, and gives the same model" {
+	[ -z "${ASAN_OPTIONS:-}" ] || skip "address space limits do not apply under ASan"
+	awk 'BEGIN { print "#adv 1 dim=784"; for (i = 0; i < 30; i++) { printf "%d", i % 2; for (j = 0; j < 784; j++) printf "\t%d", (i * j) % 7; print "" } }' > "$TMP/wide.adv"
+	run -0 bash -c "ulimit -v 1000000; ad-train -q -A mlp:4 -n 2 -B 1048576 -y '$TMP/wide.adv' -o '$TMP/a' '$TMP/wide.adv'"
+	ad-train -q -A mlp:4 -n 2 -B 1048576 -y "$TMP/wide.adv" -o "$TMP/b" "$TMP/wide.adv"
+	cmp "$TMP/a" "$TMP/b"
+	# one batch of all 30 rows either way: only the recorded batch= differs
+	ad-train -q -A mlp:4 -n 2 -B 30 -y "$TMP/wide.adv" -o "$TMP/c" "$TMP/wide.adv"
+	run -0 ad-score "$TMP/a" "$TMP/wide.adv"
+	[ "$output" = "$(ad-score "$TMP/c" "$TMP/wide.adv")" ]
+}
+
+@test "safety: Ctrl-C (SIGINT) writes the model so far and stops; a second one exits at once" {
+	load gen_images
+	gen_images 7 200 5 > "$TMP/train.adv"
+	gen_images 13 50 0 > "$TMP/val.adv"
+	T=(-q -A conv:4-8 -B 20 -r 0.01)
+	# the weigher sends SIGINT after group $KILLAT (batches of 10 per epoch)
+	KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; if [ -z "$l" ]; then g=$((g+1)); if [ "$g" = "$KILLAT" ]; then kill -INT $PPID; fi; fi; done; }'
+	export KILLAT
+	# with -y: mid-epoch 3, the model of the best of epochs 1 and 2
+	KILLAT=25 run -130 --separate-stderr ad-train "${T[@]}" -n 5 -y "$TMP/val.adv" -P "$KW" -o "$TMP/m" "$TMP/train.adv"
+	[[ "$stderr" =~ ^"ad-train: interrupted by signal 2; the model of epoch "[12]" (lowest validation loss so far) written to $TMP/m"$ ]]
+	# it is the model a 2-epoch run selects (the same epochs, the same batches)
+	ad-train "${T[@]}" -n 2 -y "$TMP/val.adv" -P 'ad-zscore | ad-reject' -o "$TMP/two" "$TMP/train.adv"
+	[ "$(ad-score "$TMP/m" "$TMP/val.adv")" = "$(ad-score "$TMP/two" "$TMP/val.adv")" ]
+	# two SIGINTs while ad-train waits for the answer to batch 5 (signals do not
+	# queue: the second is sent after a pause): it ends at once, nothing written
+	KW2='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do if [ -z "$l" ]; then g=$((g+1)); if [ "$g" = 5 ]; then kill -INT $PPID; sleep 0.5; kill -INT $PPID; fi; fi; printf "%s\n" "$l"; done; }'
+	run -130 --separate-stderr ad-train "${T[@]}" -n 5 -P "$KW2" -o "$TMP/m2" "$TMP/train.adv"
+	[ -z "$stderr" ]
+	[ ! -e "$TMP/m2" ]
+	[ -z "$(ls "$TMP" | grep tmp)" ]
 }

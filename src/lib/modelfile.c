@@ -101,6 +101,33 @@ static int write_special(const char *path, MfBuf *b)
 	return r ? ad_error("%s: write error: %s", path, strerror(errno)) : 0;
 }
 
+int mf_check_writable(const char *path)
+{
+	struct stat st;
+	size_t len = strlen(path);
+	char *tmp;
+	int fd;
+	if (!len)
+		return ad_error("an output file name is empty");
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return ad_error("%s: is a directory", path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return access(path, W_OK) ? ad_error("%s: %s", path, strerror(errno)) : 0;
+	tmp = ad_xmalloc(len + 16);
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".tmpXXXXXX", 11);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ad_error("%s: cannot create a temporary file: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	unlink(tmp);
+	free(tmp);
+	return 0;
+}
+
 int mf_write_atomic(const char *path, MfBuf *b)
 {
 	size_t len = strlen(path);

@@ -45,6 +45,11 @@ void mf_free(MfBuf *b);
  * the same directory, fsync, rename).  0, or -1 + ad_error; on failure the old
  * file at path is untouched and no temp file is left.  "-" is standard output. */
 int mf_write_atomic(const char *path, MfBuf *b);
+/* Can mf_write_atomic() write path?  Creates and removes the temporary file it
+ * would use (or, for an existing file that is not a regular one, checks write
+ * access), so that a tool learns of a missing directory or a read-only place
+ * before hours of work, not after.  0, or -1 + ad_error("PATH: ..."). */
+int mf_check_writable(const char *path);
 
 /* Reader over a loaded file.  Every get checks the bounds and names what was
  * being read when the data ran out. */

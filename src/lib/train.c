@@ -19,6 +19,7 @@ void train_config_defaults(TrainConfig *tc)
 	loss_config_defaults(&tc->loss, LOSS_HETERO);
 	tc->eval_every = 1;
 	tc->checkpoint_every = 1;
+	tc->weigh_timeout = WEIGH_TIMEOUT_DEFAULT;
 }
 
 static int is_dsvdd(const Trainer *T) { return model_config(T->m)->kind == MODEL_DSVDD; }
@@ -74,6 +75,8 @@ static int init_center(Model *m, const AdvData *d)
 
 int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s)
 {
+	if (batch > d->n)
+		batch = d->n > 0 ? (int)d->n : 1;     /* buffers for the rows there are */
 	float *buf = d->code ? ad_xmalloc(ad_mul(ad_mul((size_t)batch, (size_t)d->info.dim),
 	                                         sizeof *buf)) : NULL;
 	for (long i = 0; i < d->n; i += batch) {
@@ -95,9 +98,9 @@ static int val_loss(Trainer *T, double *out)
 {
 	const AdvData *v = T->tc->val;
 	double *s = ad_xmalloc(ad_mul((size_t)v->n, sizeof(double)));
-	double *scr = ad_xmalloc(ad_mul((size_t)T->tc->batch, sizeof(double)));
+	int B = T->tc->batch < v->n ? T->tc->batch : (int)v->n;
+	double *scr = ad_xmalloc(ad_mul((size_t)B, sizeof(double)));
 	double sum = 0;
-	int B = T->tc->batch;
 	if (train_score_all(T->m, v, B, T->tc->loss.score_mean, s)) {
 		free(s); free(scr);
 		return ad_error("validation set: %s", ad_errmsg());
@@ -486,6 +489,22 @@ static int run_epochs(Trainer *T, TrainResult *res)
 	return 0;
 }
 
+/* A training can diverge without a NaN in any output (huge inputs, a huge
+ * learning rate): every parameter and statistic must be finite before a model
+ * or checkpoint is kept.  0, or -1 + ad_error naming the first bad tensor. */
+static int model_finite(Model *m)
+{
+	for (int i = 0; i < model_ntensors(m); i++) {
+		ModelTensor t = model_tensor(m, i);
+		for (size_t k = 0; k < t.n; k++)
+			if (!isfinite(t.data[k]))
+				return ad_error("the model diverged: %s holds a value that is not "
+				                "finite; try a smaller learning rate (-r) or scale the "
+				                "data (ad-scale)", t.name);
+	}
+	return 0;
+}
+
 int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *res)
 {
 	Trainer T;
@@ -495,6 +514,10 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 	res->best_val = NAN;
 	if (d->n < 1)
 		return ad_error("no training rows");
+	if (tc->val && tc->val->n < 1)
+		return ad_error("the validation set has no rows: it could not select a model");
+	if (tc->eval && tc->eval->n < 1)
+		return ad_error("the evaluation set has no rows");
 	if (d->info.dim != model_config(m)->dim)
 		return ad_error("the data has dimension %d, the model %d", d->info.dim,
 		                model_config(m)->dim);
@@ -505,7 +528,8 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 	T.pre = model_config(m)->kind == MODEL_DSVDD ? tc->pretrain_epochs : 0;
 	T.total = T.pre + tc->epochs;
 	T.best_val = NAN;
-	B = tc->batch;
+	/* no batch is larger than the data: the buffers need no more rows */
+	B = tc->batch < d->n ? tc->batch : (int)d->n;
 	T.best = ad_xcalloc((size_t)T.nt, sizeof(float *));
 	for (int i = 0; i < T.nt && tc->val; i++)
 		T.best[i] = ad_xmalloc(ad_mul(model_tensor(m, i).n, sizeof(float)));
@@ -566,12 +590,16 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 	}
 	if (tc->trace && tc->trace_header)
 		trace_header(&T);
-	if (tc->weigh && !(T.wg = weigh_start(tc->weigh))) {
+	/* a weigher only when a main-phase epoch remains (a finished checkpoint
+	 * just writes the model; a weigher fed nothing may fail on empty input) */
+	if (tc->weigh && T.epoch < T.total && !(T.wg = weigh_start(tc->weigh))) {
 		trainer_free(&T);
 		return -1;
 	}
 	if (T.wg && tc->stop)
 		weigh_set_stop(T.wg, tc->stop);
+	if (T.wg)
+		weigh_set_timeout(T.wg, tc->weigh_timeout);
 	T.t0 = ad_now();
 	T.epoch0 = T.epoch;
 	T.batch0 = T.batch_next;
@@ -593,11 +621,14 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 		else if (rc != 0)
 			ad_error("%s", keep);
 	}
-	if (rc == 0 && T.has_best) {
+	/* done, or stopped: the model of the lowest validation loss so far */
+	if (rc >= 0 && T.has_best) {
 		copy_tensors(&T, T.best, 1);
 		res->best_epoch = T.best_epoch;
 		res->best_val = T.best_val;
 	}
+	if (rc >= 0 && model_finite(m))
+		rc = -1;
 	res->epochs_done = T.epoch;
 	trainer_free(&T);
 	return rc;
@@ -635,5 +666,8 @@ void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *re
 		PUT("reject_stat=resid\n");
 	if (res->best_epoch)
 		PUT("best_epoch=%d\nval_loss=%.17g\n", res->best_epoch, res->best_val);
+	if (res->interrupted)
+		PUT("interrupted=after %d of %d epochs\n", res->epochs_done,
+		    (model_config(m)->kind == MODEL_DSVDD ? tc->pretrain_epochs : 0) + tc->epochs);
 #undef PUT
 }

@@ -39,6 +39,7 @@ typedef struct {
 	uint64_t seed;           /* shuffling stream (seed, 1) */
 	LossConfig loss;
 	const char *weigh;       /* weigher command, or NULL */
+	double weigh_timeout;    /* seconds without an answer before giving up; 0 = never */
 	const AdvData *val;      /* validation rows, or NULL */
 	const AdvData *eval;     /* labelled held-out rows for the AUROC trace, or NULL */
 	int eval_every;          /* epochs between AUROC evaluations */

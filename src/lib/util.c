@@ -239,10 +239,38 @@ static const char *out_name(const char *path)
 	return !strcmp(path, "-") ? "the standard output" : path;
 }
 
+/* Two output paths that do not exist yet are one file when their directories
+ * are one (device and inode) and their last components are equal. */
+static int same_new_file(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	const char *ba = sa ? sa + 1 : a, *bb = sb ? sb + 1 : b;
+	char *da, *db;
+	struct stat st_a, st_b;
+	int same;
+	if (strcmp(ba, bb) || stat(a, &st_a) == 0 || stat(b, &st_b) == 0)
+		return 0;
+	da = sa ? ad_xstrdup(a) : ad_xstrdup(".");
+	db = sb ? ad_xstrdup(b) : ad_xstrdup(".");
+	if (sa)
+		da[sa - a + (sa == a)] = '\0';      /* "/x": the directory "/" */
+	if (sb)
+		db[sb - b + (sb == b)] = '\0';
+	same = stat(da, &st_a) == 0 && stat(db, &st_b) == 0 && st_a.st_dev == st_b.st_dev &&
+	       st_a.st_ino == st_b.st_ino;
+	free(da);
+	free(db);
+	return same;
+}
+
 int ad_check_outputs(const char *const *out, int nout, const char *const *in, int nin)
 {
 	struct stat so, si;
 	for (int i = 0; i < nout; i++) {
+		for (int j = 0; out[i] && strcmp(out[i], "-") && j < i; j++)
+			if (out[j] && strcmp(out[j], "-") && same_new_file(out[i], out[j]))
+				return ad_error("%s: is the same file as the output %s: give two "
+				                "different files", out[i], out[j]);
 		if (!out[i] || reg_stat(out[i], 1, &so))
 			continue;
 		for (int j = 0; j < nin; j++)

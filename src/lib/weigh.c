@@ -35,9 +35,15 @@ struct Weigher {
 	int sent_header;
 	int reaped, status;
 	volatile sig_atomic_t *stop;
+	int timeout_ms;          /* -1: none */
 };
 
 void weigh_set_stop(Weigher *wg, volatile sig_atomic_t *stop) { wg->stop = stop; }
+
+void weigh_set_timeout(Weigher *wg, double seconds)
+{
+	wg->timeout_ms = seconds > 0 ? (seconds * 1000 > 2e9 ? 2000000000 : (int)(seconds * 1000)) : -1;
+}
 
 /* The weigher failed to answer: reap it (after closing its input) and describe
  * how it ended. */
@@ -97,6 +103,7 @@ Weigher *weigh_start(const char *cmd)
 	if (wg->pid == 0) {
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
+		setpgid(0, 0);                /* its own process group: see weigh.h */
 		signal(SIGTERM, SIG_DFL);
 		if (dup2(pin[0], 0) < 0 || dup2(pout[1], 1) < 0)
 			_exit(127);
@@ -104,6 +111,7 @@ Weigher *weigh_start(const char *cmd)
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
+	setpgid(wg->pid, wg->pid);        /* (also in the child: whichever runs first) */
 	close(pin[0]);
 	close(pout[1]);
 	wg->to = pin[1];
@@ -112,6 +120,7 @@ Weigher *weigh_start(const char *cmd)
 	 * output while we write, and must be read meanwhile */
 	fcntl(wg->to, F_SETFL, fcntl(wg->to, F_GETFL) | O_NONBLOCK);
 	wg->cmd = ad_xstrdup(cmd);
+	wg->timeout_ms = (int)(WEIGH_TIMEOUT_DEFAULT * 1000);
 	wg->col_alpha = wg->col_w = wg->col_z = -1;
 	wg->col_th = wg->col_ts = wg->col_ct = -1;
 	wg->th = wg->ts = wg->ct = NAN;
@@ -160,10 +169,16 @@ static int pump(Weigher *wg, int want_line, char **line)
 		if (np == 0)
 			return 0;
 		/* after an interrupt, wait for the answer a few seconds more only */
-		rc = poll(p, (nfds_t)np, wg->stop && *wg->stop ? STOP_GRACE_MS : -1);
-		if (rc == 0)
+		rc = poll(p, (nfds_t)np, wg->stop && *wg->stop ? STOP_GRACE_MS : wg->timeout_ms);
+		if (rc == 0 && wg->stop && *wg->stop)
 			return ad_error("weigher: interrupted while waiting for '%s' (a weigher "
 			                "must answer every group at its empty line)", wg->cmd);
+		if (rc == 0)
+			return ad_error("weigher: no answer from '%s' for %g s (--weigh-timeout): "
+			                "a weigher must answer every group at its empty line; a filter "
+			                "that buffers its output never does (use mawk -W interactive, "
+			                "sed -u, stdbuf -oL CMD, or fflush() in awk)", wg->cmd,
+			                wg->timeout_ms / 1000.0);
 		if (rc < 0) {
 			if (errno == EINTR)
 				continue;
@@ -374,7 +389,7 @@ int weigh_close(Weigher *wg, int quiet)
 		status = wg->status;
 	} else {
 		if (quiet)
-			kill(wg->pid, SIGTERM);
+			kill(-wg->pid, SIGTERM);      /* the whole pipeline of the weigher */
 		while (waitpid(wg->pid, &status, 0) < 0)
 			if (errno != EINTR) {
 				status = -1;

@@ -12,7 +12,11 @@
  * are "t_hard", "t_soft" and "contam" (ad-reject -A; read from the first row
  * of each batch).
  * While the co-process runs SIGPIPE is ignored in the parent, so a weigher that
- * dies shows as an error, not a silent kill; the child gets the default back. */
+ * dies shows as an error, not a silent kill; the child gets the default back.
+ * The weigher runs in a process group of its own: a Ctrl-C at the terminal
+ * reaches ad-train only, which stops after the current batch and still needs
+ * the weigher's answer; ad-train closes the weigher (and, after an error or a
+ * timeout, sends SIGTERM to its whole group). */
 #ifndef AD_WEIGH_H
 #define AD_WEIGH_H
 #include <signal.h>
@@ -32,6 +36,12 @@ void weigh_last_aar(const Weigher *wg, double *t_hard, double *t_soft, double *c
  * seconds ends the wait with an error (a weigher that waits for the end of its
  * input instead of answering each group would wait forever). */
 void weigh_set_stop(Weigher *wg, volatile sig_atomic_t *stop);
+/* Seconds the weigher may go without reading or answering before weigh_batch()
+ * gives up with a message naming the likely cause: a filter that buffers its
+ * output (mawk without -W interactive, sed without -u, a pipe into a program
+ * that waits for the end of its input).  0: wait for ever. */
+#define WEIGH_TIMEOUT_DEFAULT 60.0
+void weigh_set_timeout(Weigher *wg, double seconds);
 /* Close its input, read to its end, reap it.  0 if it exited with status 0;
  * -1 + ad_error otherwise (unless an error is already being reported: pass
  * quiet = 1 to just clean up).  Restores SIGPIPE.  Frees wg. */
