@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, ":B:T:c:f:v:t:m:o:iqhV")) != -1) {
 		switch (c) {
 		case 'B': S.block = ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
-		case 'T': threads = ad_opt_long(usage, c, optarg, 1, 1024); break;
+		case 'T': threads = ad_opt_long(usage, c, optarg, 1, POOL_MAX_THREADS); break;
 		case 'c': contam = ad_opt_double(usage, c, optarg, 0, 0.999999); nrules++; break;
 		case 'f': rate = ad_opt_double(usage, c, optarg, 0, 0.999999); nrules++; break;
 		case 'v': valf = optarg; break;

@@ -180,7 +180,7 @@ static void parse(int argc, char **argv, Options *o)
 		case 'r': tc->lr = ad_opt_double(usage, c, optarg, 0, 1e30); break;
 		case 'w': tc->wd = ad_opt_double(usage, c, optarg, 0, 1e6); break;
 		case 's': tc->seed = (uint64_t)ad_opt_long(usage, c, optarg, 0, 2147483647L); break;
-		case 'T': o->threads = ad_opt_long(usage, c, optarg, 1, 1024); break;
+		case 'T': o->threads = ad_opt_long(usage, c, optarg, 1, POOL_MAX_THREADS); break;
 		case 'Q': l->q = ad_opt_double(usage, c, optarg, 0, 1); break;
 		case 't': l->ts = ad_opt_double(usage, c, optarg, 0, 1); break;
 		case 'a': l->alpha_r = ad_opt_double(usage, c, optarg, -1e6, 2); break;

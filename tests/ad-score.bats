@@ -34,6 +34,11 @@ setup() {
 	[ "${stderr_lines[0]}" = "ad-score: unknown option or missing argument: -z" ]
 	run -2 --separate-stderr ad-score a b c
 	[ "${stderr_lines[0]}" = "ad-score: too many operands" ]
+	# -T goes as far as the worker pool does (64), no further
+	run -2 --separate-stderr ad-score -T 65 "$D/ae.model"
+	[ "${stderr_lines[0]}" = "ad-score: -T: bad value '65' (expected an integer from 1 to 64)" ]
+	run -2 --separate-stderr ad-train -T 65 -o "$TMP/x.model" "$D/test.adv"
+	[ "${stderr_lines[0]}" = "ad-train: -T: bad value '65' (expected an integer from 1 to 64)" ]
 }
 
 @test "ad-score: one row per input row, header, labels kept, finite scores" {

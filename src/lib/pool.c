@@ -9,7 +9,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#define MAXT 64
 #define SPIN 500   /* pause loops before sleeping (a few microseconds) */
 
 static int nthreads = 1;          /* requested workers */
@@ -24,8 +23,8 @@ static atomic_int next_task;
 static int job_ntasks;
 static nn_task_fn job_fn;
 static void *job_ctx;
-static float *scratch[MAXT];
-static size_t scratch_n[MAXT];
+static float *scratch[POOL_MAX_THREADS];
+static size_t scratch_n[POOL_MAX_THREADS];
 
 static inline void relax(void)
 {
@@ -86,8 +85,8 @@ void nn_set_threads(int n)
 {
 	if (n < 1)
 		n = 1;
-	if (n > MAXT)
-		n = MAXT;
+	if (n > POOL_MAX_THREADS)
+		n = POOL_MAX_THREADS;
 	pthread_mutex_lock(&mu);
 	while (nstarted < n - 1) {
 		pthread_t th;

@@ -8,8 +8,11 @@
 #define AD_POOL_H
 #include <stddef.h>
 
-/* Worker count (>= 1; values < 1 mean 1, capped at 64).  The calling thread
- * counts as one worker.  Default 1. */
+/* The most workers a pool has: the tools' -T takes 1 .. POOL_MAX_THREADS. */
+#define POOL_MAX_THREADS 64
+
+/* Worker count (>= 1; values < 1 mean 1, capped at POOL_MAX_THREADS).  The
+ * calling thread counts as one worker.  Default 1. */
 void nn_set_threads(int n);
 int nn_threads(void);
 
