@@ -101,6 +101,23 @@ static int write_special(const char *path, MfBuf *b)
 	return r ? ad_error("%s: write error: %s", path, strerror(errno)) : 0;
 }
 
+/* A new empty file PATH.tmpXXXXXX beside PATH (so that rename() replaces PATH on
+ * the same file system): its descriptor, its name in *tmp (to free), or -1. */
+static int make_tmp(const char *path, char **tmp)
+{
+	size_t len = strlen(path);
+	int fd;
+	*tmp = ad_xmalloc(len + 16);
+	memcpy(*tmp, path, len);
+	memcpy(*tmp + len, ".tmpXXXXXX", 11);
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		ad_error("%s: cannot create a temporary file: %s", path, strerror(errno));
+		free(*tmp);
+	}
+	return fd;
+}
+
 int mf_check_writable(const char *path)
 {
 	struct stat st;
@@ -113,15 +130,9 @@ int mf_check_writable(const char *path)
 		return ad_error("%s: is a directory", path);
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
 		return access(path, W_OK) ? ad_error("%s: %s", path, strerror(errno)) : 0;
-	tmp = ad_xmalloc(len + 16);
-	memcpy(tmp, path, len);
-	memcpy(tmp + len, ".tmpXXXXXX", 11);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ad_error("%s: cannot create a temporary file: %s", path, strerror(errno));
-		free(tmp);
+	fd = make_tmp(path, &tmp);
+	if (fd < 0)
 		return -1;
-	}
 	close(fd);
 	unlink(tmp);
 	free(tmp);
@@ -130,7 +141,6 @@ int mf_check_writable(const char *path)
 
 int mf_write_atomic(const char *path, MfBuf *b)
 {
-	size_t len = strlen(path);
 	char *tmp;
 	int fd, saved;
 	mode_t um;
@@ -148,13 +158,8 @@ int mf_write_atomic(const char *path, MfBuf *b)
 		b->n -= 4;
 		return r;
 	}
-	tmp = ad_xmalloc(len + 16);
-	memcpy(tmp, path, len);
-	memcpy(tmp + len, ".tmpXXXXXX", 11);
-	fd = mkstemp(tmp);
+	fd = make_tmp(path, &tmp);
 	if (fd < 0) {
-		ad_error("%s: cannot create a temporary file: %s", path, strerror(errno));
-		free(tmp);
 		b->n -= 4;
 		return -1;
 	}
