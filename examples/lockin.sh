@@ -1,7 +1,7 @@
 #!/bin/sh
 # lockin.sh OUT VARIANTS DATASETS:CLASSES SEEDS [EPOCHS]: the lock-in study of median
 # rejection (README, "Lock-in").  For every data set and normal class, one split
-# (ad-split -P image, gamma 0.2, split seed 1) and, on it, one short training run per
+# (ad-split -P image, gamma GAMMA (0.2), split seed 1) and, on it, one short training run per
 # variant and training seed (ad-train -s SEED: the initialisation and the shuffling),
 # EPOCHS (10) epochs, lr 1e-4, batch 100, the model after the last epoch, with the test
 # AUROC of every epoch in the trace.  One row per run is appended to OUT/lockin.tsv:
@@ -9,15 +9,16 @@
 #   last_rejected seconds
 # and runs already in it are skipped (the study resumes).  VARIANTS is a space-separated
 # list of NAME=FLAGS with "," for spaces in FLAGS, e.g.
-#   "mse=-L,mse hetero=-L,hetero resid=-L,hetero,-X,resid"
+#   "mse=-L,mse hetero=-L,hetero resid=-L,hetero,--reject-stat,resid"
 # DATASETS:CLASSES e.g. "mnist:0,3,5 fmnist:2".  Data: OUT/load/DATASET/{train,test}.adv
 # (binary vector streams as the examples Makefile loads them) must exist.  ARCH (default
-# conv:16-32-64+sigmoid) and SLOPE (0.01) set the network.
+# conv:16-32-64+sigmoid) and SLOPE (0.01) set the network; GAMMA (0.2) the contamination
+# (one OUT per GAMMA: the splits in OUT/split are made once).
 set -eu
 export LC_ALL=C
 [ $# -ge 4 ] || { echo "usage: lockin.sh OUT VARIANTS DATASETS:CLASSES SEEDS [EPOCHS]" >&2; exit 2; }
 out=$1 variants=$2 sets=$3 seeds=$4 epochs=${5:-10}
-arch=${ARCH:-conv:16-32-64+sigmoid} slope=${SLOPE:-0.01}
+arch=${ARCH:-conv:16-32-64+sigmoid} slope=${SLOPE:-0.01} gamma=${GAMMA:-0.2}
 res=$out/lockin.tsv
 mkdir -p "$out/split" "$out/tmp"
 [ -f "$res" ] || printf 'dataset\tclass\tvariant\tseed\tepoch1_auroc\tlast_auroc\tbest_auroc\tlast_anom_of_rejected\tlast_rejected\tseconds\n' > "$res"
@@ -28,7 +29,7 @@ for seed in $seeds; do
 			sp=$out/split/$ds-c$c
 			if [ ! -f "$sp-train.adv" ]; then
 				for p in val test train; do
-					ad-split -b -k "$c" -g 0.2 -s 1 -p $p -t "$out/load/$ds/test.adv" \
+					ad-split -b -k "$c" -g "$gamma" -s 1 -p $p -t "$out/load/$ds/test.adv" \
 						"$out/load/$ds/train.adv" > "$out/tmp/$p"
 				done
 				mv "$out/tmp/test" "$sp-test.adv"

@@ -5,6 +5,8 @@
 # LOSS is a loss of ad-train(1) optionally followed by flag settings, each "+" a letter and
 # a value: +qX (--q), +tX (--ts), +aX (--alpha-r), +cX (--c), +fX (--loe-ratio),
 # +uN (--loe-warmup), +h (--loe-hard); e.g. mse+q0.5+t0.1 is the ablation's MSE(0.5, 0.1).
+# The lock-in remedy (ad-train(1)): +xSTAT (--reject-stat), +mN (--mse-warmup), e.g.
+# hetero+xresid+m2.
 # Adaptive rejection (ad-reject(1) "ADAPTIVE REJECTION"): the loss "aar" is hetero with
 # --reject aar; +j adds --reject aar to another loss (mse+j); +wN (--aar-warmup),
 # +kX (--aar-guard), +zX (--aar-tau).
@@ -57,7 +59,9 @@ for f in "$@"; do
 	w*) lflags="$lflags --aar-warmup $v" ;;
 	k*) lflags="$lflags --aar-guard $v" ;;
 	z*) lflags="$lflags --aar-tau $v" ;;
-	*) bad "unknown loss setting '+$f' (q t a c f u h j w k z)" ;;
+	x*) lflags="$lflags --reject-stat $v" ;;
+	m*) lflags="$lflags --mse-warmup $v" ;;
+	*) bad "unknown loss setting '+$f' (q t a c f u h j w k z x m)" ;;
 	esac
 done
 
