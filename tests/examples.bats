@@ -134,8 +134,8 @@ check_rows() {
 @test "examples: bad run names and missing data sets give clear errors" {
 	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1
 	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1: expected MODEL_LOSS_gG_cC_sS_eE" ]
-	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse+y1_g0.1_c0_s1_e2
-	[ "$output" = "run.sh: tiny/ae_mse+y1_g0.1_c0_s1_e2: unknown loss setting '+y1' (q t a c f u h j w k z x m)" ]
+	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse+v1_g0.1_c0_s1_e2
+	[ "$output" = "run.sh: tiny/ae_mse+v1_g0.1_c0_s1_e2: unknown loss setting '+v1' (q t a c f u h j w k z x m)" ]
 	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1_e2
 	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1_e2: missing $OUT/data/tiny/c0-g0.1-s1-train.adv (make it with the examples Makefile)" ]
 	run -2 make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" MNIST_DIR="$TMP/none" "$OUT/runs/mnist/ae_mse_g0_c1_s1_e1.tsv"
