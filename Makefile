@@ -8,7 +8,7 @@ CC      = cc
 CFLAGS  = -O2 -g
 LDFLAGS =
 AD_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -DAD_VERSION=\"$(VERSION)\" -Isrc/lib
-AD_CFLAGS   = -std=c11 -Wall -Wextra -Werror -pthread
+AD_CFLAGS   = -std=c11 -Wall -Wextra -Wshadow -Werror -pthread
 LDLIBS  = -lm -pthread
 
 LIB_SRC  = $(wildcard src/lib/*.c)

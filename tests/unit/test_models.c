@@ -592,24 +592,24 @@ int main(void)
 	/* evaluation mode: a row's output does not depend on the rows scored with it
 	 * (model_forward runs in passes of a few rows), for 1 and 2 threads */
 	for (int t = 1; t <= 2; t++) {
-		Rng r;
-		rng_seed(&r, 5);
+		Rng rs;
+		rng_seed(&rs, 5);
 		nn_set_threads(t);
-		Model *m = make(MODEL_AE, NULL, 1, 28, 28, 13);
+		Model *me = make(MODEL_AE, NULL, 1, 28, 28, 13);
 		int B = 150, same = 1;
 		float *x = ad_xmalloc((size_t)B * 784 * 4), *all = ad_xmalloc((size_t)B * 784 * 4);
-		gc_fill(x, (size_t)B * 784, 0, 1, &r);
-		CHECK(model_forward(m, x, B, 0) == 0);
-		memcpy(all, model_out(m), (size_t)B * 784 * 4);
+		gc_fill(x, (size_t)B * 784, 0, 1, &rs);
+		CHECK(model_forward(me, x, B, 0) == 0);
+		memcpy(all, model_out(me), (size_t)B * 784 * 4);
 		for (int r0 = 0; r0 < B; r0 += 7) {
 			int n = B - r0 < 7 ? B - r0 : 7;
-			CHECK(model_forward(m, x + (size_t)r0 * 784, n, 0) == 0);
-			same &= !memcmp(all + (size_t)r0 * 784, model_out(m), (size_t)n * 784 * 4);
+			CHECK(model_forward(me, x + (size_t)r0 * 784, n, 0) == 0);
+			same &= !memcmp(all + (size_t)r0 * 784, model_out(me), (size_t)n * 784 * 4);
 		}
 		CHECK(same);
 		free(x);
 		free(all);
-		model_free(m);
+		model_free(me);
 		nn_set_threads(1);
 	}
 	threads_identical(MODEL_AE, NULL, 1, 28, 28);
