@@ -13,12 +13,13 @@
 # DATASETS:CLASSES e.g. "mnist:0,3,5 fmnist:2".  Data: OUT/load/DATASET/{train,test}.adv
 # (binary vector streams as the examples Makefile loads them) must exist.  ARCH (default
 # conv:16-32-64+sigmoid) and SLOPE (0.01) set the network; GAMMA (0.2) the contamination
-# (one OUT per GAMMA: the splits in OUT/split are made once).
+# (one OUT per GAMMA: the splits in OUT/split are made once); SCALE, if set, ad-scale(1)
+# options (e.g. "-c l1 -g") fitted on the training part and applied to all three parts.
 set -eu
 export LC_ALL=C
 [ $# -ge 4 ] || { echo "usage: lockin.sh OUT VARIANTS DATASETS:CLASSES SEEDS [EPOCHS]" >&2; exit 2; }
 out=$1 variants=$2 sets=$3 seeds=$4 epochs=${5:-10}
-arch=${ARCH:-conv:16-32-64+sigmoid} slope=${SLOPE:-0.01} gamma=${GAMMA:-0.2}
+arch=${ARCH:-conv:16-32-64+sigmoid} slope=${SLOPE:-0.01} gamma=${GAMMA:-0.2} scale=${SCALE:-}
 res=$out/lockin.tsv
 mkdir -p "$out/split" "$out/tmp"
 # a scratch directory of this process: studies of other variants may run at the same time
@@ -38,6 +39,14 @@ for seed in $seeds; do
 					ad-split -b -k "$c" -g "$gamma" -s 1 -p $p -t "$out/load/$ds/test.adv" \
 						"$out/load/$ds/train.adv" > "$tmp/$p"
 				done
+				if [ -n "$scale" ]; then
+					# shellcheck disable=SC2086
+					ad-scale $scale -b -o "$tmp/stats" "$tmp/train" > "$tmp/train.n"
+					for p in val test; do
+						ad-scale -b -m "$tmp/stats" "$tmp/$p" > "$tmp/$p.n"
+					done
+					for p in val test train; do mv "$tmp/$p.n" "$tmp/$p"; done
+				fi
 				mv "$tmp/test" "$sp-test.adv"
 				mv "$tmp/val" "$sp-val.adv"
 				mv "$tmp/train" "$sp-train.adv"
