@@ -378,12 +378,14 @@ static void summary(const TrainResult *res, double sec)
 		fprintf(stderr, "kept the last epoch, training loss %.6g\n", res->last_loss);
 }
 
-/* The model file with the training rows' score distribution (threshold.h), for
- * ad-score -c; scoring reads the model and changes no weight. */
-static void save_model(const Options *o, Model *m, const AdvData *data, const char *settings)
+/* The model file with the training rows' score distribution and its
+ * clean-weighted part (threshold.h), for ad-score -c and -r; scoring reads the
+ * model and changes no weight.  w: the rows' rejection weights (train.h). */
+static void save_model(const Options *o, Model *m, const AdvData *data, const char *settings,
+                       const double *w)
 {
 	ScoreDist dist;
-	if (scoredist_training(&dist, m, data, o->score_mean))
+	if (scoredist_training(&dist, m, data, o->score_mean, w))
 		ad_die("%s", ad_errmsg());
 	if (modelfile_save_dist(o->out, m, o->score_mean, settings, &dist))
 		ad_die("%s", ad_errmsg());
@@ -429,6 +431,7 @@ int main(int argc, char **argv)
 	tc.progress = o.quiet ? TRAIN_PROGRESS_NONE
 	            : isatty(2) ? TRAIN_PROGRESS_TTY : TRAIN_PROGRESS_LOG;
 	tc.stop = &stop_signal;
+	tc.row_weight = ad_xmalloc(ad_mul((size_t)data.n, sizeof *tc.row_weight));
 	catch_signals();
 
 	t0 = ad_now();
@@ -445,7 +448,7 @@ int main(int argc, char **argv)
 		 * checkpoint, so that no unfinished model passes for a finished one */
 		char what[512] = "no model written";
 		if (stop_signal == SIGINT) {
-			save_model(&o, m, &data, settings);
+			save_model(&o, m, &data, settings, tc.row_weight);
 			if (res.best_epoch)
 				snprintf(what, sizeof what, "the model of epoch %d (lowest validation "
 				         "loss so far) written to %s", res.best_epoch, o.out);
@@ -465,10 +468,11 @@ int main(int argc, char **argv)
 			ad_warn("interrupted by signal %d; %s", (int)stop_signal, what);
 		return 128 + (int)stop_signal;
 	}
-	save_model(&o, m, &data, settings);
+	save_model(&o, m, &data, settings, tc.row_weight);
 	if (!o.quiet)
 		summary(&res, t0);
 	model_free(m);
+	free(tc.row_weight);
 	adv_data_free(&data);
 	if (o.valf)
 		adv_data_free(&val);
