@@ -1,6 +1,7 @@
 #!/bin/sh
 # headline.sh OUT EPOCHS [PAPER.tsv]: the tables of the headline experiment (make headline):
-# the AE with MSE and Hetero on MNIST and Fashion-MNIST, read from the finished runs
+# the AE with MSE, Hetero and any other loss run (e.g. hetero+xresid+m2, the lock-in
+# remedy) on MNIST and Fashion-MNIST, read from the finished runs
 # OUT/runs/DATASET/ae_LOSS_gG_cC_sS_eEPOCHS.tsv and their traces OUT/traces/... (ad-train
 # --trace with --val and --eval: val_loss and eval_auroc every epoch).  Writes, in
 # OUT/results/ (from whatever has finished; rerun it as more runs finish):
@@ -29,7 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 # one row per finished run, from its row file and its trace
 printf 'dataset\tloss\tgamma\tclass\tseed\tepochs\tauroc\tsel_epoch\tlast_auroc\toracle_auroc\toracle_epoch\tepoch1_auroc\tlast_anom_of_rejected\tseconds\n' \
 	> "$tmp/runs"
-for f in "$out"/runs/*/ae_mse_g*_e"$e".tsv "$out"/runs/*/ae_hetero_g*_e"$e".tsv; do
+for f in "$out"/runs/*/ae_*_g*_e"$e".tsv; do
 	[ -f "$f" ] || continue
 	ds=$(basename "$(dirname "$f")") n=$(basename "$f")
 	tr=$out/traces/$ds/$n
@@ -123,7 +124,7 @@ if [ -f "$ep" ] && command -v gnuplot > /dev/null 2>&1; then
 	plot=
 	lc=0
 	for ds in $(awk -F '\t' 'NR > 1 && $2 == 0.2 { print $1 }' "$ep" | sort -u); do
-		for l in mse hetero; do
+		for l in $(awk -F '\t' -v d="$ds" 'NR > 1 && $1 == d && $2 == 0.2 { print $3 }' "$ep" | sort -u); do
 			f=$tmp/c-$ds-$l
 			awk -F '\t' -v d="$ds" -v l="$l" '$1 == d && $2 == 0.2 && $3 == l { print $4 "\t" $6 "\t" $7 }' "$ep" > "$f"
 			[ -s "$f" ] || continue

@@ -35,11 +35,13 @@ awk -F '\t' -v d="$tmp" 'NR > 1 && $8 != "NA" {
 	print $5 "\t" $6 > f
 }' "$in"
 plot=
+# one colour per variant, in the order of the variants' names
+vars=$(cd "$tmp" && ls | sed 's/-[a-z]*$//' | sort -u)
 for f in "$tmp"/*; do
 	[ -f "$f" ] || continue
 	b=$(basename "$f")
 	case $b in *-bad) pt=6 ;; *) pt=7 ;; esac
-	case $b in hetero-*) lc=1 ;; resid-*) lc=2 ;; *) lc=3 ;; esac
+	lc=$(echo "$vars" | awk -v v="${b%-*}" '$0 == v { print NR }')
 	plot="$plot${plot:+, }'$f' using 1:2 with points pt $pt ps 1.3 lc $lc title '$(echo "$b" | sed 's/-/, /') mode'"
 done
 gnuplot <<EOF

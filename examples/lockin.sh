@@ -13,14 +13,21 @@
 # DATASETS:CLASSES e.g. "mnist:0,3,5 fmnist:2".  Data: OUT/load/DATASET/{train,test}.adv
 # (binary vector streams as the examples Makefile loads them) must exist.  ARCH (default
 # conv:16-32-64+sigmoid) and SLOPE (0.01) set the network; GAMMA (0.2) the contamination
-# (one OUT per GAMMA: the splits in OUT/split are made once).
+# (one OUT per GAMMA: the splits in OUT/split are made once); SCALE, if set, ad-scale(1)
+# options (e.g. "-c l1 -g") fitted on the training part and applied to all three parts.
 set -eu
 export LC_ALL=C
 [ $# -ge 4 ] || { echo "usage: lockin.sh OUT VARIANTS DATASETS:CLASSES SEEDS [EPOCHS]" >&2; exit 2; }
 out=$1 variants=$2 sets=$3 seeds=$4 epochs=${5:-10}
-arch=${ARCH:-conv:16-32-64+sigmoid} slope=${SLOPE:-0.01} gamma=${GAMMA:-0.2}
+arch=${ARCH:-conv:16-32-64+sigmoid} slope=${SLOPE:-0.01} gamma=${GAMMA:-0.2} scale=${SCALE:-}
 res=$out/lockin.tsv
 mkdir -p "$out/split" "$out/tmp"
+# a scratch directory of this process: studies of other variants may run at the same time
+# on the same OUT (each appends whole rows to OUT/lockin.tsv)
+tmp=$(mktemp -d "$out/tmp/run.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 [ -f "$res" ] || printf 'dataset\tclass\tvariant\tseed\tepoch1_auroc\tlast_auroc\tbest_auroc\tlast_anom_of_rejected\tlast_rejected\tseconds\n' > "$res"
 for seed in $seeds; do
 	for dc in $sets; do
@@ -30,11 +37,19 @@ for seed in $seeds; do
 			if [ ! -f "$sp-train.adv" ]; then
 				for p in val test train; do
 					ad-split -b -k "$c" -g "$gamma" -s 1 -p $p -t "$out/load/$ds/test.adv" \
-						"$out/load/$ds/train.adv" > "$out/tmp/$p"
+						"$out/load/$ds/train.adv" > "$tmp/$p"
 				done
-				mv "$out/tmp/test" "$sp-test.adv"
-				mv "$out/tmp/val" "$sp-val.adv"
-				mv "$out/tmp/train" "$sp-train.adv"
+				if [ -n "$scale" ]; then
+					# shellcheck disable=SC2086
+					ad-scale $scale -b -o "$tmp/stats" "$tmp/train" > "$tmp/train.n"
+					for p in val test; do
+						ad-scale -b -m "$tmp/stats" "$tmp/$p" > "$tmp/$p.n"
+					done
+					for p in val test train; do mv "$tmp/$p.n" "$tmp/$p"; done
+				fi
+				mv "$tmp/test" "$sp-test.adv"
+				mv "$tmp/val" "$sp-val.adv"
+				mv "$tmp/train" "$sp-train.adv"
 			fi
 			for v in $variants; do
 				name=${v%%=*} flags=$(echo "${v#*=}" | tr , ' ')
@@ -47,8 +62,8 @@ for seed in $seeds; do
 				mkdir -p "$out/traces"
 				# shellcheck disable=SC2086
 				ad-train -q -M ae -A "$arch" -l "$slope" $flags -n "$epochs" -s "$seed" -T 1 \
-					-e "$sp-test.adv" -g "$out/tmp/trace" -o "$out/tmp/model" "$sp-train.adv"
-				mv "$out/tmp/trace" "$tr"
+					-e "$sp-test.adv" -g "$tmp/trace" -o "$tmp/model" "$sp-train.adv"
+				mv "$tmp/trace" "$tr"
 				t1=$(date +%s)
 				awk -F '\t' -v k="$ds	$c	$name	$seed" -v secs=$((t1 - t0)) '
 				NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }

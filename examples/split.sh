@@ -4,7 +4,9 @@
 #
 # PROTOCOL image (the paper's section 5.1: training normals twice the test normals),
 # image-all, entire (Appendix E) or natural: ad-split -P PROTOCOL with the data set's own
-# test stream; pixels are already in [0, 1] (ad-load -S 255).  tabular: ad-split -P tabular on the single file, then
+# test stream; pixels are already in [0, 1] (ad-load -S 255).  IMAGE_SCALE, if set, are
+# ad-scale(1) options (e.g. "-c l1 -g": contrast normalisation and one min-max over all
+# pixels, the Deep SVDD preprocessing) fitted on the training part and applied to all three.  tabular: ad-split -P tabular on the single file, then
 # z-scoring with the statistics of the training part (ad-scale -z), applied to val and test.
 # Every part is written to a temporary file and renamed, train last; concurrent runs of the
 # same split (make -j, cluster nodes sharing the directory) write identical files.
@@ -31,6 +33,15 @@ image|image-all|entire|natural)
 		ad-split -b -P "$proto" -k "$c" $gflag -s "$s" -p $p -t "$all/test.adv" \
 			"$all/train.adv" > "$tmp/$p"
 	done
+	if [ -n "${IMAGE_SCALE:-}" ]; then
+		# shellcheck disable=SC2086
+		ad-scale $IMAGE_SCALE -b -o "$tmp/stats" "$tmp/train" > "$tmp/train.n"
+		for p in val test; do
+			ad-scale -b -m "$tmp/stats" "$tmp/$p" > "$tmp/$p.n"
+		done
+		for p in val test train; do mv "$tmp/$p.n" "$tmp/$p"; done
+		mv "$tmp/stats" "$pre.stats"
+	fi
 	;;
 tabular)
 	for p in train val test; do

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: ad-scale [-bz] [-l lower] [-u upper] [-o stats] [file]\n"
+	"usage: ad-scale [-bgz] [-c l1|l2] [-l lower] [-u upper] [-o stats] [file]\n"
 	"       ad-scale [-b] -m stats [file]\n"
 	"\n"
 	"Scale every feature of a vector stream (standard input if no file): min-max\n"
@@ -20,6 +20,10 @@ static const char usage[] =
 	"statistics, streaming (train statistics on test data).\n"
 	"\n"
 	"  -z          z-score: (x - mean) / std (default: min-max)\n"
+	"  -c l1|l2    first normalise every row's contrast: (x - mean of the row) /\n"
+	"              its mean absolute (l1) or root mean square (l2) deviation\n"
+	"  -g          global: one min, max, mean and std over all the values of\n"
+	"              all features (default: one set per feature)\n"
 	"  -l lower    min-max target lower bound (default 0)\n"
 	"  -u upper    min-max target upper bound (default 1)\n"
 	"  -o stats    write the fitted statistics to the file stats (-: to standard\n"
@@ -32,6 +36,7 @@ static const char usage[] =
 	"or x - mean.  Values are not clipped.\n"
 	"\n"
 	"e.g.  ad-scale -z -o train.stats train.adv > train.s.adv\n"
+	"      ad-scale -c l1 -g -o train.stats train.adv > train.s.adv   (images)\n"
 	"      ad-scale -m train.stats test.adv > test.s.adv\n"
 	"See also: ad-load(1), ad-split(1), adv(5)\n";
 
@@ -49,7 +54,7 @@ int main(int argc, char **argv)
 {
 	const char *save = NULL, *apply = NULL, *in;
 	double lower = 0, upper = 1;
-	int binary = 0, z = 0, c, fitopts = 0, lab;
+	int binary = 0, z = 0, c, fitopts = 0, lab, contrast = SCALE_CONTRAST_NONE, global = 0;
 	ScaleStats st;
 	AdvWriter *w;
 	float *y;
@@ -57,9 +62,15 @@ int main(int argc, char **argv)
 	ad_setprogname(argv[0]);
 	ad_stdopts(argc, argv, usage);
 	opterr = 0;
-	while ((c = getopt(argc, argv, ":bhl:m:o:u:Vz")) != -1) {
+	while ((c = getopt(argc, argv, ":bc:ghl:m:o:u:Vz")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
+		case 'c':
+			if ((contrast = scale_contrast_parse(optarg)) <= SCALE_CONTRAST_NONE)
+				ad_usage_error(usage, "-c: '%s' is not l1 or l2", optarg);
+			fitopts = 1;
+			break;
+		case 'g': global = 1; fitopts = 1; break;
 		case 'h': ad_help(usage);
 		case 'l': lower = ad_opt_double(usage, c, optarg, -1e30, 1e30); fitopts = 1; break;
 		case 'm': apply = optarg; break;
@@ -75,7 +86,7 @@ int main(int argc, char **argv)
 	if (apply && save)
 		ad_usage_error(usage, "-m and -o exclude each other (apply or fit)");
 	if (apply && fitopts)
-		ad_usage_error(usage, "-z, -l and -u are fitting options: with -m they come from the statistics file");
+		ad_usage_error(usage, "-z, -c, -g, -l and -u are fitting options: with -m they come from the statistics file");
 	if (lower >= upper)
 		ad_usage_error(usage, "-l %g must be below -u %g", lower, upper);
 	in = optind < argc ? argv[optind] : "-";
@@ -120,6 +131,7 @@ int main(int argc, char **argv)
 		if (d.n == 0)
 			ad_die("%s: no rows to fit the statistics on", ad_name(in));
 		scale_init(&st, z ? SCALE_ZSCORE : SCALE_MINMAX, lower, upper, d.info.dim);
+		scale_options(&st, contrast, global);
 		for (long i = 0; i < d.n; i++)
 			scale_add(&st, d.x + (size_t)i * (size_t)d.info.dim);
 		scale_finish(&st);

@@ -24,7 +24,11 @@ setup() {
 	[ "${stderr_lines[0]}" = "ad-scale: -m and -o exclude each other (apply or fit)" ]
 	[[ "${stderr_lines[1]}" == "usage: ad-scale "* ]]
 	run -2 --separate-stderr ad-scale -m a -z
-	[ "${stderr_lines[0]}" = "ad-scale: -z, -l and -u are fitting options: with -m they come from the statistics file" ]
+	[ "${stderr_lines[0]}" = "ad-scale: -z, -c, -g, -l and -u are fitting options: with -m they come from the statistics file" ]
+	run -2 --separate-stderr ad-scale -m a -g
+	[ "${stderr_lines[0]}" = "ad-scale: -z, -c, -g, -l and -u are fitting options: with -m they come from the statistics file" ]
+	run -2 --separate-stderr ad-scale -c l3
+	[ "${stderr_lines[0]}" = "ad-scale: -c: 'l3' is not l1 or l2" ]
 	run -2 --separate-stderr ad-scale -l 1 -u 1
 	[ "${stderr_lines[0]}" = "ad-scale: -l 1 must be below -u 1" ]
 	run -2 --separate-stderr ad-scale -l x
@@ -113,8 +117,8 @@ setup() {
 	[ "$stderr" = "ad-scale: $TMP/bad: empty statistics file" ]
 	bad '#adv 1 dim=2\n'
 	[ "$stderr" = "ad-scale: $TMP/bad:1: not an ad-scale statistics file (no #adscale header)" ]
-	bad '#adscale 2 method=minmax dim=2 n=4 lower=0 upper=1\n'
-	[ "$stderr" = "ad-scale: $TMP/bad:1: unsupported statistics version 2 (expected 1)" ]
+	bad '#adscale 3 method=minmax dim=2 n=4 lower=0 upper=1\n'
+	[ "$stderr" = "ad-scale: $TMP/bad:1: unsupported statistics version 3 (expected 1 to 2)" ]
 	bad '#adscale 1 method=minmax dim=2 n=4\n'
 	[ "$stderr" = "ad-scale: $TMP/bad:1: bad header (expected '#adscale 1 method=M dim=D n=N lower=L upper=U')" ]
 	bad '#adscale 1 method=minmax dim=2 n=4 lower=0 upper=1 extra\n'
@@ -153,4 +157,91 @@ setup() {
 	run bash -c 'ad-scale -z "$1" 2>"$2" | head -c 10 > /dev/null; echo "${PIPESTATUS[0]}"' _ "$TMP/big.adv" "$TMP/err"
 	# killed by SIGPIPE (141), or, where SIGPIPE is ignored, a write error (1)
 	[ "$output" = 141 ] && [ ! -s "$TMP/err" ] || { [ "$output" = 1 ] && grep -q 'write error' "$TMP/err"; }
+}
+
+# Contrast normalisation and global statistics, against awk's double-precision arithmetic
+# of the definitions in ad-scale(1): every row's values less their mean, over their mean
+# absolute (l1) or root mean square (l2) deviation; then one min/max (or mean/std) over
+# all values.  ad-scale writes float32 values with %.9g: agreement to 1e-6 relative.
+gcn_expect() {   # gcn_expect l1|l2 minmax|zscore FILE: the expected rows (label, values)
+	awk -v c="$1" -v m="$2" 'NR > 1 {
+		lab[NR] = $1; d = NF - 1; mu = 0
+		for (j = 2; j <= NF; j++) mu += $j
+		mu /= d; s = 0
+		for (j = 2; j <= NF; j++) s += c == "l1" ? ($j > mu ? $j - mu : mu - $j) : ($j - mu)^2
+		s = c == "l1" ? s / d : sqrt(s / d); if (s == 0) s = 1
+		for (j = 2; j <= NF; j++) {
+			v[NR, j] = ($j - mu) / s; n++; sum += v[NR, j]
+			if (n == 1 || v[NR, j] < lo) lo = v[NR, j]
+			if (n == 1 || v[NR, j] > hi) hi = v[NR, j]
+		}
+		last = NR; dim = NF
+	}
+	END {
+		mean = sum / n
+		for (i = 2; i <= last; i++) for (j = 2; j <= dim; j++) q += (v[i, j] - mean)^2
+		sd = sqrt(q / n)
+		for (i = 2; i <= last; i++) {
+			printf "%s", lab[i]
+			for (j = 2; j <= dim; j++)
+				printf "\t%.12g", m == "minmax" ? (v[i, j] - lo) / (hi - lo) : (v[i, j] - mean) / sd
+			printf "\n"
+		}
+	}' "$3"
+}
+close_rows() {   # close_rows A B: same labels, values within 1e-6 relative (or 1e-7 absolute)
+	paste "$1" "$2" | awk -F '\t' '{
+		h = NF / 2; if ($1 != $(h + 1)) { print "label differs, row " NR; bad = 1 }
+		for (j = 2; j <= h; j++) {
+			a = $j; b = $(h + j); d = a - b; if (d < 0) d = -d
+			t = (b < 0 ? -b : b) * 1e-6; if (t < 1e-7) t = 1e-7
+			if (d > t) { print "row " NR " value " j - 1 ": " a " vs " b; bad = 1 }
+		}
+	} END { exit bad }'
+}
+
+@test "ad-scale -c l1 -g: per-row contrast, then one global min-max (matches awk)" {
+	awk 'BEGIN { srand(7); print "#adv 1 dim=5"
+		for (i = 0; i < 40; i++) { printf "%d", i % 2; for (j = 0; j < 5; j++) printf "\t%.6f", rand() * 10 * (j + 1) - 3; printf "\n" } }' > "$TMP/r.adv"
+	printf '0\t4\t4\t4\t4\t4\n' >> "$TMP/r.adv"    # a constant row: all values 0 after -c
+	run -0 ad-scale -c l1 -g -o "$TMP/st" "$TMP/r.adv"
+	tail -n +2 <<< "$output" > "$TMP/got"
+	gcn_expect l1 minmax "$TMP/r.adv" > "$TMP/want"
+	[ "$(wc -l < "$TMP/got")" -eq 41 ]
+	close_rows "$TMP/got" "$TMP/want"
+	[ "$(head -n 1 "$TMP/st" | cut -d ' ' -f 1-3,8-)" = "#adscale 2 method=minmax contrast=l1 global=1" ]
+	# every feature line holds the same global statistics
+	[ "$(tail -n +3 "$TMP/st" | cut -f 2- | sort -u | wc -l)" -eq 1 ]
+	# applied with -m: the same rows
+	run -0 ad-scale -m "$TMP/st" "$TMP/r.adv"
+	[ "$(tail -n +2 <<< "$output")" = "$(cat "$TMP/got")" ]
+}
+
+@test "ad-scale -c l2 -g -z: per-row contrast, then one global z-score (matches awk)" {
+	awk 'BEGIN { srand(11); print "#adv 1 dim=4"
+		for (i = 0; i < 30; i++) { printf "0"; for (j = 0; j < 4; j++) printf "\t%.5f", rand() * (j + 2); printf "\n" } }' > "$TMP/r.adv"
+	run -0 ad-scale -c l2 -g -z "$TMP/r.adv"
+	tail -n +2 <<< "$output" > "$TMP/got"
+	gcn_expect l2 zscore "$TMP/r.adv" > "$TMP/want"
+	close_rows "$TMP/got" "$TMP/want"
+	# -c alone keeps per-feature statistics: feature 1 spans exactly [0, 1]
+	run -0 ad-scale -c l2 "$TMP/r.adv"
+	[ "$(tail -n +2 <<< "$output" | cut -f 2 | sort -g | sed -n '1p;$p' | tr '\n' ' ')" = "0 1 " ]
+}
+
+@test "ad-scale: statistics files without -c and -g stay version 1; version 2 is checked" {
+	run -0 ad-scale -o - "$TMP/s.adv"
+	[[ "${lines[0]}" == "#adscale 1 method=minmax dim=2 n=4 lower=0 upper=1" ]]
+	run -0 ad-scale -c l1 -o "$TMP/st" "$TMP/s.adv"
+	[[ "$(head -n 1 "$TMP/st")" == "#adscale 2 "*" contrast=l1 global=0" ]]
+	sed '1s/contrast=l1/contrast=l3/' "$TMP/st" > "$TMP/bad"
+	run -1 --separate-stderr ad-scale -m "$TMP/bad" "$TMP/t.adv"
+	[ "$stderr" = "ad-scale: $TMP/bad:1: bad contrast=l3 or global=0 (none, l1 or l2; 0 or 1)" ]
+	run -0 ad-scale -g -o "$TMP/st" "$TMP/s.adv"
+	awk 'NR == 4 { $2 = $2 + 1 } { print }' OFS='\t' "$TMP/st" > "$TMP/bad"
+	run -1 --separate-stderr ad-scale -m "$TMP/bad" "$TMP/t.adv"
+	[ "$stderr" = "ad-scale: $TMP/bad:4: global=1, but the statistics differ from feature 1's" ]
+	sed '1s/ contrast=none global=1//' "$TMP/st" > "$TMP/bad"
+	run -1 --separate-stderr ad-scale -m "$TMP/bad" "$TMP/t.adv"
+	[ "$stderr" = "ad-scale: $TMP/bad:1: bad header (expected '#adscale 2 method=M dim=D n=N lower=L upper=U contrast=C global=G')" ]
 }

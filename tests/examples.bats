@@ -134,8 +134,8 @@ check_rows() {
 @test "examples: bad run names and missing data sets give clear errors" {
 	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1
 	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1: expected MODEL_LOSS_gG_cC_sS_eE" ]
-	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse+x1_g0.1_c0_s1_e2
-	[ "$output" = "run.sh: tiny/ae_mse+x1_g0.1_c0_s1_e2: unknown loss setting '+x1' (q t a c f u h j w k z)" ]
+	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse+v1_g0.1_c0_s1_e2
+	[ "$output" = "run.sh: tiny/ae_mse+v1_g0.1_c0_s1_e2: unknown loss setting '+v1' (q t a c f u h j w k z x m)" ]
 	run -2 sh "$EX/run.sh" "$OUT" tiny/ae_mse_g0.1_c0_s1_e2
 	[ "$output" = "run.sh: tiny/ae_mse_g0.1_c0_s1_e2: missing $OUT/data/tiny/c0-g0.1-s1-train.adv (make it with the examples Makefile)" ]
 	run -2 make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" MNIST_DIR="$TMP/none" "$OUT/runs/mnist/ae_mse_g0_c1_s1_e1.tsv"
@@ -171,6 +171,35 @@ check_rows() {
 	run -0 --separate-stderr env EPOCHS=2 DEMO_OUT="$TMP/demo2" BIN="$BINDIR" sh "$EX/demo.sh"
 	[ "$(printf '%s\n' "$output" | awk '$1 == "mse" && $2 == "AUROC" { print $3 }')" = "$mse" ]
 	[ "$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')" = "$het" ]
+}
+
+@test "examples: the lock-in remedy in run names (+xresid, +m1) reaches the model" {
+	run -0 --separate-stderr "${MK[@]}" runs RUNS="tiny/ae_hetero+xresid+m1_g0.1_c0_s1_e2"
+	m=$OUT/models/tiny/ae_hetero+xresid+m1_g0.1_c0_s1_e2.model
+	grep -a -q '^reject_stat=resid$' "$m"
+	grep -a -q '^warmup=1$' "$m"
+}
+
+@test "examples: IMAGE_SCALE scales every part of an image split with the training part's statistics" {
+	# a tiny image set: 4x4 images of two classes with different ink, train and test streams
+	mkdir -p "$OUT/load/img"
+	for f in train test; do
+		awk -v n=$([ $f = train ] && echo 120 || echo 60) 'BEGIN { srand(3); print "#adv 1 dim=16 shape=1x4x4"
+			for (i = 0; i < n; i++) { c = i % 2; printf "%d", c
+				for (j = 0; j < 16; j++) printf "\t%.3f", rand() * (c ? 0.3 : 1)
+				printf "\n" } }' > "$OUT/load/img/$f.adv"
+	done
+	run -0 --separate-stderr make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" \
+		PROTO_img=image IMAGE_SCALE="-c l1 -g" "$OUT/data/img/c0-g0.2-s1-train.adv"
+	st=$OUT/data/img/c0-g0.2-s1.stats
+	[[ "$(head -n 1 "$st")" == "#adscale 2 method=minmax dim=16 "*" contrast=l1 global=1" ]]
+	# the training part spans exactly [0, 1] over all its values; val and test were scaled
+	# with its statistics (the same bytes as applying them again to the raw parts)
+	ad-load "$OUT/data/img/c0-g0.2-s1-train.adv" | tail -n +2 | cut -f 2- | tr '\t' '\n' | sort -g > "$TMP/v"
+	[ "$(sed -n '1p;$p' "$TMP/v" | tr '\n' ' ')" = "0 1 " ]
+	ad-split -b -P image -k 0 -g 0.2 -s 1 -p test -t "$OUT/load/img/test.adv" "$OUT/load/img/train.adv" |
+		ad-scale -b -m "$st" > "$TMP/test"
+	cmp "$TMP/test" "$OUT/data/img/c0-g0.2-s1-test.adv"
 }
 
 @test "examples: adaptive rejection run names (aar, +j, +w, +k) and the aar-sweep target" {

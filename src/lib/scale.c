@@ -8,9 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCALE_VERSION 1
+#define SCALE_VERSION 2   /* 1: no contrast= and global= in the header */
 
 static const char *const methods[] = {"minmax", "zscore"};
+static const char *const contrasts[] = {"none", "l1", "l2"};
+
+const char *scale_contrast_name(int contrast)
+{
+	return contrasts[contrast];
+}
+
+int scale_contrast_parse(const char *name)
+{
+	for (int k = 0; k < 3; k++)
+		if (!strcmp(name, contrasts[k]))
+			return k;
+	return -1;
+}
 
 void scale_init(ScaleStats *s, int method, double lower, double upper, int dim)
 {
@@ -24,32 +38,82 @@ void scale_init(ScaleStats *s, int method, double lower, double upper, int dim)
 	s->mean = ad_xcalloc((size_t)dim, sizeof(double));
 	s->m2 = ad_xcalloc((size_t)dim, sizeof(double));
 	s->sd = ad_xcalloc((size_t)dim, sizeof(double));
+	s->row = ad_xmalloc(ad_mul((size_t)dim, sizeof(float)));
+}
+
+void scale_options(ScaleStats *s, int contrast, int global)
+{
+	s->contrast = contrast;
+	s->global = global;
+}
+
+/* the row after contrast normalisation (x itself without it) */
+static const float *contrast_row(const ScaleStats *s, const float *x)
+{
+	double m = 0, c = 0;
+	int d = s->dim;
+	if (s->contrast == SCALE_CONTRAST_NONE)
+		return x;
+	for (int j = 0; j < d; j++)
+		m += x[j];
+	m /= d;
+	for (int j = 0; j < d; j++)
+		c += s->contrast == SCALE_CONTRAST_L1 ? fabs(x[j] - m) : (x[j] - m) * (x[j] - m);
+	c = s->contrast == SCALE_CONTRAST_L1 ? c / d : sqrt(c / d);
+	if (!(c > 0))
+		c = 1;
+	for (int j = 0; j < d; j++)
+		s->row[j] = (float)((x[j] - m) / c);
+	return s->row;
+}
+
+/* Welford's update of feature slot j with value v, the k-th value of the slot */
+static void welford(ScaleStats *s, int j, double v, long k)
+{
+	double d = v - s->mean[j];
+	if (k == 1 || v < s->min[j])
+		s->min[j] = v;
+	if (k == 1 || v > s->max[j])
+		s->max[j] = v;
+	s->mean[j] += d / (double)k;
+	s->m2[j] += d * (v - s->mean[j]);
 }
 
 void scale_add(ScaleStats *s, const float *x)
 {
+	x = contrast_row(s, x);
 	s->n++;
 	for (int j = 0; j < s->dim; j++) {
-		double v = x[j], d = v - s->mean[j];
-		if (s->n == 1 || v < s->min[j])
-			s->min[j] = v;
-		if (s->n == 1 || v > s->max[j])
-			s->max[j] = v;
-		s->mean[j] += d / (double)s->n;
-		s->m2[j] += d * (v - s->mean[j]);
+		if (s->global)
+			welford(s, 0, x[j], ++s->nv);
+		else
+			welford(s, j, x[j], s->n);
 	}
 }
 
 void scale_finish(ScaleStats *s)
 {
-	for (int j = 0; j < s->dim; j++)
-		s->sd[j] = s->n > 0 && s->m2[j] > 0 ? sqrt(s->m2[j] / (double)s->n) : 0.0;
+	long k = s->global ? s->nv : s->n;
+	for (int j = 0; j < s->dim; j++) {
+		if (s->global && j > 0) {
+			s->min[j] = s->min[0];
+			s->max[j] = s->max[0];
+			s->mean[j] = s->mean[0];
+			s->m2[j] = s->m2[0];
+		}
+		s->sd[j] = k > 0 && s->m2[j] > 0 ? sqrt(s->m2[j] / (double)k) : 0.0;
+	}
 }
 
 int scale_save(const ScaleStats *s, FILE *f)
 {
-	fprintf(f, "#adscale %d method=%s dim=%d n=%ld lower=%.17g upper=%.17g\n", SCALE_VERSION,
+	int v2 = s->contrast != SCALE_CONTRAST_NONE || s->global;
+	/* version 1 where it is enough, so such files stay readable by older versions */
+	fprintf(f, "#adscale %d method=%s dim=%d n=%ld lower=%.17g upper=%.17g", v2 ? 2 : 1,
 	        methods[s->method], s->dim, s->n, s->lower, s->upper);
+	if (v2)
+		fprintf(f, " contrast=%s global=%d", contrasts[s->contrast], s->global);
+	fputc('\n', f);
 	fprintf(f, "#feature\tmin\tmax\tmean\tstd\n");
 	for (int j = 0; j < s->dim; j++)
 		fprintf(f, "%d\t%.17g\t%.17g\t%.17g\t%.17g\n", j + 1, s->min[j], s->max[j],
@@ -74,10 +138,10 @@ int scale_load(ScaleStats *s, const char *path)
 {
 	FILE *f = ad_fopen_read(path);
 	const char *name = ad_name(path);
-	char *line = NULL, meth[16];
+	char *line = NULL, meth[16], con[16] = "none";
 	size_t cap = 0;
 	long lineno = 0, n;
-	int ver, dim, pos = -1, rc = -1, j = 0, m;
+	int ver, dim, pos = -1, rc = -1, j = 0, m, contrast, global = 0;
 	double lo, hi;
 	memset(s, 0, sizeof *s);
 	if (!f)
@@ -91,15 +155,23 @@ int scale_load(ScaleStats *s, const char *path)
 		ad_error("%s:1: not an ad-scale statistics file (no #adscale header)", name);
 		goto out;
 	}
-	if (ver != SCALE_VERSION) {
-		ad_error("%s:1: unsupported statistics version %d (expected %d)", name, ver,
+	if (ver < 1 || ver > SCALE_VERSION) {
+		ad_error("%s:1: unsupported statistics version %d (expected 1 to %d)", name, ver,
 		         SCALE_VERSION);
 		goto out;
 	}
-	if (sscanf(line, "#adscale %*d method=%15[a-z] dim=%d n=%ld lower=%lf upper=%lf%n", meth,
-	           &dim, &n, &lo, &hi, &pos) != 5 || pos < 0 || (line[pos] && line[pos] != '\n')) {
-		ad_error("%s:1: bad header (expected '#adscale 1 method=M dim=D n=N lower=L upper=U')",
-		         name);
+	if ((ver == 1 ? sscanf(line, "#adscale %*d method=%15[a-z] dim=%d n=%ld lower=%lf upper=%lf%n",
+	                       meth, &dim, &n, &lo, &hi, &pos) != 5
+	              : sscanf(line, "#adscale %*d method=%15[a-z] dim=%d n=%ld lower=%lf upper=%lf "
+	                       "contrast=%15[a-z0-9] global=%d%n", meth, &dim, &n, &lo, &hi, con,
+	                       &global, &pos) != 7)
+	    || pos < 0 || (line[pos] && line[pos] != '\n')) {
+		ad_error("%s:1: bad header (expected '#adscale %d method=M dim=D n=N lower=L upper=U%s')",
+		         name, ver, ver == 1 ? "" : " contrast=C global=G");
+		goto out;
+	}
+	if ((contrast = scale_contrast_parse(con)) < 0 || (global != 0 && global != 1)) {
+		ad_error("%s:1: bad contrast=%s or global=%d (none, l1 or l2; 0 or 1)", name, con, global);
 		goto out;
 	}
 	for (m = 0; m < 2 && strcmp(meth, methods[m]); m++)
@@ -119,6 +191,7 @@ int scale_load(ScaleStats *s, const char *path)
 		goto out;
 	}
 	scale_init(s, m, lo, hi, dim);
+	scale_options(s, contrast, global);
 	s->n = n;
 	while (getline(&line, &cap, f) >= 0) {
 		char *p = line, *end;
@@ -149,6 +222,12 @@ int scale_load(ScaleStats *s, const char *path)
 			ad_error("%s:%ld: inconsistent statistics (min > max, or std < 0)", name, lineno);
 			goto out;
 		}
+		if (global && j > 0 && (v[0] != s->min[0] || v[1] != s->max[0] || v[2] != s->mean[0]
+		                        || v[3] != s->sd[0])) {
+			ad_error("%s:%ld: global=1, but the statistics differ from feature 1's", name,
+			         lineno);
+			goto out;
+		}
 		s->min[j] = v[0];
 		s->max[j] = v[1];
 		s->mean[j] = v[2];
@@ -176,6 +255,7 @@ out:
 
 int scale_apply(const ScaleStats *s, const float *x, float *y)
 {
+	x = contrast_row(s, x);
 	for (int j = 0; j < s->dim; j++) {
 		double v;
 		if (s->method == SCALE_MINMAX) {
@@ -198,5 +278,6 @@ void scale_free(ScaleStats *s)
 	free(s->mean);
 	free(s->m2);
 	free(s->sd);
+	free(s->row);
 	memset(s, 0, sizeof *s);
 }

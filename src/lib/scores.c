@@ -10,7 +10,9 @@
 #define MAX_LINE (1 << 20)
 
 struct ScoreReader {
-	FILE *f;
+	FILE *f;                /* the input, or NULL when lines come from fn */
+	ScoreLineFn *fn;
+	void *ctx;
 	const char *name;
 	long lineno;
 	char *line;             /* current line (getline buffer) */
@@ -18,6 +20,8 @@ struct ScoreReader {
 	int pending;            /* 1: `line` holds a data row not yet consumed */
 	int eof;
 	int has_header;
+	int saw_hash;           /* a '#' line came (the first one is the header) */
+	int started;            /* the first row has set the columns */
 	size_t ncol;
 	char **names;           /* ncol names ("" if unnamed) */
 	size_t nnames;
@@ -29,9 +33,12 @@ static int read_line(ScoreReader *r)
 {
 	long n;
 	errno = 0;
-	n = ad_getline(&r->line, &r->linecap, r->f);
-	if (n < 0)
+	if (r->fn) {
+		if ((n = r->fn(r->ctx, &r->line, &r->linecap)) < 0)
+			return -1;
+	} else if ((n = ad_getline(&r->line, &r->linecap, r->f)) < 0) {
 		return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
+	}
 	if (n == 0) {
 		r->eof = 1;
 		return 0;
@@ -116,40 +123,41 @@ static int parse_row(ScoreReader *r)
 	return 0;
 }
 
-ScoreReader *scores_open(FILE *f, const char *name)
+/* Read comment lines (the first one is the header) up to the first row, which
+ * sets the column count and is left pending.  An empty line on the way is
+ * skipped, or ends the search when blank_ends (a reader of groups in step with
+ * a writer: it is an empty group).  1 = the first row is pending, 0 = end of
+ * input, 2 = an empty line (blank_ends only), -1 = error. */
+static int start(ScoreReader *r, int blank_ends)
 {
-	ScoreReader *r = ad_xcalloc(1, sizeof *r);
-	int rc, saw_hash = 0;
-	r->f = f;
-	r->name = name;
-	/* comments (the first one is the header) and empty lines up to the first row */
+	int rc;
 	while ((rc = read_line(r)) == 1) {
 		if (r->line[0] == '#') {
-			if (!saw_hash)
+			if (!r->saw_hash)
 				parse_header(r, r->line);
-			saw_hash = 1;
+			r->saw_hash = 1;
 			continue;
 		}
-		if (is_blank(r->line))
+		if (is_blank(r->line)) {
+			if (blank_ends)
+				return 2;
 			continue;
+		}
 		break;
 	}
 	if (rc < 0)
-		goto fail;
+		return -1;
 	for (size_t i = 0; i < r->nnames; i++)
 		for (size_t j = 0; j < i; j++)
-			if (!strcmp(r->names[i], r->names[j])) {
-				ad_error("%s: column name '%s' appears twice in the header (columns %zu "
-				         "and %zu): names must be unique", name,
-				         ad_printable(r->names[i]), j + 1, i + 1);
-				goto fail;
-			}
-	if (rc == 0) {
-		ad_error("%s: no rows", name);
-		goto fail;
-	}
+			if (!strcmp(r->names[i], r->names[j]))
+				return ad_error("%s: column name '%s' appears twice in the header "
+				                "(columns %zu and %zu): names must be unique", r->name,
+				                ad_printable(r->names[i]), j + 1, i + 1);
+	if (rc == 0)
+		return 0;
+	r->started = 1;
 	r->pending = 1;
-	r->has_header = saw_hash && r->nnames > 0;
+	r->has_header = r->saw_hash && r->nnames > 0;
 	r->ncol = r->has_header ? r->nnames : count_fields(r->line);
 	if (!r->has_header) {
 		static const char *const def1[] = { "score" }, *const def2[] = { "label", "score" };
@@ -163,12 +171,31 @@ ScoreReader *scores_open(FILE *f, const char *name)
 		r->nnames = r->ncol;
 	}
 	r->row = ad_xmalloc(ad_mul(r->ncol, sizeof *r->row));
-	if (parse_row(r) < 0)
-		goto fail;
-	return r;
-fail:
+	return parse_row(r) < 0 ? -1 : 1;
+}
+
+ScoreReader *scores_open(FILE *f, const char *name)
+{
+	ScoreReader *r = ad_xcalloc(1, sizeof *r);
+	int rc;
+	r->f = f;
+	r->name = name;
+	rc = start(r, 0);
+	if (rc == 1)
+		return r;
+	if (rc == 0)
+		ad_error("%s: no rows", name);
 	scores_close(r);
 	return NULL;
+}
+
+ScoreReader *scores_open_fn(ScoreLineFn *fn, void *ctx, const char *name)
+{
+	ScoreReader *r = ad_xcalloc(1, sizeof *r);
+	r->fn = fn;
+	r->ctx = ctx;
+	r->name = name;
+	return r;
 }
 
 void scores_close(ScoreReader *r)
@@ -214,6 +241,14 @@ int scores_next(ScoreReader *r, size_t maxrows, ScoreGroup *g)
 	g->buflen = 0;
 	g->blank = 0;
 	g->ncol = r->ncol;
+	if (!r->started) {              /* scores_open_fn(): nothing read yet */
+		rc = start(r, 1);
+		if (rc != 1) {
+			g->blank = rc == 2;
+			return rc == 2 ? 1 : rc;
+		}
+		g->ncol = r->ncol;
+	}
 	if (r->pending) {
 		group_add(g, r);
 		r->pending = 0;
@@ -244,6 +279,11 @@ void scores_group_free(ScoreGroup *g)
 	free(g->off);
 	free(g->buf);
 	memset(g, 0, sizeof *g);
+}
+
+long scores_lineno(const ScoreReader *r)
+{
+	return r->lineno;
 }
 
 size_t scores_ncol(const ScoreReader *r)
@@ -308,16 +348,23 @@ void scores_write_header(FILE *f, const ScoreReader *r, const char *const *extra
 	fputc('\n', f);
 }
 
-void scores_write_double(FILE *f, double x)
+size_t scores_format_double(char buf[SCORES_DOUBLE_LEN], double x)
 {
 	/* the shortest of %.15g, %.16g, %.17g that reads back as x: 0.1, not
 	 * 0.10000000000000001, and still bit-exact */
-	char buf[40];
+	int n = 0;
 	for (int p = 15; p <= 17; p++) {
-		snprintf(buf, sizeof buf, "%.*g", p, x);
+		n = snprintf(buf, SCORES_DOUBLE_LEN, "%.*g", p, x);
 		if (p == 17 || strtod(buf, NULL) == x)
 			break;
 	}
+	return n > 0 ? (size_t)n : 0;
+}
+
+void scores_write_double(FILE *f, double x)
+{
+	char buf[SCORES_DOUBLE_LEN];
+	scores_format_double(buf, x);
 	fputs(buf, f);
 }
 

@@ -46,6 +46,18 @@ typedef struct {
 ScoreReader *scores_open(FILE *f, const char *name);
 void scores_close(ScoreReader *r);
 
+/* Where the lines come from when not from a FILE: like getline(3), store the
+ * next line NUL-terminated (with its newline, if it has one) in *line, which
+ * the function may grow with realloc (capacity *cap).  Returns its length, 0 at
+ * the end of the input, or -1 + ad_error (the reader passes that message on). */
+typedef long ScoreLineFn(void *ctx, char **line, size_t *cap);
+/* A reader over the lines of fn, for a stream answered group by group while
+ * its writer waits (the --weigh co-process, weigh.h): it reads nothing until
+ * the first scores_next(), and an empty line before the first row is an empty
+ * group there, not skipped.  Otherwise as scores_open(); an input with no rows
+ * is simply the end (scores_next() returns 0). */
+ScoreReader *scores_open_fn(ScoreLineFn *fn, void *ctx, const char *name);
+
 /* Next group: rows up to an empty line, at most maxrows rows (0: no limit), or
  * up to the end of input.  1 = a group (possibly with no rows, when an empty
  * line follows an empty line), 0 = end of input, -1 = error. */
@@ -62,6 +74,8 @@ static inline const char *scores_text(const ScoreGroup *g, size_t row)
 }
 
 size_t scores_ncol(const ScoreReader *r);
+/* Number of the last line read (the empty line that ended a group, say). */
+long scores_lineno(const ScoreReader *r);
 int scores_has_header(const ScoreReader *r);
 /* Column name ("" if unnamed). */
 const char *scores_colname(const ScoreReader *r, size_t col);
@@ -78,8 +92,11 @@ void scores_write_header(FILE *f, const ScoreReader *r, const char *const *extra
 /* Row `row` of g as read, then TAB and each extra value (scores_write_double),
  * then a newline. */
 void scores_write_row(FILE *f, const ScoreGroup *g, size_t row, const double *extra, size_t nextra);
-/* One double, shortest exact form (see above). */
+/* One double, shortest exact form (see above); the format form fills buf (NUL
+ * terminated) and returns the length. */
+#define SCORES_DOUBLE_LEN 40
 void scores_write_double(FILE *f, double x);
+size_t scores_format_double(char buf[SCORES_DOUBLE_LEN], double x);
 
 /* A filter over a score table, the loop of ad-zscore and ad-reject: for every
  * group, fn gets the values s[0..n-1] of the chosen column and scratch room for n

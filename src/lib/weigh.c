@@ -1,5 +1,6 @@
 /* weigh.c: see weigh.h. */
 #include "weigh.h"
+#include "scores.h"
 #include "util.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -23,14 +24,15 @@ struct Weigher {
 	/* output buffer (what we send) */
 	char *obuf;
 	size_t on, ocap, ooff;
-	/* input buffer (what it answers) */
+	/* input buffer (what it answers), read as a score table by r */
 	char *ibuf;
 	size_t in, icap, ioff;
 	int eof;
-	long line;               /* lines read so far */
+	ScoreReader *r;
+	ScoreGroup g;
 	int have_header;
-	int col_alpha, col_w, col_z, ncols;
-	int col_th, col_ts, col_ct;        /* t_hard, t_soft, contam (ad-reject -A) */
+	long col_alpha, col_w, col_z;
+	long col_th, col_ts, col_ct;       /* t_hard, t_soft, contam (ad-reject -A) */
 	double th, ts, ct;                 /* their values in the last batch's first row */
 	int sent_header;
 	int reaped, status;
@@ -66,6 +68,8 @@ static const char *ended(Weigher *wg)
 		snprintf(msg, sizeof msg, "ended");
 	return msg;
 }
+
+static ScoreLineFn next_line;
 
 static void out_append(Weigher *wg, const char *s, size_t n)
 {
@@ -121,6 +125,7 @@ Weigher *weigh_start(const char *cmd)
 	fcntl(wg->to, F_SETFL, fcntl(wg->to, F_GETFL) | O_NONBLOCK);
 	wg->cmd = ad_xstrdup(cmd);
 	wg->timeout_ms = (int)(WEIGH_TIMEOUT_DEFAULT * 1000);
+	wg->r = scores_open_fn(next_line, wg, "weigher");
 	wg->col_alpha = wg->col_w = wg->col_z = -1;
 	wg->col_th = wg->col_ts = wg->col_ct = -1;
 	wg->th = wg->ts = wg->ct = NAN;
@@ -131,10 +136,11 @@ Weigher *weigh_start(const char *cmd)
 	return wg;
 }
 
-/* Pump: write what is pending and read what is available until `want_line`
- * finds a complete line in the input buffer (returned NUL-terminated, without
- * the newline), or the output is fully sent when want_line is 0. */
-static int pump(Weigher *wg, int want_line, char **line)
+/* Pump: write what is pending and read what is available until want_line
+ * finds a complete line in the input buffer (*line, *len: its text with the
+ * newline; at the end of the input the rest without one), or the output is
+ * fully sent when want_line is 0.  1, 0 at the end of the input, -1 + ad_error. */
+static int pump(Weigher *wg, int want_line, const char **line, size_t *len)
 {
 	for (;;) {
 		struct pollfd p[2];
@@ -143,18 +149,14 @@ static int pump(Weigher *wg, int want_line, char **line)
 			/* (ibuf is NULL before the first read: memchr(NULL, c, 0) is undefined) */
 			char *nl = wg->in > wg->ioff ? memchr(wg->ibuf + wg->ioff, '\n', wg->in - wg->ioff)
 			                             : NULL;
-			if (nl) {
-				*nl = 0;
+			if (nl || (wg->eof && wg->in > wg->ioff)) {
 				*line = wg->ibuf + wg->ioff;
-				wg->ioff = (size_t)(nl - wg->ibuf) + 1;
-				wg->line++;
+				*len = nl ? (size_t)(nl - *line) + 1 : wg->in - wg->ioff;
+				wg->ioff += *len;
 				return 1;
 			}
-			if (wg->eof) {
-				if (wg->in > wg->ioff)
-					return ad_error("weigher: line %ld: incomplete last line", wg->line + 1);
+			if (wg->eof)
 				return 0;
-			}
 		} else if (wg->ooff == wg->on) {
 			return 1;
 		} else if (wg->to < 0) {
@@ -205,7 +207,7 @@ static int pump(Weigher *wg, int want_line, char **line)
 			}
 			if (wg->icap - wg->in < 4096) {
 				wg->icap = wg->icap ? wg->icap * 2 : 65536;
-				wg->ibuf = ad_xrealloc(wg->ibuf, wg->icap + 1);
+				wg->ibuf = ad_xrealloc(wg->ibuf, wg->icap);
 			}
 			k = read(wg->from, wg->ibuf + wg->in, wg->icap - wg->in);
 			if (k < 0 && errno != EINTR && errno != EAGAIN)
@@ -218,141 +220,94 @@ static int pump(Weigher *wg, int want_line, char **line)
 	}
 }
 
-/* Split a line at TABs in place; returns the field count (at most max). */
-static int split(char *s, char **f, int max)
+/* The weigher's answer as lines for the score-table reader (ScoreLineFn). */
+static long next_line(void *ctx, char **line, size_t *cap)
 {
-	int n = 0;
-	f[n++] = s;
-	for (; *s; s++)
-		if (*s == '\t') {
-			*s = 0;
-			if (n == max)
-				return -1;
-			f[n++] = s + 1;
-		}
-	return n;
+	Weigher *wg = ctx;
+	const char *s;
+	size_t len;
+	int rc = pump(wg, 1, &s, &len);
+	if (rc <= 0)
+		return rc;
+	if (len + 1 > *cap) {
+		*cap = len + 1;
+		*line = ad_xrealloc(*line, *cap);
+	}
+	memcpy(*line, s, len);
+	(*line)[len] = '\0';
+	return (long)len;
 }
 
-#define MAXCOLS 64
-
-static int parse_header(Weigher *wg, char *line)
+/* The columns of the weigher's header, once its first row is in. */
+static int take_header(Weigher *wg)
 {
-	char *f[MAXCOLS];
-	int n = split(line + 1, f, MAXCOLS);
-	if (n < 0)
-		return ad_error("weigher: line %ld: more than %d columns", wg->line, MAXCOLS);
-	if (n < 2 || strcmp(f[0], "label") || strcmp(f[1], "score"))
-		return ad_error("weigher: line %ld: header must start with #label<TAB>score",
-		                wg->line);
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < i; j++)
-			if (!strcmp(f[i], f[j]))
-				return ad_error("weigher: line %ld: column name '%s' appears twice "
-				                "(columns %d and %d): names must be unique", wg->line,
-				                ad_printable(f[i]), j + 1, i + 1);
-	for (int i = 2; i < n; i++) {
-		if (!strcmp(f[i], "alpha")) wg->col_alpha = i;
-		else if (!strcmp(f[i], "w")) wg->col_w = i;
-		else if (!strcmp(f[i], "z")) wg->col_z = i;
-		else if (!strcmp(f[i], "t_hard")) wg->col_th = i;
-		else if (!strcmp(f[i], "t_soft")) wg->col_ts = i;
-		else if (!strcmp(f[i], "contam")) wg->col_ct = i;
-	}
-	wg->ncols = n;
+	static const char *const want[] = { "alpha", "w", "z", "t_hard", "t_soft", "contam" };
+	long *col[] = { &wg->col_alpha, &wg->col_w, &wg->col_z, &wg->col_th, &wg->col_ts, &wg->col_ct };
+	size_t n = scores_ncol(wg->r);
+	if (!scores_has_header(wg->r))
+		return ad_error("weigher:1: expected the header line #label<TAB>score...");
+	if (n < 2 || strcmp(scores_colname(wg->r, 0), "label") ||
+	    strcmp(scores_colname(wg->r, 1), "score"))
+		return ad_error("weigher:1: header must start with #label<TAB>score");
+	for (size_t k = 0; k < sizeof want / sizeof *want; k++)
+		for (size_t i = 2; i < n; i++)
+			if (!strcmp(scores_colname(wg->r, i), want[k]))
+				*col[k] = (long)i;
 	wg->have_header = 1;
 	return 0;
 }
 
-static int parse_num(Weigher *wg, const char *s, const char *col, double *v)
+/* Value of column col (-1: absent, then dflt) in row i of the answer. */
+static double value(const Weigher *wg, size_t i, long col, double dflt)
 {
-	if (ad_num_f64(s, AD_NUM_NUL, v) != AD_NUM_OK)
-		return ad_error("weigher: line %ld: bad %s value '%s'", wg->line, col, s);
-	return 0;
-}
-
-static int next_line(Weigher *wg, char **line)
-{
-	int rc = pump(wg, 1, line);
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
-		return ad_error("weigher: '%s' %s before answering", wg->cmd, ended(wg));
-	return 0;
+	return col < 0 ? dflt : scores_get(&wg->g, i, (size_t)col);
 }
 
 int weigh_batch(Weigher *wg, const int *label, const double *s, int B,
                 double *alpha, double *w, double *z)
 {
-	char tmp[64];
-	char *line, *f[MAXCOLS];
+	const ScoreGroup *g = &wg->g;
+	char num[SCORES_DOUBLE_LEN];
+	int rc;
 	if (!wg->sent_header) {
 		out_append(wg, "#label\tscore\n", 13);
 		wg->sent_header = 1;
 	}
 	for (int i = 0; i < B; i++) {
-		int k = snprintf(tmp, sizeof tmp, "%d\t%.17g\n", label[i], s[i]);
-		out_append(wg, tmp, (size_t)k);
+		int k = snprintf(num, sizeof num, "%d\t", label[i]);
+		out_append(wg, num, (size_t)k);
+		out_append(wg, num, scores_format_double(num, s[i]));
+		out_append(wg, "\n", 1);
 	}
 	out_append(wg, "\n", 1);
-	for (int i = 0; i < B; i++) {
-		int n;
-		double v;
-		char *end;
-		long lab;
-		do {
-			if (next_line(wg, &line))
-				return -1;
-			if (line[0] == '#' && !wg->have_header) {
-				if (parse_header(wg, line))
-					return -1;
-				line = NULL;
-			} else if (line[0] == '#') {
-				line = NULL;        /* a repeated header or comment */
-			} else if (!wg->have_header) {
-				return ad_error("weigher: line %ld: expected the header line "
-				                "#label<TAB>score...", wg->line);
-			}
-		} while (!line);
-		if (!line[0])
-			return ad_error("weigher: line %ld: empty line after %d of %d rows "
-			                "(rows dropped?)", wg->line, i, B);
-		n = split(line, f, MAXCOLS);
-		if (n != wg->ncols)
-			return ad_error("weigher: line %ld: %d columns, the header has %d",
-			                wg->line, n < 0 ? MAXCOLS + 1 : n, wg->ncols);
-		errno = 0;
-		lab = strtol(f[0], &end, 10);
-		if (*end || !*f[0] || lab != label[i] ||
-		    parse_num(wg, f[1], "score", &v) || v != s[i])
-			return ad_error("weigher: line %ld: row %d of the batch does not match "
-			                "what was sent (label %d, score %.17g)", wg->line, i + 1,
-			                label[i], s[i]);
-		alpha[i] = 2.0;
-		w[i] = 1.0;
-		z[i] = NAN;
-		if (wg->col_alpha >= 0 && parse_num(wg, f[wg->col_alpha], "alpha", &alpha[i]))
-			return -1;
-		if (wg->col_w >= 0 && parse_num(wg, f[wg->col_w], "w", &w[i]))
-			return -1;
-		if (wg->col_z >= 0 && parse_num(wg, f[wg->col_z], "z", &z[i]))
-			return -1;
-		if (w[i] < 0)
-			return ad_error("weigher: line %ld: negative weight %g", wg->line, w[i]);
-		if (i == 0) {
-			int cols[3] = { wg->col_th, wg->col_ts, wg->col_ct };
-			double *vals[3] = { &wg->th, &wg->ts, &wg->ct };
-			static const char *const names[3] = { "t_hard", "t_soft", "contam" };
-			for (int k = 0; k < 3; k++) {
-				*vals[k] = NAN;
-				if (cols[k] >= 0 && parse_num(wg, f[cols[k]], names[k], vals[k]))
-					return -1;
-			}
-		}
-	}
-	if (next_line(wg, &line))
+	/* the answer: B rows and an empty line (one more row is an error) */
+	rc = scores_next(wg->r, (size_t)B + 1, &wg->g);
+	if (rc < 0)
 		return -1;
-	if (line[0])
-		return ad_error("weigher: line %ld: more rows than the %d sent", wg->line, B);
+	if (g->nrow > (size_t)B)
+		return ad_error("weigher:%ld: more rows than the %d sent", g->line[B], B);
+	if (rc == 0 || !g->blank)
+		return ad_error("weigher: '%s' %s before answering", wg->cmd, ended(wg));
+	if (g->nrow < (size_t)B)
+		return ad_error("weigher:%ld: empty line after %zu of %d rows (rows dropped?)",
+		                scores_lineno(wg->r), g->nrow, B);
+	if (!wg->have_header && take_header(wg))
+		return -1;
+	for (int i = 0; i < B; i++) {
+		if (scores_get(g, (size_t)i, 0) != label[i] || scores_get(g, (size_t)i, 1) != s[i]) {
+			scores_format_double(num, s[i]);
+			return ad_error("weigher:%ld: row %d of the batch does not match what was "
+			                "sent (label %d, score %s)", g->line[i], i + 1, label[i], num);
+		}
+		alpha[i] = value(wg, (size_t)i, wg->col_alpha, 2.0);
+		w[i] = value(wg, (size_t)i, wg->col_w, 1.0);
+		z[i] = value(wg, (size_t)i, wg->col_z, NAN);
+		if (w[i] < 0)
+			return ad_error("weigher:%ld: negative weight %g", g->line[i], w[i]);
+	}
+	wg->th = value(wg, 0, wg->col_th, NAN);
+	wg->ts = value(wg, 0, wg->col_ts, NAN);
+	wg->ct = value(wg, 0, wg->col_ct, NAN);
 	return 0;
 }
 
@@ -366,19 +321,21 @@ void weigh_last_aar(const Weigher *wg, double *t_hard, double *t_soft, double *c
 int weigh_close(Weigher *wg, int quiet)
 {
 	int status = 0, rc = 0;
-	char *line;
+	const char *line;
+	size_t len;
 	if (!wg)
 		return 0;
 	/* send anything pending (nothing normally), then EOF */
-	if (!quiet && pump(wg, 0, &line) < 0)
+	if (!quiet && pump(wg, 0, &line, &len) < 0)
 		rc = -1;
 	if (wg->to >= 0)
 		close(wg->to);
-	if (!quiet && rc == 0) {
+	wg->to = -1;
+	if (!quiet && rc == 0) {      /* to its end: empty lines and comments only */
 		int k;
-		while ((k = pump(wg, 1, &line)) > 0)
-			if (line[0] && line[0] != '#') {
-				rc = ad_error("weigher: line %ld: output after the last batch", wg->line);
+		while ((k = scores_next(wg->r, 1, &wg->g)) > 0)
+			if (wg->g.nrow > 0) {
+				rc = ad_error("weigher:%ld: output after the last batch", wg->g.line[0]);
 				break;
 			}
 		if (k < 0)
@@ -406,6 +363,8 @@ int weigh_close(Weigher *wg, int quiet)
 			rc = ad_error("weigher: '%s' exited with status %d", wg->cmd,
 			              WEXITSTATUS(status));
 	}
+	scores_group_free(&wg->g);
+	scores_close(wg->r);
 	free(wg->cmd);
 	free(wg->obuf);
 	free(wg->ibuf);

@@ -4,13 +4,15 @@
  *
  * CMD runs under /bin/sh -c with two pipes.  ad-train writes the header
  * "#label<TAB>score" once, then for every batch its rows "label<TAB>score"
- * (score with %.17g, so the doubles round-trip exactly) and an empty line.  The
- * weigher answers with its header line (once, before the first group: '#' then
- * the column names, TAB separated), the same rows in the same order with any
- * columns added, and an empty line.  The columns named "alpha" and "w" are taken
- * (absent: alpha = 2, w = 1); "z" is taken for the trace if present, and so
- * are "t_hard", "t_soft" and "contam" (ad-reject -A; read from the first row
- * of each batch).
+ * (the score in the shortest form that reads back as the same double, as
+ * scores_write_double() prints it) and an empty line.  The weigher answers with
+ * a score table (scores.h; read by the same reader as ad-zscore's input): its
+ * header line once, before the first row, starting with the columns label and
+ * score; then per group the same rows in the same order with any columns added,
+ * and an empty line.  The columns named "alpha" and "w" are taken (absent:
+ * alpha = 2, w = 1); "z" is taken for the trace if present, and so are
+ * "t_hard", "t_soft" and "contam" (ad-reject -A; read from the first row of
+ * each batch).  Errors name the line: "weigher:LINE: ...".
  * While the co-process runs SIGPIPE is ignored in the parent, so a weigher that
  * dies shows as an error, not a silent kill; the child gets the default back.
  * The weigher runs in a process group of its own: a Ctrl-C at the terminal
