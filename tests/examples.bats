@@ -19,6 +19,18 @@ setup() {
 	    TABLE1_RUNS="ae_mse ae_hetero+q0.75+t0" CLASSES=0 GAMMAS=0.1 EPOCHS=2)
 }
 
+# a tiny image set "img": 4x4 images of two classes with different ink, train and test
+# streams, as the examples Makefile loads them
+tiny_images() {
+	mkdir -p "$OUT/load/img"
+	for f in train test; do
+		awk -v n=$([ $f = train ] && echo 120 || echo 60) 'BEGIN { srand(3); print "#adv 1 dim=16 shape=1x4x4"
+			for (i = 0; i < n; i++) { c = i % 2; printf "%d", c
+				for (j = 0; j < 16; j++) printf "\t%.3f", rand() * (c ? 0.3 : 1)
+				printf "\n" } }' > "$OUT/load/img/$f.adv"
+	done
+}
+
 # columns of every row: dataset model loss gamma class seed epochs auroc seconds
 check_rows() {
 	awk -F '\t' -v want="$2" '
@@ -181,14 +193,7 @@ check_rows() {
 }
 
 @test "examples: IMAGE_SCALE scales every part of an image split with the training part's statistics" {
-	# a tiny image set: 4x4 images of two classes with different ink, train and test streams
-	mkdir -p "$OUT/load/img"
-	for f in train test; do
-		awk -v n=$([ $f = train ] && echo 120 || echo 60) 'BEGIN { srand(3); print "#adv 1 dim=16 shape=1x4x4"
-			for (i = 0; i < n; i++) { c = i % 2; printf "%d", c
-				for (j = 0; j < 16; j++) printf "\t%.3f", rand() * (c ? 0.3 : 1)
-				printf "\n" } }' > "$OUT/load/img/$f.adv"
-	done
+	tiny_images
 	run -0 --separate-stderr make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" \
 		PROTO_img=image IMAGE_SCALE="-c l1 -g" "$OUT/data/img/c0-g0.2-s1-train.adv"
 	st=$OUT/data/img/c0-g0.2-s1.stats
@@ -217,4 +222,39 @@ check_rows() {
 	[[ "${lines[1]}" == "tiny	aar+w0	0.1	2	1	"* ]]
 	[[ "${lines[2]}" == "tiny	mse+j+k2	0.1	2	1	"* ]]
 	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "examples: the headline target, headline.sh's tables and headline-table.sh's Markdown" {
+	tiny_images
+	run -0 --separate-stderr make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" \
+		PROTO_img=image ARCH=mlp:8-4 CLASSES=0 headline HEADLINE_DATASETS=img \
+		HEADLINE_RUNS="ae_mse ae_hetero" HEADLINE_SEEDS="1 2" HEADLINE_CLEAN= HEADLINE_EPOCHS=2
+	res=$OUT/results
+	# one row per run: the kept epoch is the one of the lowest validation loss in the trace
+	[ "$(tail -n +2 "$res/headline-runs-e2.tsv" | wc -l)" -eq 4 ]
+	for l in mse hetero; do for s in 1 2; do
+		tr=$OUT/traces/img/ae_${l}_g0.2_c0_s${s}_e2.tsv
+		want=$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			$c["phase"] == "main" && (b == "" || $c["val_loss"] + 0 < b) { b = $c["val_loss"] + 0; e = $c["#epoch"] }
+			END { print e }' "$tr")
+		got=$(awk -F '\t' -v l=$l -v s=$s '$2 == l && $5 == s { print $8 }' "$res/headline-runs-e2.tsv")
+		[ "$got" = "$want" ]
+	done; done
+	# the per-class mean and sd over the two seeds, from the runs file
+	want=$(awk -F '\t' '$2 == "hetero" { a[++n] = $7 } END { m = (a[1] + a[2]) / 2
+		printf "%.4f\t%.4f", m, sqrt(((a[1] - m)^2 + (a[2] - m)^2)) }' "$res/headline-runs-e2.tsv")
+	[ "$(awk -F '\t' '$4 == "hetero" { print $6 "\t" $7 }' "$res/headline-classes-e2.tsv")" = "$want" ]
+	run -0 sh "$EX/headline-table.sh" "$res/headline-classes-e2.tsv"
+	[ "${lines[0]}" = "img, gamma 0.2:" ]
+	m=$(awk -F '\t' '$4 == "hetero" { printf "%.3f +- %.3f", $6, $7 }' "$res/headline-classes-e2.tsv")
+	[[ "$output" == *"| hetero | $m | - |"*"| - |"* ]]
+}
+
+@test "examples: lockin-summary.sh counts the bad mode (anomalies < 0.25 of the rejected rows)" {
+	printf 'dataset\tclass\tvariant\tseed\tepoch1_auroc\tlast_auroc\tbest_auroc\tlast_anom_of_rejected\tlast_rejected\tseconds\n' > "$TMP/l.tsv"
+	printf 'm\t3\thetero\t1\t0.5\t0.40\t0.5\t0.20\t0.5\t1\nm\t3\thetero\t2\t0.5\t0.90\t0.9\t0.38\t0.5\t1\n' >> "$TMP/l.tsv"
+	printf 'm\t3\thetero\t3\t0.5\t0.50\t0.5\t0.2499\t0.5\t1\nm\t3\tmse\t1\t0.5\t0.70\t0.7\tNA\t0\t1\n' >> "$TMP/l.tsv"
+	run -0 sh "$EX/lockin-summary.sh" "$TMP/l.tsv"
+	[ "${lines[1]}" = "m	3	hetero	3	2	0.6000	0.4000	0.9000	0.4500" ]
+	[ "${lines[2]}" = "m	3	mse	1	-	0.7000	0.7000	-	-" ]
 }

@@ -8,6 +8,7 @@
 #pragma GCC optimize("O3", "no-trapping-math")
 #endif
 #include "nn.h"
+#include "clones.h"
 #include "gemm.h"
 #include "util.h"
 #include <math.h>
@@ -22,23 +23,28 @@ size_t layer_in_size(const Layer *l) { return (size_t)l->ic * l->ih * l->iw; }
  * at the Hd x Wd window positions: col[(c,ky,kx)][(b,y,x)] = src[c][b][y*s-p+ky][x*s-p+kx]
  * (0 outside).  col2im is the adjoint: it sums col back onto the image.
  *
- * Both go through a map built once per call: for every tap (ky,kx) and window
- * position (y,x) the offset in the image plane (-1 in the padding), and for every
- * image pixel the list of (tap, position) pairs that read it, taps ascending.
- * col2im sums each pixel's list in that order starting from +0, which gives the
- * same bits as clearing the image and adding the taps one after the other. */
+ * Both work on one image plane at a time, copied into (im2col) or summed in (col2im)
+ * the worker's scratch (in L1): the plane's Hs*Ws values followed by NTRASH more,
+ * through a map built once per call of the offset in it of every tap (ky,kx) and
+ * window position (y,x).  A position in the padding reads (im2col: always 0) or
+ * collects (col2im: dropped) one of the extra values, so the loops have no
+ * branches.  col2im clears the plane and adds the taps one after the other, taps
+ * ascending: every pixel is +0 plus its taps in that order. */
 typedef struct {
 	const float *src;
 	float *dst;
 	int C, B, Hs, Ws, Hd, Wd, kk;   /* kk = k * k taps */
-	const int *off;                 /* [kk][Hd*Wd]: plane offset or -1 */
-	const int *start, *tap, *pos;   /* per pixel: its pairs [start[q], start[q+1]) */
+	const int *off;                 /* [kk][Hd*Wd]: offset in the scratch plane */
 } ColJob;
+
+/* extra values after the plane: the padding positions of consecutive window
+ * positions use different ones (col2im then has no chain of additions to one) */
+#define NTRASH 8
 
 /* tasks: (channel, chunk of BCHUNK samples); every output element belongs to one */
 #define BCHUNK 8
 
-static void colmap(ColJob *j, int k, int s, int p, int gather)
+static void colmap(ColJob *j, int k, int s, int p)
 {
 	int nd = j->Hd * j->Wd, ns = j->Hs * j->Ws;
 	int *off = ad_xmalloc(ad_mul(ad_mul((size_t)j->kk, (size_t)nd), sizeof *off));
@@ -49,101 +55,245 @@ static void colmap(ColJob *j, int k, int s, int p, int gather)
 					int iy = y * s - p + ky, ix = x * s - p + kx;
 					int in = iy >= 0 && iy < j->Hs && ix >= 0 && ix < j->Ws;
 					off[((size_t)(ky * k + kx) * j->Hd + y) * j->Wd + x] =
-						in ? iy * j->Ws + ix : -1;
+						in ? iy * j->Ws + ix : ns + x % NTRASH;
 				}
 	j->off = off;
-	j->start = j->tap = j->pos = NULL;
-	if (!gather)
-		return;
-	int *start = ad_xcalloc((size_t)ns + 1, sizeof *start);
-	size_t n = (size_t)j->kk * nd;
-	for (size_t i = 0; i < n; i++)
-		if (off[i] >= 0)
-			start[off[i] + 1]++;
-	for (int q = 0; q < ns; q++)
-		start[q + 1] += start[q];
-	int *fill = ad_xmalloc(ad_mul((size_t)ns, sizeof *fill));
-	memcpy(fill, start, (size_t)ns * sizeof *fill);
-	int *tap = ad_xmalloc(ad_mul((size_t)start[ns] + 1, sizeof *tap));
-	int *pos = ad_xmalloc(ad_mul((size_t)start[ns] + 1, sizeof *pos));
-	for (int t = 0; t < j->kk; t++)          /* taps ascending within each list */
-		for (int q = 0; q < nd; q++) {
-			int o = off[(size_t)t * nd + q];
-			if (o >= 0) {
-				tap[fill[o]] = t;
-				pos[fill[o]++] = q;
-			}
-		}
-	free(fill);
-	j->start = start;
-	j->tap = tap;
-	j->pos = pos;
 }
 
 static void colmap_free(ColJob *j)
 {
 	free((void *)j->off);
-	free((void *)j->start);
-	free((void *)j->tap);
-	free((void *)j->pos);
 }
 
+AD_CLONES
 static void im2col_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
-	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
 	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
-	for (int kk = 0; kk < j->kk; kk++) {
-		const int *off = j->off + kk * nd;
-		float *row = j->dst + ((size_t)c * j->kk + kk) * ncols;
-		for (int b = b0; b < b1; b++) {
-			const float *img = j->src + ((size_t)c * j->B + b) * ns;
-			float *r = row + (size_t)b * nd;
+	float *pl = nn_scratch(tid, ns + NTRASH);
+	memset(pl + ns, 0, NTRASH * sizeof *pl);   /* what the padding reads */
+	for (int b = b0; b < b1; b++) {
+		memcpy(pl, j->src + ((size_t)c * j->B + b) * ns, ns * sizeof *pl);
+		for (int kk = 0; kk < j->kk; kk++) {
+			const int *restrict off = j->off + kk * nd;
+			float *restrict r = j->dst + ((size_t)c * j->kk + kk) * ncols + (size_t)b * nd;
 			for (size_t q = 0; q < nd; q++)
-				r[q] = off[q] >= 0 ? img[off[q]] : 0.0f;
+				r[q] = pl[off[q]];
 		}
 	}
 }
 
+AD_CLONES
 static void col2im_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
-	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
 	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
+	float *pl = nn_scratch(tid, ns + NTRASH);
 	const float *rows = j->src + (size_t)c * j->kk * ncols;
 	for (int b = b0; b < b1; b++) {
+		memset(pl, 0, (ns + NTRASH) * sizeof *pl);
+		for (int kk = 0; kk < j->kk; kk++) {
+			const int *restrict off = j->off + kk * nd;
+			const float *restrict r = rows + (size_t)kk * ncols + (size_t)b * nd;
+			for (size_t q = 0; q < nd; q++)
+				pl[off[q]] += r[q];
+		}
+		memcpy(j->dst + ((size_t)c * j->B + b) * ns, pl, ns * sizeof *pl);
+	}
+}
+
+/* The stride-2 path (every convolution of the conv AEs; GCC, on CPUs with AVX-512,
+ * where it was measured), for up to 16 window positions per row spanning at most
+ * 32 columns.  im2col: a window row of one tap is the even elements of 32
+ * consecutive values of a bordered copy of the plane (P2W values per row, the
+ * image at row and column p, zeros around it), taken with two 16-float loads and
+ * one shuffle, and stored as 16 values (those beyond Wd land on the next rows,
+ * written afterwards; the last rows of a plane go through a buffer).  col2im,
+ * one image row at a time: the taps that reach the row (ky ascending, kx
+ * ascending within) are spread onto even lanes, shifted by kx (one two-vector
+ * permutation each) and added into two registers (32 lanes) that start at +0.
+ * The lanes in between receive +0, which leaves every value as it was (none is
+ * ever -0: each starts at +0 and only has values added), so every pixel is +0
+ * plus its taps in ascending order, as in the general path. */
+int nn_col2_off;
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define COL2_FAST 1
+typedef float v16 __attribute__((vector_size(16 * sizeof(float))));
+typedef float v16u __attribute__((vector_size(16 * sizeof(float)), aligned(4)));
+typedef int v16i __attribute__((vector_size(16 * sizeof(int))));
+#define P2W 48
+#define P2KMAX 8
+/* im2col's path wastes 16 - Wd of 16 lanes: with 4 window positions a row
+ * (the 4x4 planes of conv:16-32-64) it was slower than the general path */
+#define IM2COL2_MIN_WD 6
+
+typedef struct {
+	const float *src;
+	float *dst;
+	int C, B, Hs, Ws, Hd, Wd, k, p;
+} Col2Job;
+
+static int col2_fits(int Ws, int Wd, int k, int s, int p)
+{
+	return !nn_col2_off && s == 2 && k <= P2KMAX && p >= 0 && p < k && Wd >= 1 && Wd <= 16 &&
+	       2 * (Wd - 1) + k <= 32 && Ws + p <= 32 && __builtin_cpu_supports("avx512f");
+}
+
+/* lanes i < n of v, the others +0 */
+#define lanes_below(v, n) ((v16)((v16i)(v) & (IOTA16 < (n))))
+#define IOTA16 ((v16i){ 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15 })
+
+/* the short copies of the last rows stay loops, not calls to memcpy */
+#define NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+AD_CLONES NO_MEMCPY
+static void im2col2_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Ws = j->Ws, k = j->k;
+	size_t nd = (size_t)j->Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
+	size_t nsrc = (size_t)j->C * j->B * ns;
+	int Hp = 2 * (j->Hd - 1) + k > j->Hs + j->p ? 2 * (j->Hd - 1) + k : j->Hs + j->p;
+	size_t np = (size_t)Hp * P2W + 32;
+	float *pl = nn_scratch(tid, np), tmp[16];
+	const v16i even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
+	memset(pl, 0, np * sizeof *pl);   /* the border stays 0 */
+	for (int b = b0; b < b1; b++) {
+		size_t o = ((size_t)c * j->B + b) * ns;
+		for (int y = 0; y < j->Hs; y++, o += (size_t)Ws) {
+			float *d = pl + (size_t)(y + j->p) * P2W + j->p;
+			if (o + 32 <= nsrc) {   /* the lanes past the row write border zeros */
+				*(v16u *)d = lanes_below(*(const v16u *)(j->src + o), Ws);
+				if (Ws > 16)
+					*(v16u *)(d + 16) = lanes_below(*(const v16u *)(j->src + o + 16),
+					                                Ws - 16);
+			} else
+				for (int x = 0; x < Ws; x++)
+					d[x] = j->src[o + (size_t)x];
+		}
+		for (int ky = 0; ky < k; ky++)
+			for (int kx = 0; kx < k; kx++) {
+				float *r = j->dst + ((size_t)c * k * k + ky * k + kx) * ncols + (size_t)b * nd;
+				for (int y = 0; y < j->Hd; y++) {
+					const float *s0 = pl + (size_t)(2 * y + ky) * P2W + kx;
+					v16 v = __builtin_shuffle(*(const v16u *)s0, *(const v16u *)(s0 + 16),
+					                          even);
+					if ((size_t)y * Wd + 16 <= nd)
+						*(v16u *)(r + (size_t)y * Wd) = v;
+					else {
+						*(v16u *)tmp = v;
+						for (int x = 0; x < Wd; x++)
+							r[(size_t)y * Wd + x] = tmp[x];
+					}
+				}
+			}
+	}
+}
+
+AD_CLONES NO_MEMCPY
+static void col2im2_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	(void)tid;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Hd = j->Hd, Ws = j->Ws;
+	int k = j->k, p = j->p;
+	size_t nd = (size_t)Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
+	size_t ncol = (size_t)j->C * k * k * ncols;
+	v16i lo[P2KMAX], hi[P2KMAX], sh0, sh1;
+	for (int kx = 0; kx < k; kx++)   /* lane i of the row <- window x = (i - kx) / 2 */
+		for (int i = 0; i < 16; i++) {
+			int e = i - kx, f = i + 16 - kx;
+			lo[kx][i] = e >= 0 && e % 2 == 0 ? e / 2 : 16;
+			hi[kx][i] = f >= 0 && f % 2 == 0 ? f / 2 : 16;
+		}
+	for (int i = 0; i < 16; i++) {   /* image column i <- row lane i + p */
+		sh0[i] = i + p;
+		sh1[i] = i + 16 + p < 32 ? i + 16 + p : 31;
+	}
+	const v16 z = { 0 };
+	float tmp[32];
+	for (int b = b0; b < b1; b++) {
 		float *img = j->dst + ((size_t)c * j->B + b) * ns;
-		const float *rb = rows + (size_t)b * nd;
-		for (size_t q = 0; q < ns; q++) {
-			float acc = 0.0f;
-			for (int e = j->start[q]; e < j->start[q + 1]; e++)
-				acc += rb[(size_t)j->tap[e] * ncols + j->pos[e]];
-			img[q] = acc;
+		for (int iy = 0; iy < j->Hs; iy++) {
+			int py = iy + p;   /* 2y + ky */
+			v16 a0 = z, a1 = z;
+			for (int ky = py % 2; ky < k && ky <= py; ky += 2) {
+				int y = (py - ky) / 2;
+				if (y >= Hd)
+					continue;
+				for (int kx = 0; kx < k; kx++) {
+					size_t o = ((size_t)c * k * k + ky * k + kx) * ncols + (size_t)b * nd +
+					           (size_t)y * Wd;
+					v16 v;
+					if (o + 16 <= ncol)
+						v = lanes_below(*(const v16u *)(j->src + o), Wd);
+					else {
+						for (int x = 0; x < 16; x++)
+							tmp[x] = x < Wd ? j->src[o + (size_t)x] : 0.0f;
+						v = *(const v16u *)tmp;
+					}
+					a0 += __builtin_shuffle(v, z, lo[kx]);
+					a1 += __builtin_shuffle(v, z, hi[kx]);
+				}
+			}
+			v16 o0 = __builtin_shuffle(a0, a1, sh0), o1 = __builtin_shuffle(a0, a1, sh1);
+			float *d = img + (size_t)iy * Ws;
+			if ((size_t)iy * Ws + (Ws > 16 ? 32 : 16) <= ns) {   /* spill onto later rows */
+				*(v16u *)d = o0;
+				if (Ws > 16)
+					*(v16u *)(d + 16) = o1;
+			} else {
+				*(v16u *)tmp = o0;
+				*(v16u *)(tmp + 16) = o1;
+				for (int x = 0; x < Ws; x++)
+					d[x] = tmp[x];
+			}
 		}
 	}
 }
+
+#endif
 
 static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
-	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, NULL, NULL, NULL, NULL };
-	colmap(&j, k, s, p, 0);
-	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
-	                 im2col_task, &j);
+	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
+	size_t work = (size_t)C * k * k * B * Hd * Wd;
+#ifdef COL2_FAST
+	if (col2_fits(Ws, Wd, k, s, p) && Wd >= IM2COL2_MIN_WD) {
+		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p };
+		nn_parallel_work(ntask, work, im2col2_task, &j);
+		return;
+	}
+#endif
+	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, NULL };
+	colmap(&j, k, s, p);
+	nn_parallel_work(ntask, work, im2col_task, &j);
 	colmap_free(&j);
 }
 
 static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
                    int Wd, int k, int s, int p)
 {
-	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, NULL, NULL, NULL, NULL };
-	colmap(&j, k, s, p, 1);
-	nn_parallel_work(C * ((B + BCHUNK - 1) / BCHUNK), (size_t)C * k * k * B * Hd * Wd,
-	                 col2im_task, &j);
+	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
+	size_t work = (size_t)C * k * k * B * Hd * Wd;
+#ifdef COL2_FAST
+	if (col2_fits(Ws, Wd, k, s, p)) {
+		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p };
+		nn_parallel_work(ntask, work, col2im2_task, &j);
+		return;
+	}
+#endif
+	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, NULL };
+	colmap(&j, k, s, p);
+	nn_parallel_work(ntask, work, col2im_task, &j);
 	colmap_free(&j);
 }
 
@@ -178,6 +328,7 @@ typedef struct {
 	size_t S;     /* spatial size of the input plane */
 } ChJob;
 
+AD_CLONES
 static void bias_add_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
@@ -189,6 +340,7 @@ static void bias_add_task(void *ctx, int c, int tid)
 }
 
 /* sum of x[0..n) in double, in 8 interleaved lanes (a fixed order that vectorises) */
+AD_CLONES
 static double sum8(const float *x, size_t n)
 {
 	double a[8] = { 0 };
@@ -201,6 +353,7 @@ static double sum8(const float *x, size_t n)
 	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
+AD_CLONES
 static void bias_grad_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
@@ -311,6 +464,7 @@ static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
 
 /* Batch norm, per channel over batch and plane; j->act: a ReLU / LeakyReLU fused
  * after it (seq_forward()), applied with the activation's own expressions */
+AD_CLONES
 static void bn_fwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
@@ -363,6 +517,7 @@ static void bn_fwd_task(void *ctx, int c, int tid)
 		}
 }
 
+AD_CLONES
 static void bn_bwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
@@ -480,6 +635,7 @@ static void act_fwd_task(void *ctx, int c, int tid)
 	}
 }
 
+AD_CLONES
 static void act_bwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;

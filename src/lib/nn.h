@@ -115,6 +115,10 @@ float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train);
  * its input gradient). */
 void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B);
 
+/* Tests only: nonzero turns off nn.c's stride-2 im2col / col2im path (the results
+ * must not change, to the bit). */
+extern int nn_col2_off;
+
 /* Layout changes between row-major samples [B][C][HW] and [C][B][HW]. */
 void nn_to_cnhw(const float *x, float *y, int B, int C, int S);
 void nn_from_cnhw(const float *x, float *y, int B, int C, int S);

@@ -145,6 +145,42 @@ static double conv_vs_naive(Seq *s, int B, Rng *rg)
 	return worst;
 }
 
+/* Forward, then backward of one conv / conv-transpose layer (output, dx, weight and
+ * bias gradients, concatenated into out), with nn.c's stride-2 im2col / col2im
+ * path on or off (nn_col2_off). */
+static size_t run_col(const int *c, int transposed, int B, int off, float *out)
+{
+	Rng r;
+	rng_seed(&r, 11);
+	Seq s;
+	seq_init(&s);
+	seq_input(&s, c[0], c[1], c[2]);
+	if (transposed)
+		seq_convt2(&s, "t", c[3], c[4], 2, c[5], c[6], c[7], 1, &r);
+	else
+		seq_conv(&s, "c", c[3], c[4], 2, c[5], 1, &r);
+	Layer *l = &s.L[0];
+	size_t nin = layer_in_size(l) * B, nout = layer_out_size(l) * B, n = 0;
+	float *x = ad_xmalloc(nin * 4), *dy = ad_xmalloc(nout * 4);
+	gc_fill(x, nin, -1, 1, &r);
+	gc_fill(dy, nout, -1, 1, &r);
+	nn_col2_off = off;
+	memcpy(out + n, seq_forward(&s, &work, x, B, 1), nout * 4);
+	n += nout;
+	memset(l->gw, 0, l->nw * 4);
+	memset(l->gb, 0, (size_t)l->oc * 4);
+	seq_backward(&s, &work, dy, out + n, B);
+	n += nin;
+	memcpy(out + n, l->gw, l->nw * 4);
+	n += l->nw;
+	memcpy(out + n, l->gb, (size_t)l->oc * 4);
+	n += (size_t)l->oc;
+	nn_col2_off = 0;
+	free(x); free(dy);
+	seq_free(&s);
+	return n;
+}
+
 /* forward + backward of a small conv net with t threads; gradients and outputs copied */
 static void run_threads(int t, float *out, size_t nout, float *grads, size_t ng, float *dxo)
 {
@@ -310,6 +346,45 @@ int main(void)
 	CHECK(s.h == 12 && s.w == 12);
 	CHECK(check_seq("lenet-decoder", &s, 4, 0, &r) == 0);
 	seq_free(&s);
+
+	/* The stride-2 im2col / col2im path (taken on CPUs with AVX-512) against the
+	 * naive convolutions and, to the bit, against the general path: the AE's
+	 * planes (28 -> 14 -> 7 -> 4 and back), the widest rows it takes (15 window
+	 * positions; 29 columns + padding), kernel 5 with padding 2 and 0 padding,
+	 * batches of one and of 2 chunks of samples (the last rows of the last plane
+	 * take the buffered stores and loads) */
+	{
+		int cc[][8] = { /* cin, h, w, cout, k, pad (convT: + oph, opw) */
+			{ 2, 28, 28, 3, 3, 1 }, { 3, 14, 14, 2, 3, 1 }, { 2, 7, 7, 3, 3, 1 },
+			{ 1, 30, 29, 2, 3, 1 }, { 2, 20, 19, 2, 5, 2 }, { 2, 13, 14, 1, 3, 0 },
+			{ 2, 9, 31, 2, 3, 1 } };
+		int ct[][8] = {
+			{ 3, 4, 4, 2, 3, 1, 0, 0 }, { 2, 7, 7, 3, 3, 1, 1, 1 }, { 2, 14, 14, 1, 3, 1, 1, 1 },
+			{ 1, 15, 14, 2, 3, 1, 0, 1 }, { 2, 10, 9, 2, 5, 2, 1, 0 }, { 2, 6, 7, 1, 3, 0, 0, 0 } };
+		int Bs[] = { 1, 9 };
+		size_t cap = 400000;
+		float *a = ad_xmalloc(cap * 4), *b = ad_xmalloc(cap * 4);
+		for (int t = 0; t < 2; t++)
+			for (int i = 0; i < (t ? 6 : 7); i++)
+				for (int bi = 0; bi < 2; bi++) {
+					const int *c = t ? ct[i] : cc[i];
+					size_t n = run_col(c, t, Bs[bi], 0, a);
+					CHECK(n <= cap);
+					CHECK(run_col(c, t, Bs[bi], 1, b) == n);
+					CHECK(memcmp(a, b, n * 4) == 0);
+					Seq q;
+					seq_init(&q); seq_input(&q, c[0], c[1], c[2]);
+					if (t)
+						seq_convt2(&q, "t", c[3], c[4], 2, c[5], c[6], c[7], 1, &r);
+					else
+						seq_conv(&q, "c", c[3], c[4], 2, c[5], 1, &r);
+					CHECK(conv_vs_naive(&q, Bs[bi], &r) < 1e-5);
+					if (bi == 0 && c[1] * c[2] <= 200)
+						CHECK(check_seq(t ? "convt-s2" : "conv-s2", &q, 2, 0, &r) == 0);
+					seq_free(&q);
+				}
+		free(a); free(b);
+	}
 
 	/* bit-identical forward + backward for 1, 2, 3 threads */
 	{
