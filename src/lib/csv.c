@@ -142,11 +142,11 @@ again:
 		int rc;
 		float v;
 		if (k == c->labcol) {
-			int rc = ad_text_label(f, c->normal, c->vocab, label);
-			if (rc == -2)
+			int lr = ad_text_label(f, c->normal, c->vocab, label);
+			if (lr == -2)
 				return ad_error("%s:%ld: field %ld: label '%s' is not in the vocabulary %s",
 				                s->name, c->lineno, k + 1, f, ad_name(c->vocab->path));
-			if (rc)
+			if (lr)
 				return ad_error("%s:%ld: field %ld: label '%s' is not an integer (-N "
 				                "names the normal label of text labels, -L a vocabulary)",
 				                s->name, c->lineno, k + 1, f);
