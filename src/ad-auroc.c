@@ -118,13 +118,13 @@ int main(int argc, char **argv)
 	if (curve) {
 		double *fpr = ad_xmalloc(ad_mul(n + 1, sizeof *fpr));
 		double *tpr = ad_xmalloc(ad_mul(n + 1, sizeof *tpr));
-		double *thr = ad_xmalloc(ad_mul(n + 1, sizeof *thr));
-		size_t m = ad_roc(s, lab, n, fpr, tpr, thr);
+		double *cut = ad_xmalloc(ad_mul(n + 1, sizeof *cut));
+		size_t m = ad_roc(s, lab, n, fpr, tpr, cut);
 		if (m == 0)
 			ad_die("%s: %s", ad_name(path), ad_errmsg());
 		printf("#fpr\ttpr\tthreshold\n");
 		for (size_t k = 0; k < m; k++) {
-			double row[3] = { fpr[k], tpr[k], thr[k] };
+			double row[3] = { fpr[k], tpr[k], cut[k] };
 			for (int i = 0; i < 3; i++) {
 				if (i)
 					putchar('\t');
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
 		}
 		free(fpr);
 		free(tpr);
-		free(thr);
+		free(cut);
 	} else if (all) {
 		double auc = ad_auroc(s, lab, n), ap, pn;
 		size_t npos = 0;

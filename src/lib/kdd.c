@@ -331,8 +331,8 @@ int ad_kdd_read(FILE *f, const char *name, const AdKddOpts *o, AdvData *d, AdKdd
 		if (!keep[i])
 			continue;
 		x = d->x + (size_t)o_ * (size_t)dim;
-		for (int f = 0; f < NFIELD; f++) {
-			if (s < NSYM && sym_field[s] == f) {
+		for (int fld = 0; fld < NFIELD; fld++) {
+			if (s < NSYM && sym_field[s] == fld) {
 				int v = r.sym[i * NSYM + s];
 				if (col[s] && v >= 0)
 					x[c + v] = 1;

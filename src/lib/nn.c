@@ -479,9 +479,9 @@ static void bn_fwd_task(void *ctx, int c, int tid)
 		double a[8] = { 0 }, ss;
 		size_t i = 0;
 		for (; i + 8 <= n; i += 8)
-			for (int l = 0; l < 8; l++) {
-				double d = x[i + l] - mean;
-				a[l] += d * d;
+			for (int u = 0; u < 8; u++) {
+				double d = x[i + u] - mean;
+				a[u] += d * d;
 			}
 		for (; i < n; i++) {
 			double d = x[i] - mean;
@@ -542,8 +542,8 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	double sdy = sum8(dy, n), acc[8] = { 0 }, sdyx;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8)
-		for (int l = 0; l < 8; l++)
-			acc[l] += dy[i + l] * ((x[i + l] - mean) * invstd);
+		for (int u = 0; u < 8; u++)
+			acc[u] += dy[i + u] * ((x[i + u] - mean) * invstd);
 	for (; i < n; i++)
 		acc[i & 7] += dy[i] * ((x[i] - mean) * invstd);
 	sdyx = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));

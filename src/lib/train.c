@@ -1,7 +1,8 @@
-/* train.c: the training loop, its trace and its evaluation passes (train.h);
- * the checkpoint file is in checkpoint.c. */
+/* train.c: the training loop (train.h); its trace is in trace.c, its
+ * evaluation passes in evaluate.c, the checkpoint file in checkpoint.c. */
 #include "trainer.h"
-#include "auroc.h"
+#include "evaluate.h"
+#include "trace.h"
 #include "util.h"
 #include <math.h>
 #include <stdlib.h>
@@ -71,145 +72,6 @@ static int init_center(Model *m, const AdvData *d)
 	return r;
 }
 
-/* ---- evaluation passes ---- */
-
-int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s)
-{
-	if (batch > d->n)
-		batch = d->n > 0 ? (int)d->n : 1;     /* buffers for the rows there are */
-	float *buf = d->code ? ad_xmalloc(ad_mul(ad_mul((size_t)batch, (size_t)d->info.dim),
-	                                         sizeof *buf)) : NULL;
-	for (long i = 0; i < d->n; i += batch) {
-		int nb = (int)(d->n - i < batch ? d->n - i : batch);
-		if (model_forward(m, adv_rows(d, i, nb, buf), nb, 0)) {
-			free(buf);
-			return -1;
-		}
-		model_scores(m, nb, score_mean, s + i);
-	}
-	free(buf);
-	for (long i = 0; i < d->n; i++)
-		if (!isfinite(s[i]))
-			return ad_error("row %ld: the score is not finite", i + 1);
-	return 0;
-}
-
-static int val_loss(Trainer *T, double *out)
-{
-	const AdvData *v = T->tc->val;
-	double *s = ad_xmalloc(ad_mul((size_t)v->n, sizeof(double)));
-	int B = T->tc->batch < v->n ? T->tc->batch : (int)v->n;
-	double *scr = ad_xmalloc(ad_mul((size_t)B, sizeof(double)));
-	double sum = 0;
-	if (train_score_all(T->m, v, B, T->tc->loss.score_mean, s)) {
-		free(s); free(scr);
-		return ad_error("validation set: %s", ad_errmsg());
-	}
-	for (long i = 0; i < v->n; i += B) {
-		int nb = (int)(v->n - i < B ? v->n - i : B);
-		sum += loss_val_batch(s + i, nb, scr);
-	}
-	*out = sum / (double)v->n;
-	free(s);
-	free(scr);
-	return 0;
-}
-
-static int eval_auroc(Trainer *T, double *out)
-{
-	const AdvData *e = T->tc->eval;
-	double *s = ad_xmalloc(ad_mul((size_t)e->n, sizeof(double)));
-	if (train_score_all(T->m, e, T->tc->batch, T->tc->loss.score_mean, s)) {
-		free(s);
-		return ad_error("evaluation set: %s", ad_errmsg());
-	}
-	*out = ad_auroc(s, e->label, (size_t)e->n);
-	free(s);
-	return 0;
-}
-
-/* ---- trace ---- */
-
-static void put_num(FILE *f, double v)
-{
-	if (isnan(v))
-		fputs("\tNA", f);
-	else
-		fprintf(f, "\t%.9g", v);
-}
-
-static void trace_header(Trainer *T)
-{
-	FILE *f = T->tc->trace;
-	fputs("#epoch", f);
-	if (T->tc->trace_batches)
-		fputs("\tbatch", f);
-	fputs("\tphase\tloss\tz_mean\tz_max\talpha_min\talpha_mean\trejected"
-	      "\tanom_of_rejected\tanom_rejected\tval_loss\teval_auroc"
-	      "\tt_hard\tt_soft\tcontam\n", f);
-}
-
-static void trace_row(Trainer *T, const TrainAcc *a, int batch, double val, double auc)
-{
-	FILE *f = T->tc->trace;
-	fprintf(f, "%d", phase_epoch(T));
-	if (T->tc->trace_batches) {
-		if (batch > 0)
-			fprintf(f, "\t%d", batch);
-		else
-			fputs("\tall", f);
-	}
-	fputs(pretraining(T) ? "\tpre" : "\tmain", f);
-	put_num(f, a->nb ? a->loss / a->nb : NAN);
-	put_num(f, a->zn ? a->zsum / a->zn : NAN);
-	put_num(f, a->zn ? a->zmax : NAN);
-	put_num(f, a->rows ? a->amin : NAN);
-	put_num(f, a->rows ? a->asum / a->rows : NAN);
-	put_num(f, a->rows ? (double)a->rej / a->rows : NAN);
-	put_num(f, T->any_anom && a->rej ? (double)a->rej_anom / a->rej : NAN);
-	put_num(f, T->any_anom && a->anom ? (double)a->rej_anom / a->anom : NAN);
-	put_num(f, val);
-	put_num(f, auc);
-	put_num(f, a->tn ? a->th / a->tn : NAN);
-	put_num(f, a->tn ? a->tsf / a->tn : NAN);
-	put_num(f, a->tn ? a->ct / a->tn : NAN);
-	fputc('\n', f);
-}
-
-void train_acc_reset(TrainAcc *a)
-{
-	memset(a, 0, sizeof *a);
-	a->zmax = -INFINITY;
-	a->amin = INFINITY;
-}
-
-static void acc_batch(Trainer *T, TrainAcc *a, double L, int nb)
-{
-	a->loss += L;
-	a->nb++;
-	if (!isnan(T->aar[0]) && !isnan(T->aar[1]) && !isnan(T->aar[2])) {
-		a->th += T->aar[0];
-		a->tsf += T->aar[1];
-		a->ct += T->aar[2];
-		a->tn++;
-	}
-	for (int i = 0; i < nb; i++) {
-		if (!isnan(T->z[i])) {
-			a->zsum += T->z[i];
-			a->zn++;
-			if (T->z[i] > a->zmax)
-				a->zmax = T->z[i];
-		}
-		if (T->alpha[i] < a->amin)
-			a->amin = T->alpha[i];
-		a->asum += T->alpha[i];
-		a->rows++;
-		a->rej += T->rej[i];
-		a->anom += T->lab[i] != 0;
-		a->rej_anom += T->rej[i] && T->lab[i] != 0;
-	}
-}
-
 /* ---- the loop ---- */
 
 static void trainer_free(Trainer *T)
@@ -277,6 +139,14 @@ static void warmup_weights(const Trainer *T, int nb)
  * message says which).  run_epochs() adds the learning-rate hint. */
 #define DIVERGED (-2)
 
+/* A trace row of the current epoch (batch: from 1, or 0 for the epoch's row). */
+static void trace_epoch_row(const Trainer *T, const TrainAcc *a, int batch, double val,
+                            double auc)
+{
+	trace_row(T->tc->trace, T->tc->trace_batches, phase_epoch(T), batch, pretraining(T),
+	          T->any_anom, a, val, auc);
+}
+
 /* Batch b (nb rows of the current permutation): forward, scores, weights, loss,
  * backward, one Adam step.  0, DIVERGED, or -1 + ad_error. */
 static int run_batch(Trainer *T, int b, int nb)
@@ -324,12 +194,12 @@ static int run_batch(Trainer *T, int b, int nb)
 	model_backward(T->m, T->dout, nb);
 	adam_step(T->opt);
 	loss_step(loss, (float)tc->lr);
-	acc_batch(T, &T->acc, L, nb);
+	trace_acc_batch(&T->acc, L, nb, T->z, T->alpha, T->rej, T->lab, T->aar);
 	if (tc->trace && tc->trace_batches) {
 		TrainAcc one;
-		train_acc_reset(&one);
-		acc_batch(T, &one, L, nb);
-		trace_row(T, &one, b + 1, NAN, NAN);
+		trace_acc_reset(&one);
+		trace_acc_batch(&one, L, nb, T->z, T->alpha, T->rej, T->lab, T->aar);
+		trace_epoch_row(T, &one, b + 1, NAN, NAN);
 	}
 	return 0;
 }
@@ -388,7 +258,7 @@ static int begin_epoch(Trainer *T)
 	}
 	if (T->batch_next == 0) {
 		T->shuf_epoch = T->shuf;
-		train_acc_reset(&T->acc);
+		trace_acc_reset(&T->acc);
 	} else {
 		T->shuf = T->shuf_epoch;
 	}
@@ -404,7 +274,7 @@ static int end_main_epoch(Trainer *T, double *val, double *auc)
 	const TrainConfig *tc = T->tc;
 	int e = phase_epoch(T);
 	if (tc->val) {
-		if (val_loss(T, val))
+		if (eval_val_loss(T->m, tc->val, tc->batch, tc->loss.score_mean, val))
 			return -1;
 		if (!T->has_best || *val < T->best_val) {
 			T->has_best = 1;
@@ -414,7 +284,7 @@ static int end_main_epoch(Trainer *T, double *val, double *auc)
 		}
 	}
 	if (tc->eval && e % tc->eval_every == 0) {
-		if (eval_auroc(T, auc))
+		if (eval_auroc(T->m, tc->eval, tc->batch, tc->loss.score_mean, auc))
 			return -1;
 		if (!tc->trace)
 			fprintf(stderr, "%sepoch %d: eval AUROC %.4f\n",
@@ -462,7 +332,7 @@ static int run_epochs(Trainer *T, TrainResult *res)
 			return -1;
 		res->last_loss = T->acc.nb ? T->acc.loss / T->acc.nb : NAN;
 		if (tc->trace) {
-			trace_row(T, &T->acc, 0, val, auc);
+			trace_epoch_row(T, &T->acc, 0, val, auc);
 			if (fflush(tc->trace) != 0 || ferror(tc->trace))
 				return ad_error("trace: write error");
 		}
@@ -474,14 +344,14 @@ static int run_epochs(Trainer *T, TrainResult *res)
 				/* to the start of the next epoch; train_run() writes the checkpoint */
 				T->epoch++;
 				T->shuf_epoch = T->shuf;
-				train_acc_reset(&T->acc);
+				trace_acc_reset(&T->acc);
 				res->interrupted = 1;
 				return 1;
 			}
 		} else if (tc->checkpoint && (T->epoch + 1) % tc->checkpoint_every == 0) {
 			/* resumes at the start of the next epoch */
 			TrainAcc empty;
-			train_acc_reset(&empty);
+			trace_acc_reset(&empty);
 			if (ckpt_save(T, T->epoch + 1, 0, &T->shuf, &empty))
 				return -1;
 		}
@@ -573,7 +443,7 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 			T.any_anom = 1;
 	T.fingerprint = ckpt_fingerprint(tc, d, m);
 	rng_seed2(&T.shuf, tc->seed, 1);
-	train_acc_reset(&T.acc);
+	trace_acc_reset(&T.acc);
 	trainer_adam_reset(&T);
 	if (tc->resume) {
 		if (ckpt_load(&T, tc->resume)) {
@@ -589,7 +459,7 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 		}
 	}
 	if (tc->trace && tc->trace_header)
-		trace_header(&T);
+		trace_header(tc->trace, tc->trace_batches);
 	/* a weigher only when a main-phase epoch remains (a finished checkpoint
 	 * just writes the model; a weigher fed nothing may fail on empty input) */
 	if (tc->weigh && T.epoch < T.total && !(T.wg = weigh_start(tc->weigh))) {

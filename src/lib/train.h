@@ -95,7 +95,7 @@ void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *re
  * b = 0 when every e_i is equal.  The -x resid rejection statistic. */
 void train_energy_resid(const float *x, size_t dim, const double *s, int nb, double *r);
 
-/* Scores of every row of d in eval mode, in batches of `batch` rows. */
-int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, double *s);
+/* train_score_all(), the scores of a whole data set: evaluate.h. */
+#include "evaluate.h"
 
 #endif

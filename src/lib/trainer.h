@@ -1,6 +1,6 @@
-/* trainer.h: the state of one training run, shared by train.c (the loop, the
- * trace, the evaluation passes) and checkpoint.c (the checkpoint file).  Internal
- * to the library: the tools use train.h. */
+/* trainer.h: the state of one training run, shared by train.c (the loop) and
+ * checkpoint.c (the checkpoint file).  Internal to the library: the tools use
+ * train.h. */
 #ifndef AD_TRAINER_H
 #define AD_TRAINER_H
 #include "advec.h"
@@ -8,16 +8,9 @@
 #include "model.h"
 #include "optim.h"
 #include "rng.h"
+#include "trace.h"
 #include "train.h"
 #include "weigh.h"
-
-/* Per-epoch trace accumulators (saved in checkpoints). */
-typedef struct {
-	double loss, zsum, zmax, amin, asum;
-	long nb, zn, rows, rej, anom, rej_anom;
-	double th, tsf, ct;          /* adaptive rejection: sums of t_hard, t_soft, contam */
-	long tn;                     /* batches that had them */
-} TrainAcc;
 
 typedef struct {
 	Model *m;
@@ -34,7 +27,7 @@ typedef struct {
 	int epoch, batch_next;       /* position: epoch (0-based over all phases), next batch */
 	int total;                   /* all epochs, pretraining included */
 	int pre;                     /* pretraining epochs (DSVDD only) */
-	TrainAcc acc;
+	TrainAcc acc;                /* the current epoch's trace sums (trace.h) */
 	char *fingerprint;
 	int any_anom;
 	/* per-batch buffers */
@@ -51,8 +44,6 @@ typedef struct {
 
 /* A new optimiser over the tensors active in the current phase. */
 void trainer_adam_reset(Trainer *T);
-/* Empty accumulators (zmax -Inf, amin +Inf). */
-void train_acc_reset(TrainAcc *a);
 
 /* ---- checkpoint.c ---- */
 

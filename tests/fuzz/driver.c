@@ -82,12 +82,12 @@ static void run_path(const char *p)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		names = realloc(names, (n + 1) * sizeof *names);
-		names[n] = malloc(strlen(p) + strlen(e->d_name) + 2);
-		if (!names || !names[n]) {
+		char **more = realloc(names, (n + 1) * sizeof *names);
+		if (!more || !(more[n] = malloc(strlen(p) + strlen(e->d_name) + 2))) {
 			fprintf(stderr, "out of memory\n");
 			exit(1);
 		}
+		names = more;
 		sprintf(names[n++], "%s/%s", p, e->d_name);
 	}
 	closedir(d);

@@ -53,7 +53,7 @@ int main(void)
 		CHECK(adv_writer_close(w) == 0);
 		rewind(f);
 		AdvReader *r = adv_open_stream(f, "rt");
-		CHECK(r != NULL);
+		REQUIRE(r != NULL);
 		CHECK(adv_is_binary(r) == bin);
 		CHECK(adv_info(r)->dim == 6 && adv_info(r)->shape[2] == 3 && adv_info(r)->has_shape);
 		r2 = rng;
@@ -74,7 +74,8 @@ int main(void)
 		FILE *f = from_string(t, strlen(t));
 		AdvReader *r = adv_open_stream(f, "t");
 		int lab;
-		CHECK(r && adv_info(r)->dim == 2);
+		REQUIRE(r != NULL);
+		CHECK(adv_info(r)->dim == 2);
 		CHECK(adv_read(r, &lab, y) == 1 && lab == 1 && y[0] == 0.5f && y[1] == 2.0f);
 		CHECK(adv_read(r, &lab, y) == 1 && lab == 0 && y[1] == 4.0f);
 		CHECK(adv_read(r, &lab, y) == 0);
@@ -105,7 +106,8 @@ int main(void)
 		FILE *f = from_string((char *)b, sizeof b);
 		AdvReader *r = adv_open_stream(f, "bin");
 		int lab;
-		CHECK(r && adv_info(r)->dim == 2 && adv_info(r)->shape[0] == 2);
+		REQUIRE(r != NULL);
+		CHECK(adv_info(r)->dim == 2 && adv_info(r)->shape[0] == 2);
 		CHECK(adv_read(r, &lab, y) == 1 && lab == 7 && y[1] == 2.0f);
 		CHECK(adv_read(r, &lab, y) == 1 && lab == 7);
 		CHECK(adv_read(r, &lab, y) == -1 && strstr(ad_errmsg(), "record 3: truncated"));

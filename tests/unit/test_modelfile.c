@@ -207,7 +207,7 @@ int main(void)
 			model_free(m2);
 		}
 		/* damaged trailers, CRC fixed so that the field checks are reached */
-		b1 = realloc(b1, n2 + 8);
+		b1 = ad_xrealloc(b1, n2 + 8);
 		memcpy(b1, b2, n2);
 		b1[n2 - 4 - 8] = 0;              /* last quantile 9 -> a smaller double */
 		b1[n2 - 4 - 1] = 0;

@@ -313,7 +313,8 @@ int main(void)
 
 	/* ---- architectures ---- */
 	m = make(MODEL_AE, NULL, 1, 28, 28, 0);
-	CHECK(m && !strcmp(model_config(m)->arch, "conv:16-32-64"));
+	REQUIRE(m != NULL);
+	CHECK(!strcmp(model_config(m)->arch, "conv:16-32-64"));
 	CHECK(model_out_dim(m) == 784);
 	CHECK(find(m, "enc.0.conv.weight") == 0);
 	CHECK(model_tensor(m, 0).n == 16 * 9);
@@ -344,12 +345,14 @@ int main(void)
 	CHECK(m && !strcmp(model_config(m)->arch, "conv:64-128-128-256"));
 	model_free(m);
 	m = make(MODEL_AE, NULL, 20, 1, 1, 0);
-	CHECK(m && !strcmp(model_config(m)->arch, "mlp:128-64-32"));
+	REQUIRE(m != NULL);
+	CHECK(!strcmp(model_config(m)->arch, "mlp:128-64-32"));
 	CHECK(find(m, "dec.2.linear.weight") >= 0 && find(m, "dec.2.bn.weight") < 0);
 	CHECK(find(m, "enc.2.bn.weight") >= 0);
 	model_free(m);
 	m = make(MODEL_DSVDD, NULL, 1, 28, 28, 0);
-	CHECK(m && !strcmp(model_config(m)->arch, "lenet") && model_out_dim(m) == 32);
+	REQUIRE(m != NULL);
+	CHECK(!strcmp(model_config(m)->arch, "lenet") && model_out_dim(m) == 32);
 	CHECK(find(m, "enc.2.linear.weight") >= 0 && model_tensor(m, find(m, "enc.2.linear.weight")).n == 32 * 196);
 	CHECK(find(m, "dec.1.convt.weight") >= 0 && model_tensor(m, find(m, "dec.1.convt.weight")).n == 4 * 8 * 25);
 	CHECK(find(m, "center") == model_ntensors(m) - 1);
@@ -399,7 +402,8 @@ int main(void)
 		model_free(m);
 		cfg.mem_slots = 500;   /* the default follows N (ad-train -N 500) */
 		m = model_new(&cfg);
-		CHECK(m && model_config(m)->shrink == 1.0f / 500);
+		REQUIRE(m != NULL);
+		CHECK(model_config(m)->shrink == 1.0f / 500);
 		CHECK(model_tensor(m, find(m, "mem.weight")).n == 500 * 64);
 		model_free(m);
 		model_config_defaults(&cfg, MODEL_DSVDD);
@@ -420,7 +424,8 @@ int main(void)
 	CHECK(check_model("ae-conv-odd", m, 3, &r));
 	model_free(m);
 	m = make(MODEL_AE, "conv:2-3", 1, 7, 10, 8);   /* 7 -> 4 -> 2, 10 -> 5 -> 3: op (1,0), (0,1) */
-	CHECK(m && model_out_dim(m) == 70);
+	REQUIRE(m != NULL);
+	CHECK(model_out_dim(m) == 70);
 	CHECK(check_model("ae-conv-7x10", m, 3, &r));
 	model_free(m);
 	m = make(MODEL_AE, "mlp:5-3", 6, 1, 1, 3);
@@ -470,7 +475,7 @@ int main(void)
 		cfg.dim = 144; cfg.shape[0] = 1; cfg.shape[1] = 12; cfg.shape[2] = 12;
 		cfg.rep_dim = 16; cfg.seed = 6; cfg.slope = 1.0f;
 		m = model_new(&cfg);
-		CHECK(m != NULL);
+		REQUIRE(m != NULL);
 		model_set_phase(m, PHASE_PRETRAIN);
 		CHECK(model_phase(m) == PHASE_PRETRAIN && model_out_dim(m) == 144);
 		CHECK(check_model("dsvdd-lenet-pretrain", m, 4, &r));
@@ -592,24 +597,24 @@ int main(void)
 	/* evaluation mode: a row's output does not depend on the rows scored with it
 	 * (model_forward runs in passes of a few rows), for 1 and 2 threads */
 	for (int t = 1; t <= 2; t++) {
-		Rng r;
-		rng_seed(&r, 5);
+		Rng rs;
+		rng_seed(&rs, 5);
 		nn_set_threads(t);
-		Model *m = make(MODEL_AE, NULL, 1, 28, 28, 13);
+		Model *me = make(MODEL_AE, NULL, 1, 28, 28, 13);
 		int B = 150, same = 1;
 		float *x = ad_xmalloc((size_t)B * 784 * 4), *all = ad_xmalloc((size_t)B * 784 * 4);
-		gc_fill(x, (size_t)B * 784, 0, 1, &r);
-		CHECK(model_forward(m, x, B, 0) == 0);
-		memcpy(all, model_out(m), (size_t)B * 784 * 4);
+		gc_fill(x, (size_t)B * 784, 0, 1, &rs);
+		CHECK(model_forward(me, x, B, 0) == 0);
+		memcpy(all, model_out(me), (size_t)B * 784 * 4);
 		for (int r0 = 0; r0 < B; r0 += 7) {
 			int n = B - r0 < 7 ? B - r0 : 7;
-			CHECK(model_forward(m, x + (size_t)r0 * 784, n, 0) == 0);
-			same &= !memcmp(all + (size_t)r0 * 784, model_out(m), (size_t)n * 784 * 4);
+			CHECK(model_forward(me, x + (size_t)r0 * 784, n, 0) == 0);
+			same &= !memcmp(all + (size_t)r0 * 784, model_out(me), (size_t)n * 784 * 4);
 		}
 		CHECK(same);
 		free(x);
 		free(all);
-		model_free(m);
+		model_free(me);
 		nn_set_threads(1);
 	}
 	threads_identical(MODEL_AE, NULL, 1, 28, 28);

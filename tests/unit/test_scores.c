@@ -89,7 +89,8 @@ static void test_groups(void)
 	fclose(f);
 	f = text("0 1 2\n");
 	r = scores_open(f, "t");
-	CHECK(r && scores_column(r, "score") == 1 && scores_column(r, "3") == 2);
+	REQUIRE(r != NULL);
+	CHECK(scores_column(r, "score") == 1 && scores_column(r, "3") == 2);
 	CHECK(!strcmp(scores_colname(r, 2), ""));
 	scores_close(r);
 	fclose(f);

@@ -4,6 +4,7 @@
 #define AD_UNIT_H
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int unit_failures, unit_checks;
 
@@ -14,6 +15,9 @@ static int unit_failures, unit_checks;
 	if (!(fabs(a_ - b_) <= (tol))) { unit_failures++; \
 	fprintf(stderr, "%s:%d: %s = %.10g, expected %.10g (tol %g)\n", __FILE__, __LINE__, \
 	#a, a_, b_, (double)(tol)); } } while (0)
+/* CHECK, and stop the program (failed) when cond is false: for what the rest
+ * of the test cannot do without, such as a pointer it goes on to use. */
+#define REQUIRE(cond) do { CHECK(cond); if (!(cond)) { (void)UNIT_DONE(); exit(1); } } while (0)
 #define UNIT_DONE() (printf("%s: %d checks, %d failed\n", __FILE__, unit_checks, unit_failures), \
 	unit_failures != 0)
 #endif
