@@ -267,6 +267,7 @@ int main(void)
 			model_free(m2);
 			scoredist_free(&d2);
 			/* levels that do not rise, CRC fixed */
+			free(b1);
 			b1 = slurp(path, &n1);
 			{
 				size_t at = n1 - 4 - 8 * 8 + 8;      /* the second level */
