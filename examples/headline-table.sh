@@ -1,7 +1,8 @@
 #!/bin/sh
 # headline-table.sh CLASSES.tsv [PAPER.tsv]: the per-class table of headline.sh
 # (headline-classes-eE.tsv) as Markdown, one table per data set and gamma: a row per loss,
-# a column per normal class (the mean over seeds, "+- sd" with more than one seed), the
+# a column per normal class (the mean over seeds, "+- sd" with more than one seed; mse and
+# hetero first), the
 # mean over the classes present and the paper's Table 1 value.  The README's Results
 # tables are made with it.
 set -eu
@@ -28,11 +29,16 @@ END {
 		printf " mean | paper |\n|---|"
 		for (c = 0; c <= 9; c++) printf "---|"
 		printf "---|---|\n"
-		for (j = 1; j <= L[t]; j++) {
-			l = losses[t, j]; printf "| %s |", l
+		# mse and hetero first, then the other losses in the order they appear
+		m = 0
+		for (j = 1; j <= L[t]; j++) if (losses[t, j] == "mse") ord[++m] = "mse"
+		for (j = 1; j <= L[t]; j++) if (losses[t, j] == "hetero") ord[++m] = "hetero"
+		for (j = 1; j <= L[t]; j++) if (losses[t, j] != "mse" && losses[t, j] != "hetero") ord[++m] = losses[t, j]
+		for (j = 1; j <= m; j++) {
+			l = ord[j]; printf "| %s |", l
 			for (c = 0; c <= 9; c++) printf " %s |", ((t, l, c) in cell) ? cell[t, l, c] : "-"
 			p = (k[1] "\t" k[2] "\t" l) in paper ? paper[k[1] "\t" k[2] "\t" l] : "-"
-			printf " %.3f%s | %s |\n", sum[t, l] / n[t, l], n[t, l] < 10 ? " (" n[t, l] " classes)" : "", p
+			printf " %.3f%s | %s |\n", sum[t, l] / n[t, l], n[t, l] < 10 ? " (" n[t, l] (n[t, l] > 1 ? " classes)" : " class)") : "", p
 		}
 	}
 }' "$paper" "$1"
