@@ -45,6 +45,13 @@ check test: check-deps all units
 check-deps:
 	@sh tests/deps.sh
 
+# tests/slurm.bats alone (make check runs it too, skipped where Slurm is not
+# installed): brings Debian's slurm-wlm as root (tests/deps.sh slurm), then
+# starts a private slurmctld and slurmd on this machine for the test.
+check-slurm: all
+	@sh tests/deps.sh slurm
+	bats tests/slurm.bats
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7
 	cp $(TOOLS) $(DESTDIR)$(BINDIR)/
@@ -94,7 +101,7 @@ lint:
 clean:
 	rm -f src/lib/*.o src/lib/libad.a $(TOOLS) $(UNITS)
 
-.PHONY: all check check-deps test units install uninstall lint clean demo examples
+.PHONY: all check check-deps check-slurm test units install uninstall lint clean demo examples
 .SECONDARY:
 
 # ---- Hardening (tests/fuzz/README): fuzz targets, sanitizer and valgrind runs ----

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-"usage: ad-info [-d] [-c contamination] model\n"
+"usage: ad-info [-d | -w] [-c contamination] model\n"
 "\n"
 "Describe the model file MODEL (written by ad-train) as key<TAB>value lines:\n"
 "format, kind, arch, input shape, parameters (trained values), state (batch-norm\n"
@@ -20,11 +20,13 @@ static const char usage[] =
 "epochs, best_epoch and val_loss with a validation set), the training rows,\n"
 "their labelled anomalies and data_crc (CRC-32 fingerprint of the training\n"
 "data), the training score quantiles and the thresholds at contaminations\n"
-"0.01, 0.05 and 0.1 (what ad-score -c uses).\n"
+"0.01, 0.05 and 0.1 (what ad-score -c uses), the clean-weighted rows and\n"
+"weight and the thresholds at clean rates 0.01, 0.05 and 0.1 (ad-score -r).\n"
 "\n"
 "  -c frac     also the threshold at contamination frac\n"
 "  -d          print the stored training score distribution instead: #level\n"
 "              score, one line per stored quantile\n"
+"  -w          the same for the clean-weighted distribution\n"
 "  -h          this help;  -V: the version\n"
 "\n"
 "e.g.  ad-info ae.model\n"
@@ -40,7 +42,7 @@ static void kv_double(const char *key, double v)
 
 int main(int argc, char **argv)
 {
-	int c, dump = 0, score_mean = 0;
+	int c, dump = 0, wdump = 0, score_mean = 0;
 	double extra = -1;
 	const char *path;
 	char *settings = NULL;
@@ -54,10 +56,11 @@ int main(int argc, char **argv)
 	ad_setprogname(argv[0]);
 	ad_stdopts(argc, argv, usage);
 	opterr = 0;
-	while ((c = getopt(argc, argv, ":c:dhV")) != -1) {
+	while ((c = getopt(argc, argv, ":c:dwhV")) != -1) {
 		switch (c) {
 		case 'c': extra = ad_opt_double(usage, c, optarg, 0, 0.999999); break;
 		case 'd': dump = 1; break;
+		case 'w': wdump = 1; break;
 		case 'h': ad_help(usage);
 		case 'V': ad_version();
 		default: ad_bad_option(usage);
@@ -67,20 +70,24 @@ int main(int argc, char **argv)
 		ad_usage_error(usage, "no model file given");
 	if (argc - optind > 1)
 		ad_usage_error(usage, "too many operands");
-	if (dump && extra >= 0)
-		ad_usage_error(usage, "-c and -d exclude each other");
+	if ((dump || wdump) && extra >= 0)
+		ad_usage_error(usage, "-c and -d or -w exclude each other");
+	if (dump && wdump)
+		ad_usage_error(usage, "-d and -w exclude each other");
 	path = argv[optind];
 	if (!(m = modelfile_load_dist(path, &score_mean, &settings, &dist, &version)))
 		ad_die("%s", ad_errmsg());
-	if (dump) {
-		if (dist.k == 0)
-			ad_die("%s: no training score distribution (format %lu)", path,
-			       (unsigned long)version);
+	if (dump || wdump) {
+		uint32_t k = dump ? dist.k : dist.ck;
+		const double *q = dump ? dist.q : dist.cq, *l = dump ? NULL : dist.cl;
+		if (k == 0)
+			ad_die("%s: no %straining score distribution (format %lu)", path,
+			       wdump ? "clean-weighted " : "", (unsigned long)version);
 		printf("#level\tscore\n");
-		for (uint32_t i = 0; i < dist.k; i++) {
-			scores_write_double(stdout, dist.k > 1 ? (double)i / (dist.k - 1) : 1);
+		for (uint32_t i = 0; i < k; i++) {
+			scores_write_double(stdout, l ? l[i] : k > 1 ? (double)i / (k - 1) : 1);
 			putchar('\t');
-			scores_write_double(stdout, dist.q[i]);
+			scores_write_double(stdout, q[i]);
 			putchar('\n');
 		}
 	} else {
@@ -134,6 +141,19 @@ int main(int argc, char **argv)
 				char key[64];
 				snprintf(key, sizeof key, "threshold_c%g", extra);
 				kv_double(key, thr_contamination(&dist, extra));
+			}
+			if (dist.ck) {
+				printf("clean_rows\t%llu\n", (unsigned long long)dist.clean_rows);
+				kv_double("clean_weight", dist.clean_weight);
+				printf("clean_quantiles\t%lu\n", (unsigned long)dist.ck);
+				kv_double("clean_median", scoredist_clean_quantile(&dist, 0.5));
+				for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+					char key[64];
+					snprintf(key, sizeof key, "threshold_r%g", cs[i]);
+					kv_double(key, thr_clean(&dist, cs[i]));
+				}
+			} else {
+				printf("clean_rows\t-\n");
 			}
 		} else {
 			printf("training_rows\t-\n");

@@ -4,6 +4,7 @@
 #include "advec.h"
 #include "source.h"
 #include "util.h"
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,9 @@
 
 static const char usage[] =
 	"usage: ad-load [-bH] [-f format] [-l labels] [-c column] [-d delim] [-S scale]\n"
-	"               [-k columns] [-K columns] [-M value|skip] [-N normal] [-D dim]\n"
-	"               [-x name] [-y name] [-m kdd|kdd-rev] [-s seed] [-v vocab]\n"
-	"               [-w vocab] [file ...]\n"
+	"               [-k columns] [-K columns] [-M value|skip] [-N normal | -L vocab]\n"
+	"               [-D dim] [-x name] [-y name] [-m kdd|kdd-rev] [-s seed]\n"
+	"               [-v vocab] [-w vocab] [-i idfile] [file ...]\n"
 	"\n"
 	"Read data set files (standard input if none or '-'; gzip-compressed or not)\n"
 	"and write their rows, in order, as one vector stream (text, or binary with -b).\n"
@@ -38,6 +39,9 @@ static const char usage[] =
 	"              naming the line)\n"
 	"  -N normal   CSV/TSV/svmlight: text labels; this one is normal (0), every\n"
 	"              other label 1\n"
+	"  -L vocab    CSV/TSV/svmlight: text labels by a written vocabulary, lines\n"
+	"              label<TAB>integer ('*' for every label not listed; without it\n"
+	"              an unlisted label is an error naming its line)\n"
 	"  -D dim      svmlight: the dimension (default: the largest index)\n"
 	"  -S scale    divide every value by scale (e.g. 255 for pixels; default 1)\n"
 	"  -x name     npz/mat: the data array, one row per sample (default X)\n"
@@ -47,11 +51,16 @@ static const char usage[] =
 	"  -s seed     kdd-rev: seed of the attack subsampling (default 0)\n"
 	"  -v vocab    kdd: read the one-hot vocabulary from this file\n"
 	"  -w vocab    kdd: write the one-hot vocabulary used to this file\n"
+	"  -i idfile   write where each row comes from, a TSV \"#id<TAB>file<TAB>line\":\n"
+	"              id = the row's number in the output (ad-score -i), line = its\n"
+	"              line in a text input (CSV, TSV, svmlight), else its number\n"
+	"              among the rows read from that file\n"
 	"  -h, --help  this help;  -V, --version  the version\n"
 	"\n"
 	"e.g.  ad-load -b -S 255 -l train-labels-idx1-ubyte.gz train-images-idx3-ubyte.gz\n"
 	"      ad-load -b -w kdd.vocab kddcup.data_10_percent.gz > kdd.adv\n"
 	"      ad-load -H -c class -N normal -K id -M 0 data.csv > data.adv\n"
+	"      ad-load -H -c -1 -L labels.vocab -i data.ids data.csv > data.adv\n"
 	"See also: ad-scale(1), ad-split(1), adv(5)\n";
 
 static char *usage_text(void)
@@ -77,12 +86,15 @@ int main(int argc, char **argv)
 	AdvInfo first = {0};
 	float *x = NULL;
 	long rows = 0;
+	const char *vocabf = NULL, *idf = NULL;
+	AdLabelVocab *vocab = NULL;
+	FILE *ids = NULL;
 
 	ad_setprogname(argv[0]);
 	u = usage_text();
 	ad_stdopts(argc, argv, u);
 	opterr = 0;
-	while ((c = getopt(argc, argv, ":bc:D:d:f:Hhk:K:l:M:m:N:S:s:Vv:w:x:y:")) != -1) {
+	while ((c = getopt(argc, argv, ":bc:D:d:f:Hhi:k:K:L:l:M:m:N:S:s:Vv:w:x:y:")) != -1) {
 		switch (c) {
 		case 'b': binary = 1; break;
 		case 'c': o.labelcol = optarg; break;
@@ -101,6 +113,8 @@ int main(int argc, char **argv)
 			fmt = optarg;
 			break;
 		case 'H': o.header = 1; break;
+		case 'i': idf = optarg; break;
+		case 'L': vocabf = optarg; break;
 		case 'k': o.keep = optarg; break;
 		case 'K': o.drop = optarg; break;
 		case 'M':
@@ -157,24 +171,38 @@ int main(int argc, char **argv)
 		ad_usage_error(u, "-l: a labels file goes with exactly one input file");
 	if (o.vocab_out && nin != 1)
 		ad_usage_error(u, "-w: a vocabulary is written from exactly one input file");
+	if (o.normal && vocabf)
+		ad_usage_error(u, "-N and -L exclude each other (one normal label, or a vocabulary)");
+	if (idf && !strcmp(idf, "-"))
+		ad_usage_error(u, "-i -: standard output holds the rows");
 	if ((o.xvar && !*o.xvar) || (o.yvar && !*o.yvar))
 		ad_usage_error(u, "-%c: empty name", o.xvar && !*o.xvar ? 'x' : 'y');
 
 	{
 		/* the inputs, the labels and vocabulary files: none may be an output */
-		const char **ins = ad_xmalloc(ad_mul((size_t)nin + 2, sizeof *ins));
-		const char *out[] = { o.vocab_out, "-" };
+		const char **ins = ad_xmalloc(ad_mul((size_t)nin + 3, sizeof *ins));
+		const char *out[] = { o.vocab_out, "-", idf };
 		for (int i = 0; i < nin; i++)
 			ins[i] = in[i];
 		ins[nin] = o.labels;
 		ins[nin + 1] = o.vocab_in;
-		if (ad_check_outputs(out, 2, ins, nin + 2))
+		ins[nin + 2] = vocabf;
+		if (ad_check_outputs(out, 3, ins, nin + 3))
 			ad_die("%s", ad_errmsg());
 		free(ins);
+	}
+	if (vocabf && !(vocab = ad_vocab_load(vocabf)))
+		ad_die("%s", ad_errmsg());
+	o.vocab = vocab;
+	if (idf) {
+		if (!(ids = fopen(idf, "w")))
+			ad_die("%s: %s", idf, strerror(errno));
+		fputs("#id\tfile\tline\n", ids);
 	}
 	for (int i = 0; i < nin; i++) {
 		AdSource *s = ad_source_open(in[i], fmt, &o);
 		int lab, k;
+		long rec = 0;
 		if (!s)
 			ad_die("%s", ad_errmsg());
 		if (!w) {
@@ -202,6 +230,9 @@ int main(int argc, char **argv)
 			}
 			if (adv_write(w, lab, x))
 				ad_die("%s", ad_errmsg());
+			rec++;
+			if (ids)
+				fprintf(ids, "%ld\t%s\t%ld\n", rows, in[i], s->line > 0 ? s->line : rec);
 		}
 		if (k < 0)
 			ad_die("%s", ad_errmsg());
@@ -209,6 +240,9 @@ int main(int argc, char **argv)
 	}
 	if (adv_writer_close(w))
 		ad_die("%s", ad_errmsg());
+	if (ids && (fflush(ids) != 0 || ferror(ids) || fclose(ids) != 0))
+		ad_die("%s: write error: %s", idf, strerror(errno ? errno : EIO));
+	ad_vocab_free(vocab);
 	free(x);
 	return ad_finish_stdout();
 }

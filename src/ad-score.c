@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 static const char usage[] =
-"usage: ad-score [-iq] [-B rows] [-T threads] [-c contamination | -f rate -v file |\n"
-"                -t threshold | -m file] [-o file] model [file]\n"
+"usage: ad-score [-iq] [-B rows] [-T threads] [-c contamination | -r rate |\n"
+"                -f rate -v file | -t threshold | -m file] [-o file] model [file]\n"
 "\n"
 "Score every row of the vector stream FILE (default stdin) with MODEL (written\n"
 "by ad-train) in evaluation mode, and write \"label<TAB>score\" per row under the\n"
@@ -25,6 +25,9 @@ static const char usage[] =
 "\n"
 "  -c frac     threshold at an assumed contamination: the (1 - frac) quantile\n"
 "              of the training scores stored in the model (PyOD's contamination)\n"
+"  -r rate     threshold at a rate of the clean training rows: the (1 - rate)\n"
+"              quantile of the training scores weighted by their rejection\n"
+"              weights in the kept model's last epoch (format 3 models)\n"
 "  -f rate     threshold for a false-positive rate: at most this share of the\n"
 "              normal rows (label 0) of the -v file scores above it\n"
 "  -v file     labelled validation vector stream for -f\n"
@@ -145,7 +148,7 @@ int main(int argc, char **argv)
 {
 	long threads = sysconf(_SC_NPROCESSORS_ONLN);
 	int c, ids = 0, quiet = 0, nrules = 0;
-	double contam = -1, rate = -1, thr = NAN;
+	double contam = -1, rate = -1, crate = -1, thr = NAN;
 	const char *mpath, *in, *valf = NULL, *thrf = NULL, *save = NULL;
 	char rule[512] = "";
 	Scorer S = { NULL, 0, 256, NULL, NULL, NULL, 0 };
@@ -156,11 +159,12 @@ int main(int argc, char **argv)
 	ad_setprogname(argv[0]);
 	ad_stdopts(argc, argv, usage);
 	opterr = 0;
-	while ((c = getopt(argc, argv, ":B:T:c:f:v:t:m:o:iqhV")) != -1) {
+	while ((c = getopt(argc, argv, ":B:T:c:r:f:v:t:m:o:iqhV")) != -1) {
 		switch (c) {
 		case 'B': S.block = ad_opt_long(usage, c, optarg, 1, 1 << 20); break;
 		case 'T': threads = ad_opt_long(usage, c, optarg, 1, POOL_MAX_THREADS); break;
 		case 'c': contam = ad_opt_double(usage, c, optarg, 0, 0.999999); nrules++; break;
+		case 'r': crate = ad_opt_double(usage, c, optarg, 0, 0.999999); nrules++; break;
 		case 'f': rate = ad_opt_double(usage, c, optarg, 0, 0.999999); nrules++; break;
 		case 'v': valf = optarg; break;
 		case 't':
@@ -181,11 +185,11 @@ int main(int argc, char **argv)
 	if (argc - optind > 2)
 		ad_usage_error(usage, "too many operands");
 	if (nrules > 1)
-		ad_usage_error(usage, "-c, -f, -t and -m exclude each other (one threshold)");
+		ad_usage_error(usage, "-c, -r, -f, -t and -m exclude each other (one threshold)");
 	if ((rate >= 0) != (valf != NULL))
 		ad_usage_error(usage, "-f and -v go together (a rate and the file to measure it on)");
 	if (save && nrules == 0)
-		ad_usage_error(usage, "-o saves a threshold: give one with -c, -f, -t or -m");
+		ad_usage_error(usage, "-o saves a threshold: give one with -c, -r, -f, -t or -m");
 	if (save && !strcmp(save, "-"))
 		ad_usage_error(usage, "-o -: standard output holds the scores");
 	mpath = argv[optind];
@@ -206,6 +210,16 @@ int main(int argc, char **argv)
 		thr = thr_contamination(&dist, contam);
 		snprintf(rule, sizeof rule, "contamination %g: the %g quantile of %llu training "
 		         "scores", contam, 1 - contam, (unsigned long long)dist.rows);
+	} else if (crate >= 0) {
+		if (dist.ck == 0)
+			ad_die("%s: no clean-weighted training score distribution (a model file of "
+			       "format %s, from an older ad-train): use -c, -f, -t or -m", mpath,
+			       dist.k ? "2" : "1");
+		thr = thr_clean(&dist, crate);
+		snprintf(rule, sizeof rule, "clean rate %g: the %g quantile of %llu training "
+		         "scores weighted by their rejection weights (%llu rows, weight %.6g)",
+		         crate, 1 - crate, (unsigned long long)dist.rows,
+		         (unsigned long long)dist.clean_rows, dist.clean_weight);
 	} else if (rate >= 0) {
 		thr = fpr_threshold(&S, valf, mpath, rate, rule, sizeof rule);
 	} else if (thrf) {

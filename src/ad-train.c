@@ -96,7 +96,7 @@ static void make_usage(void)
 "                           score less its batch line in input energy) [score]\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
 "                           validation loss (hard rejection, q = 0.5)\n"
-"  -g, --trace FILE         per-epoch TSV trace\n"
+"  -g, --trace FILE         per-epoch TSV trace ('-': standard output)\n"
 "  -G, --trace-batches      trace every batch too\n"
 "  -e, --eval FILE          labelled stream: AUROC in the trace (no selection)\n"
 "  -E, --eval-every K       AUROC every K epochs [%d]\n"
@@ -247,6 +247,9 @@ static void check(const Options *o)
 	int loss = o->loss_kind;
 	if (!o->out)
 		ad_usage_error(usage, "no model file given (-o FILE)");
+	if (o->trace && !strcmp(o->trace, "-") && !strcmp(o->out, "-"))
+		ad_usage_error(usage, "-g - and -o - would both write to standard output: give "
+		               "one of them a file");
 	if (o->operands > 1)
 		ad_usage_error(usage, "too many operands");
 	if (set['P'] && loss != LOSS_HETERO && loss != LOSS_MSE && loss != LOSS_HUBER)
@@ -358,9 +361,10 @@ static void catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* The trace file, appended to when resuming; "-" is standard output. */
 static FILE *open_trace(const char *path, int append)
 {
-	FILE *f = fopen(path, append ? "a" : "w");
+	FILE *f = !strcmp(path, "-") ? stdout : fopen(path, append ? "a" : "w");
 	if (!f)
 		ad_die("%s: %s", path, strerror(errno));
 	return f;
@@ -378,12 +382,14 @@ static void summary(const TrainResult *res, double sec)
 		fprintf(stderr, "kept the last epoch, training loss %.6g\n", res->last_loss);
 }
 
-/* The model file with the training rows' score distribution (threshold.h), for
- * ad-score -c; scoring reads the model and changes no weight. */
-static void save_model(const Options *o, Model *m, const AdvData *data, const char *settings)
+/* The model file with the training rows' score distribution and its
+ * clean-weighted part (threshold.h), for ad-score -c and -r; scoring reads the
+ * model and changes no weight.  w: the rows' rejection weights (train.h). */
+static void save_model(const Options *o, Model *m, const AdvData *data, const char *settings,
+                       const double *w)
 {
 	ScoreDist dist;
-	if (scoredist_training(&dist, m, data, o->score_mean))
+	if (scoredist_training(&dist, m, data, o->score_mean, w))
 		ad_die("%s", ad_errmsg());
 	if (modelfile_save_dist(o->out, m, o->score_mean, settings, &dist))
 		ad_die("%s", ad_errmsg());
@@ -424,18 +430,21 @@ int main(int argc, char **argv)
 	nn_set_threads((int)(o.threads > 0 ? o.threads : 1));
 	if (o.trace) {
 		tc.trace = open_trace(o.trace, tc.resume != NULL);
-		tc.trace_header = ftell(tc.trace) == 0;
+		/* a file appended to has its header already; standard output is new */
+		tc.trace_header = tc.trace == stdout || ftell(tc.trace) == 0;
 	}
 	tc.progress = o.quiet ? TRAIN_PROGRESS_NONE
 	            : isatty(2) ? TRAIN_PROGRESS_TTY : TRAIN_PROGRESS_LOG;
 	tc.stop = &stop_signal;
+	tc.row_weight = ad_xmalloc(ad_mul((size_t)data.n, sizeof *tc.row_weight));
 	catch_signals();
 
 	t0 = ad_now();
 	rc = train_run(m, &data, &tc, &res);
 	t0 = ad_now() - t0;
-	if (tc.trace && fclose(tc.trace) != 0 && rc == 0)
-		ad_die("%s: write error", o.trace);
+	if (tc.trace && (tc.trace == stdout ? fflush(stdout) != 0 || ferror(stdout)
+	                                    : fclose(tc.trace) != 0) && rc == 0)
+		ad_die("%s: write error", strcmp(o.trace, "-") ? o.trace : "standard output");
 	if (rc < 0)
 		ad_die("%s", ad_errmsg());
 	train_settings(&tc, m, &res, settings, sizeof settings);
@@ -445,7 +454,7 @@ int main(int argc, char **argv)
 		 * checkpoint, so that no unfinished model passes for a finished one */
 		char what[512] = "no model written";
 		if (stop_signal == SIGINT) {
-			save_model(&o, m, &data, settings);
+			save_model(&o, m, &data, settings, tc.row_weight);
 			if (res.best_epoch)
 				snprintf(what, sizeof what, "the model of epoch %d (lowest validation "
 				         "loss so far) written to %s", res.best_epoch, o.out);
@@ -465,10 +474,11 @@ int main(int argc, char **argv)
 			ad_warn("interrupted by signal %d; %s", (int)stop_signal, what);
 		return 128 + (int)stop_signal;
 	}
-	save_model(&o, m, &data, settings);
+	save_model(&o, m, &data, settings, tc.row_weight);
 	if (!o.quiet)
 		summary(&res, t0);
 	model_free(m);
+	free(tc.row_weight);
 	adv_data_free(&data);
 	if (o.valf)
 		adv_data_free(&val);

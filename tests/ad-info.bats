@@ -18,9 +18,9 @@ val() { awk -F '\t' -v k="$2" '$1 == k { print $2; n++ } END { exit n != 1 }' <<
 
 @test "ad-info: -h, --help, -V, usage errors" {
 	run -0 ad-info -h
-	[ "${lines[0]}" = "usage: ad-info [-d] [-c contamination] model" ]
+	[ "${lines[0]}" = "usage: ad-info [-d | -w] [-c contamination] model" ]
 	run -0 ad-info --help
-	[ "${lines[0]}" = "usage: ad-info [-d] [-c contamination] model" ]
+	[ "${lines[0]}" = "usage: ad-info [-d | -w] [-c contamination] model" ]
 	run -0 ad-info -V
 	[[ "$output" == "ad-info (adpipe) "* ]]
 	run -2 --separate-stderr ad-info
@@ -30,7 +30,9 @@ val() { awk -F '\t' -v k="$2" '$1 == k { print $2; n++ } END { exit n != 1 }' <<
 	run -2 --separate-stderr ad-info -x a
 	[ "${stderr_lines[0]}" = "ad-info: unknown option or missing argument: -x" ]
 	run -2 --separate-stderr ad-info -d -c 0.1 a
-	[ "${stderr_lines[0]}" = "ad-info: -c and -d exclude each other" ]
+	[ "${stderr_lines[0]}" = "ad-info: -c and -d or -w exclude each other" ]
+	run -2 --separate-stderr ad-info -d -w a
+	[ "${stderr_lines[0]}" = "ad-info: -d and -w exclude each other" ]
 }
 
 @test "ad-info: kind, architecture, parameter count, settings, selection, fingerprint" {
@@ -39,7 +41,7 @@ val() { awk -F '\t' -v k="$2" '$1 == k { print $2; n++ } END { exit n != 1 }' <<
 	[ "$(val "$output" kind)" = ae ]
 	[ "$(val "$output" arch)" = mlp:8-4 ]
 	[ "$(val "$output" input)" = 1x8x8 ]
-	[ "$(val "$output" format)" = 2 ]
+	[ "$(val "$output" format)" = 3 ]
 	# Linear 64-8, BN 8, Linear 8-4, BN 4, Linear 4-8, BN 8, Linear 8-64 (weights and
 	# biases, BN scale and shift); the BN running means and variances are state
 	[ "$(val "$output" parameters)" = $(( 64*8+8 + 16 + 8*4+4 + 8 + 4*8+8 + 16 + 8*64+64 )) ]

@@ -92,7 +92,7 @@ setup() {
 	[ "$stderr" = "ad-load: $TMP/b.svm:2: index 2: bad value 'x'" ]
 	printf '1 1:2\nyes 2:1\n' > "$TMP/b.svm"
 	run -1 --separate-stderr ad-load "$TMP/b.svm"
-	[ "$stderr" = "ad-load: $TMP/b.svm:2: label 'yes' is not an integer (-N names the normal label of text labels)" ]
+	[ "$stderr" = "ad-load: $TMP/b.svm:2: label 'yes' is not an integer (-N names the normal label of text labels, -L a vocabulary)" ]
 	printf '1 5:2\n' > "$TMP/b.svm"
 	run -1 --separate-stderr ad-load -D 4 "$TMP/b.svm"
 	[ "$stderr" = "ad-load: $TMP/b.svm:1: index 5 above the dimension 4 (-D)" ]

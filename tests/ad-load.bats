@@ -256,9 +256,9 @@ mk_cifar() {
 	run -1 --separate-stderr ad-load -f csv -H < <(printf 'a,b\n')
 	[ "$stderr" = "ad-load: <stdin>: no data after the header" ]
 	run -1 --separate-stderr ad-load -f csv -c 1 < <(printf '1.5,2\n')
-	[ "$stderr" = "ad-load: <stdin>:1: field 1: label '1.5' is not an integer (-N names the normal label of text labels)" ]
+	[ "$stderr" = "ad-load: <stdin>:1: field 1: label '1.5' is not an integer (-N names the normal label of text labels, -L a vocabulary)" ]
 	run -1 --separate-stderr ad-load -f csv -c 1 < <(printf 'cat,2\n')
-	[ "$stderr" = "ad-load: <stdin>:1: field 1: label 'cat' is not an integer (-N names the normal label of text labels)" ]
+	[ "$stderr" = "ad-load: <stdin>:1: field 1: label 'cat' is not an integer (-N names the normal label of text labels, -L a vocabulary)" ]
 	run -1 --separate-stderr ad-load -f csv -c 1 < <(printf '5\n')
 	[ "$stderr" = "ad-load: <stdin>:1: no value columns besides the label" ]
 	run -1 --separate-stderr ad-load -f csv < <(printf '1,"2\n')

@@ -18,7 +18,7 @@ setup() {
 
 @test "ad-score: -h, --help, -V" {
 	run -0 --separate-stderr ad-score -h
-	[[ "${lines[0]}" == "usage: ad-score [-iq] [-B rows] [-T threads] [-c contamination | -f rate -v file |" ]]
+	[[ "${lines[0]}" == "usage: ad-score [-iq] [-B rows] [-T threads] [-c contamination | -r rate |" ]]
 	run -0 ad-score --help
 	[[ "${lines[0]}" == "usage: ad-score "* ]]
 	run -0 ad-score -V
@@ -106,7 +106,7 @@ setup() {
 	cp "$m" "$TMP/ver"
 	printf '\011' | dd of="$TMP/ver" bs=1 seek=4 conv=notrunc 2>/dev/null
 	run -1 --separate-stderr ad-score "$TMP/ver" "$D/test.adv"
-	[ "$stderr" = "ad-score: $TMP/ver: unsupported format version 9 (expected 1 to 2)" ]
+	[ "$stderr" = "ad-score: $TMP/ver: unsupported format version 9 (expected 1 to 3)" ]
 	[ -z "$output" ]
 }
 

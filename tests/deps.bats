@@ -87,3 +87,13 @@ deps() { env -i PATH="$B" "$@" "$B/sh" "$TOP/tests/deps.sh"; }
 	run -2 --separate-stderr env -i PATH="$B" "$B/sh" "$TOP/tests/deps.sh" nonsense
 	grep -q '^lint:' "$TOP/Makefile" && grep -A1 '^lint:' "$TOP/Makefile" | grep -q 'tests/deps.sh lint'
 }
+
+@test "deps: make check-slurm's daemons: slurm-wlm, with make check-slurm's name in the line" {
+	run -1 --separate-stderr env -i PATH="$B" FAKE_UID=1000 "$B/sh" "$TOP/tests/deps.sh" slurm
+	[[ "$stderr" == "make check-slurm: missing slurmctld slurmd sbatch; install the Debian/Ubuntu packages slurm-wlm (as root: apt-get install slurm-wlm;"* ]]
+	# as root it installs the package (the stand-in apt-get brings a command
+	# named slurm-wlm, not the daemons: still missing, exit 1)
+	run -1 --separate-stderr env -i PATH="$B" FAKE_UID=0 "$B/sh" "$TOP/tests/deps.sh" slurm
+	grep -qx 'apt-get install -y -qq slurm-wlm' "$LOG"
+	grep -A2 '^check-slurm:' "$TOP/Makefile" | grep -q 'tests/deps.sh slurm'
+}

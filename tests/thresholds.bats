@@ -39,7 +39,7 @@ quantile() {
 	run -0 ad-info "$D/ae.model"
 	grep -qx 'training_rows	200' <<< "$output"
 	grep -qx 'training_anomalies	40' <<< "$output"
-	grep -qx 'format	2' <<< "$output"
+	grep -qx 'format	3' <<< "$output"
 }
 
 @test "model file: more than 1001 rows store the quantiles at levels 0, 0.001, ..., 1" {
@@ -74,18 +74,27 @@ quantile() {
 	[ "${lines[0]}" = "#label	score	pred" ]
 }
 
-@test "model file: format 2 adds the distribution after the tensors, the rest unchanged" {
+@test "model file: formats 2 and 3 add the distributions after the tensors, the rest unchanged" {
 	# the first bytes after the version up to the end of the tensors are those a
 	# format 1 writer gives the same model: find the v1 fixture's model section in a
-	# fresh format 2 file of the same training run
+	# fresh format 3 file of the same training run
 	load gen_images
 	gen_images 3 40 4 > "$TMP/v1.adv"
 	ad-train -q -A mlp:8-4 -B 10 -r 0.01 -n 2 -o "$TMP/v2.model" "$TMP/v1.adv"
-	[ "$(head -c 8 "$TMP/v2.model" | od -An -tx1 | tr -d ' \n')" = "4144504d02000000" ]
+	[ "$(head -c 8 "$TMP/v2.model" | od -An -tx1 | tr -d ' \n')" = "4144504d03000000" ]
 	n1=$(wc -c < "$FIX/model-v1/v1.model")
 	n2=$(wc -c < "$TMP/v2.model")
-	# u64 rows, u64 anomalies, u32 crc, u32 k = 40, 40 f64
-	[ $((n2 - n1)) -eq $((8 + 8 + 4 + 4 + 40 * 8)) ]
+	# format 2: u64 rows, u64 anomalies, u32 crc, u32 k = 40, 40 f64; format 3:
+	# u64 clean rows, f64 clean weight, u32 k = 40 (weights 1 and 0.1: none
+	# dropped), 40 f64 levels, 40 f64 scores
+	[ $((n2 - n1)) -eq $((8 + 8 + 4 + 4 + 40 * 8 + 8 + 8 + 4 + 40 * 8 * 2)) ]
+	# the format 2 fixture of the same run: identical up to its CRC (the tensors
+	# and the first distribution), to the rounding of other SIMD kernels
+	nv2=$(wc -c < "$FIX/model-v2/v2.model")
+	if ! cmp -s <(tail -c +9 "$TMP/v2.model" | head -c $((nv2 - 12))) \
+	            <(tail -c +9 "$FIX/model-v2/v2.model" | head -c $((nv2 - 12))); then
+		cmp -n 200 <(tail -c +9 "$TMP/v2.model") <(tail -c +9 "$FIX/model-v2/v2.model")
+	fi
 	if ! cmp -s <(tail -c +9 "$TMP/v2.model" | head -c $((n1 - 12))) \
 	            <(tail -c +9 "$FIX/model-v1/v1.model" | head -c $((n1 - 12))); then
 		# another SIMD kernel may round the weights differently: then at least
@@ -108,6 +117,145 @@ quantile() {
 	done
 	# on the training rows themselves about a share c is flagged (no ties here)
 	ad-score -q -c 0.1 "$D/ae.model" "$D/train.adv" | awk -F '\t' '!/^#/ { n += $3 } END { exit n != 20 }'
+}
+
+# Clean-weighted distribution.  The rows' weights are read from the weigher's
+# answers (ad-zscore | ad-reject, teed to a log) with the row number as the label,
+# so that each answer names its row whatever the shuffle; the weighted type-7
+# quantile is recomputed here with sort and awk.
+
+# rows_with_ids SEED N EVERY: gen_images with the row number (1..N) as label
+rows_with_ids() {
+	load gen_images
+	gen_images "$@" | awk -F '\t' -v OFS='\t' 'NR == 1 { print; next } { $1 = NR - 1; print }'
+}
+
+# last_weights LOG FIRST NB: "row<TAB>w" from the weigher groups FIRST .. FIRST+NB-1
+# (from 0) of the teed log (a header line, then groups ending in an empty line)
+last_weights() {
+	awk -F '\t' -v first="$2" -v nb="$3" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "w") cw = i; next }
+		$0 == "" { g++; next }
+		g >= first && g < first + nb { print $1 "\t" $cw }' "$1"
+}
+
+# wquantiles SCORES WEIGHTS [P]: the weighted type-7 quantile of the scores of
+# ad-score output SCORES (label = row number) weighted by WEIGHTS (row<TAB>w) at
+# the level P; without P the knots "level<TAB>score" (up to 1001 rows with w > 0:
+# every row's, else the levels i/1000), as ad-info -w prints them
+wquantiles() {
+	awk -F '\t' 'NR == FNR { w[$1] = $2; next } !/^#/ && w[$1] > 0 { print $2 "\t" w[$1] }' \
+		"$2" "$1" | sort -t "$(printf '\t')" -k1,1g -k2,2g | awk -F '\t' -v P="${3:-}" '
+		function q(p,   j, a, b, t) {
+			if (p >= 1) return x[m - 1]
+			for (j = 0; j + 1 < m - 1 && c[j + 1] / c[m - 1] <= p; j++) ;
+			a = c[j] / c[m - 1]; b = c[j + 1] / c[m - 1]; t = (p - a) / (b - a)
+			return t < 0.5 ? x[j] + (x[j + 1] - x[j]) * t : x[j + 1] - (x[j + 1] - x[j]) * (1 - t)
+		}
+		BEGIN { m = 0; W = 0 }
+		{ x[m] = $1; c[m] = W; W += $2; m++ }
+		END {
+			if (P != "") { printf "%.17g\n", q(P); exit }
+			if (m <= 1001)
+				for (j = 0; j < m; j++)
+					printf "%.17g\t%.17g\n", j == m - 1 ? 1 : c[j] / c[m - 1], x[j]
+			else
+				for (i = 0; i <= 1000; i++) printf "%.17g\t%.17g\n", i / 1000, q(i / 1000)
+		}'
+}
+
+# same_numbers A B: the same count of numbers (TAB or newline separated), each
+# pair within 1e-12 relative
+same_numbers() {
+	tr '\t' '\n' < "$1" > "$1.n"
+	tr '\t' '\n' < "$2" > "$2.n"
+	[ "$(wc -l < "$1.n")" -eq "$(wc -l < "$2.n")" ]
+	paste "$1.n" "$2.n" | awk '{ d = $1 - $2; m = $2 < 0 ? -$2 : $2; if (d > 1e-12 * m || -d > 1e-12 * m) exit 1 }'
+}
+
+@test "clean-weighted distribution: the training scores weighted by the last epoch's rejection weights" {
+	rows_with_ids 7 230 5 > "$TMP/ids.adv"
+	for ts in 0.1 0; do
+		rm -f "$TMP/w.log"
+		ad-train -q -A conv:4-8 -B 20 -r 0.01 -n 3 -o "$TMP/w.model" \
+			-P "ad-zscore | ad-reject -t $ts | tee -a '$TMP/w.log'" "$TMP/ids.adv"
+		ad-score "$TMP/w.model" "$TMP/ids.adv" > "$TMP/w.scores"
+		# 230 rows in batches of 20: 12 groups an epoch; the third epoch's
+		last_weights "$TMP/w.log" 24 12 > "$TMP/w.last"
+		[ "$(cut -f 1 "$TMP/w.last" | sort -n | uniq | wc -l)" -eq 230 ]
+		wquantiles "$TMP/w.scores" "$TMP/w.last" > "$TMP/want"
+		ad-info -w "$TMP/w.model" | tail -n +2 > "$TMP/got"
+		same_numbers "$TMP/got" "$TMP/want"
+		run -0 ad-info "$TMP/w.model"
+		m=$(awk -F '\t' '$2 > 0' "$TMP/w.last" | wc -l)
+		grep -qx "clean_rows	$m" <<< "$output"
+		grep -qx "clean_quantiles	$m" <<< "$output"
+		wsum=$(awk -F '\t' '{ s += $2 } END { printf "%.6f", s }' "$TMP/w.last")
+		[ "$(awk -F '\t' '$1 == "clean_weight" { printf "%.6f", $2 }' <<< "$output")" = "$wsum" ]
+		# ts = 0 drops the rows above each batch median: about half are left
+		if [ "$ts" = 0 ]; then [ "$m" -lt 150 ]; else [ "$m" -eq 230 ]; fi
+		# ad-score -r: the (1 - r) weighted quantile, and pred = score above it
+		for r in 0.1 0.3 0.123 0.0117; do
+			run -0 --separate-stderr ad-score -r $r "$TMP/w.model" "$TMP/ids.adv"
+			t=$(sed -n 's/^ad-score: threshold \([^ ]*\) (clean rate .*weighted by their rejection weights.*)$/\1/p' <<< "$stderr")
+			[ -n "$t" ]
+			echo "$t" > "$TMP/t"
+			wquantiles "$TMP/w.scores" "$TMP/w.last" "$(awk -v r=$r 'BEGIN { printf "%.17g", 1 - r }')" > "$TMP/tw"
+			same_numbers "$TMP/t" "$TMP/tw"
+			printf '%s\n' "${lines[@]:1}" | awk -F '\t' -v t="$t" '($2 > t) != $3 { exit 1 }'
+			if [ $r = 0.1 ]; then grep -qx "threshold_r$r	$t" <<< "$(ad-info "$TMP/w.model")"; fi
+		done
+	done
+	# the in-process loss gives the same model, the clean part included
+	ad-train -q -A conv:4-8 -B 20 -r 0.01 -n 3 -t 0 -o "$TMP/h.model" "$TMP/ids.adv"
+	cmp <(ad-info -w "$TMP/h.model") <(ad-info -w "$TMP/w.model")
+	cmp <(ad-score "$TMP/h.model" "$TMP/ids.adv") "$TMP/w.scores"
+}
+
+@test "clean-weighted distribution: with -y, the weights of the selected epoch" {
+	rows_with_ids 7 230 5 > "$TMP/ids.adv"
+	load gen_images
+	gen_images 13 90 4 > "$TMP/val.adv"
+	ad-train -q -A conv:4-8 -B 20 -r 0.02 -n 6 -y "$TMP/val.adv" -o "$TMP/y.model" \
+		-P "ad-zscore | ad-reject -t 0 | tee -a '$TMP/y.log'" "$TMP/ids.adv"
+	# (this run selects an epoch before the last, 5 of 6)
+	be=$(ad-info "$TMP/y.model" | awk -F '\t' '$1 == "best_epoch" { print $2 }')
+	[ -n "$be" ] && [ "$be" -lt 6 ]
+	ad-score "$TMP/y.model" "$TMP/ids.adv" > "$TMP/y.scores"
+	last_weights "$TMP/y.log" $(( (be - 1) * 12 )) 12 > "$TMP/y.last"
+	wquantiles "$TMP/y.scores" "$TMP/y.last" > "$TMP/want"
+	ad-info -w "$TMP/y.model" | tail -n +2 > "$TMP/got"
+	same_numbers "$TMP/got" "$TMP/want"
+	# the last epoch's weights give another distribution (the test can tell)
+	other=6
+	last_weights "$TMP/y.log" $(( (other - 1) * 12 )) 12 > "$TMP/o.last"
+	wquantiles "$TMP/y.scores" "$TMP/o.last" > "$TMP/other"
+	! same_numbers "$TMP/got" "$TMP/other"
+}
+
+@test "clean-weighted distribution: equal weights (mse, nothing rejected) give the unweighted one" {
+	ad-train -q -A conv:4-8 -B 20 -r 0.01 -n 2 -L mse -o "$TMP/mse.model" "$D/train.adv"
+	cmp <(ad-info -d "$TMP/mse.model") <(ad-info -w "$TMP/mse.model")
+	run -0 ad-info "$TMP/mse.model"
+	grep -qx 'clean_rows	200' <<< "$output"
+	grep -qx 'clean_weight	200' <<< "$output"
+}
+
+@test "model file: format 2 files (no clean-weighted part) load; -r says what is missing" {
+	load gen_images
+	gen_images 3 40 4 > "$TMP/v2.adv"
+	ad-score "$FIX/model-v2/v2.model" "$TMP/v2.adv" > "$TMP/v2.scores"
+	numcmp "$TMP/v2.scores" "$FIX/model-v2/v2.scores" 1e-4
+	run -0 ad-info "$FIX/model-v2/v2.model"
+	grep -qx 'format	2' <<< "$output"
+	grep -qx 'training_rows	40' <<< "$output"
+	grep -qx 'clean_rows	-' <<< "$output"
+	run -0 --separate-stderr ad-score -c 0.25 "$FIX/model-v2/v2.model" "$TMP/v2.adv"
+	run -1 --separate-stderr ad-score -r 0.1 "$FIX/model-v2/v2.model" "$TMP/v2.adv"
+	[ "$stderr" = "ad-score: $FIX/model-v2/v2.model: no clean-weighted training score distribution (a model file of format 2, from an older ad-train): use -c, -f, -t or -m" ]
+	[ -z "$output" ]
+	run -1 --separate-stderr ad-info -w "$FIX/model-v2/v2.model"
+	[ "$stderr" = "ad-info: $FIX/model-v2/v2.model: no clean-weighted training score distribution (format 2)" ]
 }
 
 @test "ad-score -f -v: at most the rate of the validation normals above, and the lowest such threshold" {
@@ -165,11 +313,15 @@ quantile() {
 
 @test "ad-score: threshold usage errors" {
 	run -2 --separate-stderr ad-score -c 0.1 -t 3 "$D/ae.model"
-	[ "${stderr_lines[0]}" = "ad-score: -c, -f, -t and -m exclude each other (one threshold)" ]
+	[ "${stderr_lines[0]}" = "ad-score: -c, -r, -f, -t and -m exclude each other (one threshold)" ]
+	run -2 --separate-stderr ad-score -r 0.1 -t 3 "$D/ae.model"
+	[ "${stderr_lines[0]}" = "ad-score: -c, -r, -f, -t and -m exclude each other (one threshold)" ]
+	run -2 --separate-stderr ad-score -r 1 "$D/ae.model"
+	[[ "${stderr_lines[0]}" == "ad-score: -r: bad value '1'"* ]]
 	run -2 --separate-stderr ad-score -f 0.1 "$D/ae.model"
 	[ "${stderr_lines[0]}" = "ad-score: -f and -v go together (a rate and the file to measure it on)" ]
 	run -2 --separate-stderr ad-score -o x "$D/ae.model"
-	[ "${stderr_lines[0]}" = "ad-score: -o saves a threshold: give one with -c, -f, -t or -m" ]
+	[ "${stderr_lines[0]}" = "ad-score: -o saves a threshold: give one with -c, -r, -f, -t or -m" ]
 	run -2 --separate-stderr ad-score -c 1 "$D/ae.model"
 	[[ "${stderr_lines[0]}" == "ad-score: -c: bad value '1'"* ]]
 	run -2 --separate-stderr ad-score -t 1 -o - "$D/ae.model"

@@ -5,10 +5,12 @@
 #include "trainer.h"
 #include "modelfile.h"
 #include "util.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CKPT_VERSION 2     /* 2: the trace state holds the adaptive rejection sums */
+#define CKPT_VERSION 3     /* 2: the trace state holds the adaptive rejection sums;
+                              3: the rows' rejection weights follow (2 is read too) */
 #define CKPT_FINGERPRINT_MAX 1024   /* bytes of the settings line, with its NUL */
 
 char *ckpt_fingerprint(const TrainConfig *tc, const AdvData *d, Model *m)
@@ -138,6 +140,13 @@ int ckpt_save(Trainer *T, int epoch, int batch_next, const Rng *epoch_rng,
 		for (int i = 0; i < T->nt; i++)
 			mf_put_f32s(&b, T->best[i], model_tensor(T->m, i).n);
 	put_acc(&b, acc);
+	/* the rows' weights: of the epoch to resume (of the finished one at an
+	 * epoch's end), then of the best epoch */
+	for (long i = 0; i < T->d->n; i++)
+		mf_put_f64(&b, T->roww[i]);
+	if (T->has_best)
+		for (long i = 0; i < T->d->n; i++)
+			mf_put_f64(&b, T->bestw[i]);
 	rc = mf_write_atomic(T->tc->checkpoint, &b);
 	mf_free(&b);
 	return rc;
@@ -204,9 +213,9 @@ int ckpt_load(Trainer *T, const char *path)
 {
 	MfRd r;
 	char *fp = NULL;
-	uint32_t u, e, bn;
+	uint32_t u, e, bn, version;
 	int rc = -1;
-	if (mf_read_file(path, "ADPC", CKPT_VERSION, &r))
+	if (mf_read_file_versions(path, "ADPC", 2, CKPT_VERSION, &r, &version))
 		return -1;
 	if (mf_get_str(&r, &fp, 4096, "settings"))
 		goto out;
@@ -247,6 +256,19 @@ int ckpt_load(Trainer *T, const char *path)
 				goto out;
 	if (get_acc(&r, &T->acc))
 		goto out;
+	/* version 2 has no weights: the rows weighed before the resume count 1 */
+	for (long i = 0; version >= 3 && i < T->d->n; i++)
+		if (mf_get_f64(&r, &T->roww[i], "row weights"))
+			goto out;
+	for (long i = 0; version >= 3 && T->has_best && i < T->d->n; i++)
+		if (mf_get_f64(&r, &T->bestw[i], "best row weights"))
+			goto out;
+	for (long i = 0; i < T->d->n; i++)
+		if (!(T->roww[i] >= 0 && T->roww[i] < HUGE_VAL) ||
+		    (T->has_best && !(T->bestw[i] >= 0 && T->bestw[i] < HUGE_VAL))) {
+			ad_error("%s: a row weight is negative or not finite", path);
+			goto out;
+		}
 	if (r.off != r.n) {
 		ad_error("%s: unexpected bytes at the end", path);
 		goto out;

@@ -29,6 +29,7 @@ typedef struct {
 	int pending;            /* the first record is already split in fld */
 	unsigned char *use;     /* nf flags: 1 = a value column */
 	const char *normal;     /* label text of normal rows, or NULL */
+	const AdLabelVocab *vocab;  /* text label -> integer, or NULL */
 	int missing;            /* AD_MISSING_* */
 	float impute;
 } Csv;
@@ -141,10 +142,14 @@ again:
 		int rc;
 		float v;
 		if (k == c->labcol) {
-			if (ad_text_label(f, c->normal, label))
+			int lr = ad_text_label(f, c->normal, c->vocab, label);
+			if (lr == -2)
+				return ad_error("%s:%ld: field %ld: label '%s' is not in the vocabulary %s",
+				                s->name, c->lineno, k + 1, f, ad_name(c->vocab->path));
+			if (lr)
 				return ad_error("%s:%ld: field %ld: label '%s' is not an integer (-N "
-				                "names the normal label of text labels)", s->name,
-				                c->lineno, k + 1, f);
+				                "names the normal label of text labels, -L a vocabulary)",
+				                s->name, c->lineno, k + 1, f);
 			continue;
 		}
 		if (!c->use[k])
@@ -170,6 +175,7 @@ again:
 			                c->lineno, k + 1, f, isnan(v) ? MISSING_HINT : "");
 		x[j++] = v;
 	}
+	s->line = c->lineno;
 	return 1;
 }
 
@@ -250,6 +256,7 @@ static int open_delim(AdSource *s, const AdSourceOpts *o, char delim)
 	c->delim = o->delim ? o->delim : delim;
 	c->labcol = -1;
 	c->normal = o->normal;
+	c->vocab = o->vocab;
 	c->missing = o->missing;
 	c->impute = o->impute;
 	s->state = c;

@@ -81,6 +81,71 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp, s
 	*(vfu *)(c + 7 * (size_t)ldc) += c7;
 }
 
+/* Packing by blocks transposed in registers: n vectors of 16 go through log2(n)
+ * rounds of the perfect shuffle (vector i with vector i + n/2, interleaved), which
+ * turns 16 rows of 16 into their transpose, and 8 rows of 16 into the 16 columns
+ * of 8 one after the other.  Only data moves: the packed values are the same. */
+#if defined(__clang__)
+#define SHUF_LO(a, b) __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, \
+                                              6, 22, 7, 23)
+#define SHUF_HI(a, b) __builtin_shufflevector(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, \
+                                              13, 29, 14, 30, 15, 31)
+#else
+typedef int vi __attribute__((vector_size(NR * sizeof(int))));
+#define SHUF_LO(a, b) __builtin_shuffle(a, b, (vi){ 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, \
+                                                  6, 22, 7, 23 })
+#define SHUF_HI(a, b) __builtin_shuffle(a, b, (vi){ 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, \
+                                                  13, 29, 14, 30, 15, 31 })
+#endif
+
+/* d[k][0..NR) = src[j][k], j < NR, for kc values of k */
+KERNEL_CLONES
+static void pack_rows16(const float *const *src, int kc, float *restrict d)
+{
+	int k = 0;
+	for (; k + 16 <= kc; k += 16) {
+		vf r[16], t[16];
+		for (int j = 0; j < 16; j++)
+			r[j] = *(const vfu *)(src[j] + k);
+		for (int round = 0; round < 4; round++) {
+			for (int i = 0; i < 8; i++) {
+				t[2 * i] = SHUF_LO(r[i], r[i + 8]);
+				t[2 * i + 1] = SHUF_HI(r[i], r[i + 8]);
+			}
+			memcpy(r, t, sizeof r);
+		}
+		for (int j = 0; j < 16; j++)
+			*(vfu *)(d + (size_t)(k + j) * NR) = r[j];
+	}
+	for (; k < kc; k++)
+		for (int j = 0; j < NR; j++)
+			d[(size_t)k * NR + j] = src[j][k];
+}
+
+/* d[k][0..MR) = src[r][k], r < MR, for kc values of k */
+KERNEL_CLONES
+static void pack_rows8(const float *const *src, int kc, float *restrict d)
+{
+	int k = 0;
+	for (; k + 16 <= kc; k += 16) {
+		vf r[8], t[8];
+		for (int j = 0; j < 8; j++)
+			r[j] = *(const vfu *)(src[j] + k);
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 4; i++) {
+				t[2 * i] = SHUF_LO(r[i], r[i + 4]);
+				t[2 * i + 1] = SHUF_HI(r[i], r[i + 4]);
+			}
+			memcpy(r, t, sizeof r);
+		}
+		for (int j = 0; j < 8; j++)
+			*(vfu *)(d + (size_t)k * MR + 16 * j) = r[j];
+	}
+	for (; k < kc; k++)
+		for (int j = 0; j < MR; j++)
+			d[(size_t)k * MR + j] = src[j][k];
+}
+
 typedef struct {
 	int transA, transB, M, N, K;
 	float alpha, beta;
@@ -115,11 +180,7 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 			for (int j = 0; j < jn; j++)
 				src[j] = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
 			if (jn == NR)
-				for (int k = 0; k < kc; k++) {
-					float *dk = d + (size_t)k * NR;
-					for (int j = 0; j < NR; j++)
-						dk[j] = src[j][k];
-				}
+				pack_rows16(src, kc, d);
 			else
 				for (int k = 0; k < kc; k++) {
 					float *dk = d + (size_t)k * NR;
@@ -155,9 +216,7 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 			const float *src[MR];
 			for (int r = 0; r < MR; r++)
 				src[r] = g->A + (size_t)(i + r) * g->lda + k0;
-			for (int k = 0; k < kc; k++)
-				for (int r = 0; r < MR; r++)
-					d[k * MR + r] = src[r][k];
+			pack_rows8(src, kc, d);
 		} else {
 			for (int r = 0; r < MR; r++) {
 				const float *src = g->A + (size_t)(i + r) * g->lda + k0;

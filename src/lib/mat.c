@@ -225,15 +225,7 @@ zfail:
 
 int ad_mat_load(const char *path, const char *xname, const char *yname, AdvData *d)
 {
-	unsigned char *b;
-	size_t n;
-	int r;
-	memset(d, 0, sizeof *d);
-	if (ad_slurp(path, &b, &n) < 0)
-		return -1;
-	r = ad_mat_parse(b, n, ad_name(path), xname, yname, d);
-	free(b);
-	return r;
+	return ad_slurp_parse(path, ad_mat_parse, xname, yname, d);
 }
 
 int ad_mat_parse(const unsigned char *b, size_t n, const char *file, const char *xname,

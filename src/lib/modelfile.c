@@ -533,6 +533,78 @@ static void put_dist(MfBuf *b, const ScoreDist *d)
 		mf_put_f64(b, d->q[i]);
 }
 
+/* The clean-weighted part (version 3). */
+static void put_clean(MfBuf *b, const ScoreDist *d)
+{
+	mf_put_u64(b, d->clean_rows);
+	mf_put_f64(b, d->clean_weight);
+	mf_put_u32(b, d->ck);
+	for (uint32_t i = 0; i < d->ck; i++)
+		mf_put_f64(b, d->cl[i]);
+	for (uint32_t i = 0; i < d->ck; i++)
+		mf_put_f64(b, d->cq[i]);
+}
+
+/* k quantiles into *q (malloc'ed), finite and nondecreasing. */
+static int get_quantiles(MfRd *r, uint32_t k, double **q, const char *what)
+{
+	*q = NULL;
+	if (k == 0)
+		return 0;
+	if ((size_t)k * 8 > r->n - r->off)
+		return ad_error("%s: truncated in the %s", r->path, what);
+	*q = ad_xmalloc((size_t)k * sizeof **q);
+	for (uint32_t i = 0; i < k; i++) {
+		double *x = *q;
+		if (mf_get_f64(r, &x[i], what))
+			break;
+		if (!isfinite(x[i]) || (i && x[i] < x[i - 1])) {
+			ad_error("%s: %s %lu is %s", r->path, what, (unsigned long)i + 1,
+			         isfinite(x[i]) ? "below the one before it" : "not finite");
+			break;
+		}
+		if (i + 1 == k)
+			return 0;
+	}
+	free(*q);
+	*q = NULL;
+	return -1;
+}
+
+static int get_clean(MfRd *r, ScoreDist *d)
+{
+	if (mf_get_u64(r, &d->clean_rows, "clean rows") ||
+	    mf_get_f64(r, &d->clean_weight, "clean weight") ||
+	    mf_get_u32(r, &d->ck, "clean quantile count"))
+		return -1;
+	if (d->clean_rows > d->rows || !(d->clean_weight >= 0 && d->clean_weight < HUGE_VAL) ||
+	    (d->clean_rows == 0) != (d->clean_weight == 0))
+		return ad_error("%s: clean weight %g of %llu rows among %llu training rows",
+		                r->path, d->clean_weight, (unsigned long long)d->clean_rows,
+		                (unsigned long long)d->rows);
+	if (d->clean_rows ? d->ck < 1 || d->ck > SD_LEVELS || d->ck > d->clean_rows
+	                  : d->ck != 0)
+		return ad_error("%s: %lu clean score quantiles for %llu rows", r->path,
+		                (unsigned long)d->ck, (unsigned long long)d->clean_rows);
+	if (get_quantiles(r, d->ck, &d->cl, "clean level"))
+		return -1;
+	for (uint32_t i = 0; i < d->ck; i++)
+		if (i ? d->cl[i] <= d->cl[i - 1] || (i + 1 == d->ck && d->cl[i] != 1)
+		      : d->cl[0] != 0) {
+			ad_error("%s: clean level %lu is %g (levels go from 0 up to 1)", r->path,
+			         (unsigned long)i + 1, d->cl[i]);
+			free(d->cl);
+			d->cl = NULL;
+			return -1;
+		}
+	if (get_quantiles(r, d->ck, &d->cq, "clean score quantile")) {
+		free(d->cl);
+		d->cl = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static int get_dist(MfRd *r, ScoreDist *d)
 {
 	memset(d, 0, sizeof *d);
@@ -580,8 +652,10 @@ int modelfile_save_dist(const char *path, Model *m, int score_mean, const char *
 	mf_put_bytes(&b, "ADPM", 4);
 	mf_put_u32(&b, dist ? MF_VERSION : 1);
 	mf_put_model(&b, m, score_mean, settings);
-	if (dist)
+	if (dist) {
 		put_dist(&b, dist);
+		put_clean(&b, dist);
+	}
 	rc = mf_write_atomic(path, &b);
 	mf_free(&b);
 	return rc;
@@ -603,13 +677,14 @@ Model *modelfile_load_dist(const char *path, int *score_mean, char **settings,
 	if (mf_read_file_versions(path, "ADPM", 1, MF_VERSION, &r, &v))
 		return NULL;
 	m = mf_get_model(&r, score_mean, &set);
-	if (m && v >= 2 && get_dist(&r, &d)) {
+	if (m && v >= 2 && (get_dist(&r, &d) || (v >= 3 && get_clean(&r, &d)))) {
 		model_free(m);
 		m = NULL;
 	}
 	if (m && r.off != r.n) {
 		ad_error("%s: %zu unexpected bytes after the %s", path, r.n - r.off,
-		         v >= 2 ? "score quantiles" : "last tensor");
+		         v >= 3 ? "clean score quantiles" : v >= 2 ? "score quantiles"
+		                                                   : "last tensor");
 		model_free(m);
 		m = NULL;
 	}

@@ -2,15 +2,17 @@
  * helpers it shares with the training checkpoint.
  *
  * Layout, every integer and float little-endian, written byte by byte:
- *     "ADPM"  magic                     u32 version (1 or 2)
+ *     "ADPM"  magic                     u32 version (1, 2 or 3)
  *     u32 kind                          str arch
  *     u32 dim, C, H, W                  u64 init seed
  *     f32 slope   u32 relu   u32 mem_slots   f32 shrink   f32 entropy_weight
  *     u32 rep_dim u32 phase  u32 score_mean
  *     str settings ("key=value\n" lines: how the model was trained)
  *     u32 ntensors, then per tensor: str name, u64 count, count x f32
- *     version 2 only: u64 training rows, u64 of them labelled anomalies,
+ *     version 2 and 3: u64 training rows, u64 of them labelled anomalies,
  *       u32 training data CRC, u32 k, k x f64 score quantiles (threshold.h)
+ *     version 3 only: u64 clean rows, f64 clean weight, u32 ck, ck x f64
+ *       clean-weighted score quantiles (threshold.h)
  *     u32 CRC-32 of every byte before it
  * where str = u32 length + bytes (no NUL).  Files are written to a temporary
  * file in the same directory, fsync'ed and renamed over the target, so a crash
@@ -22,7 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MF_VERSION 2             /* newest; version 1 (no score distribution) is read too */
+#define MF_VERSION 3             /* newest; versions 1 (no score distribution) and 2 (no
+                                    clean-weighted part) are read too */
 #define MF_MAX_SETTINGS 65536
 #define MF_MAX_TENSORS 65536
 #define MF_MAX_NAME 255
@@ -79,7 +82,8 @@ void mf_put_model(MfBuf *b, Model *m, int score_mean, const char *settings);
 Model *mf_get_model(MfRd *r, int *score_mean, char **settings);
 
 /* A whole model file: version 1 (no score distribution; the old format byte for
- * byte), or version 2 with the training score distribution. */
+ * byte), or version 3 with the training score distribution and its clean-weighted part
+ * (dist->ck may be 0: no clean part).  Version 2 files are no longer written. */
 int modelfile_save(const char *path, Model *m, int score_mean, const char *settings);
 int modelfile_save_dist(const char *path, Model *m, int score_mean, const char *settings,
                         const ScoreDist *dist);

@@ -265,17 +265,18 @@ out:
 	return r;
 }
 
+/* ad_npy_parse_xy as an AdArraysParse: the file is one array, the labels' file
+ * comes as yname. */
+static int npy_parse(const unsigned char *b, size_t n, const char *file, const char *xname,
+                     const char *ypath, AdvData *d)
+{
+	(void)xname;
+	return ad_npy_parse_xy(b, n, file, ypath, d);
+}
+
 int ad_npy_load(const char *xpath, const char *ypath, AdvData *d)
 {
-	unsigned char *xb;
-	size_t xn;
-	int r;
-	memset(d, 0, sizeof *d);
-	if (ad_slurp(xpath, &xb, &xn) < 0)
-		return -1;
-	r = ad_npy_parse_xy(xb, xn, ad_name(xpath), ypath, d);
-	free(xb);
-	return r;
+	return ad_slurp_parse(xpath, npy_parse, NULL, ypath, d);
 }
 
 /* Member name or name.npy of the archive; 0, or -1 (missing: message lists members). */
@@ -298,15 +299,7 @@ static int member(const AdZip *z, const char *name, unsigned char **out, size_t 
 
 int ad_npz_load(const char *path, const char *xname, const char *yname, AdvData *d)
 {
-	unsigned char *b;
-	size_t n;
-	int r;
-	memset(d, 0, sizeof *d);
-	if (ad_slurp(path, &b, &n) < 0)
-		return -1;
-	r = ad_npz_parse(b, n, ad_name(path), xname, yname, d);
-	free(b);
-	return r;
+	return ad_slurp_parse(path, ad_npz_parse, xname, yname, d);
 }
 
 int ad_npz_parse(const unsigned char *b, size_t n, const char *file, const char *xname,

@@ -149,3 +149,17 @@ int ad_slurp(const char *path, unsigned char **buf, size_t *n)
 		fclose(f);
 	return r;
 }
+
+int ad_slurp_parse(const char *path, AdArraysParse *parse, const char *xname,
+                   const char *yname, AdvData *d)
+{
+	unsigned char *b;
+	size_t n;
+	int r;
+	memset(d, 0, sizeof *d);
+	if (ad_slurp(path, &b, &n) < 0)
+		return -1;
+	r = parse(b, n, ad_name(path), xname, yname, d);
+	free(b);
+	return r;
+}

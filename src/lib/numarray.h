@@ -37,4 +37,12 @@ int ad_slurp(const char *path, unsigned char **buf, size_t *n);
 /* The same on an open stream (not closed); name for messages. */
 int ad_slurp_file(FILE *f, const char *name, unsigned char **buf, size_t *n);
 
+/* A whole-file format of named arrays: ad_npz_parse (npy.h), ad_mat_parse (mat.h). */
+typedef int AdArraysParse(const unsigned char *b, size_t n, const char *file,
+                          const char *xname, const char *yname, AdvData *d);
+/* Read path whole (ad_slurp) and parse it into d, zeroed first: the load
+ * functions of those formats.  0, or -1 + ad_error. */
+int ad_slurp_parse(const char *path, AdArraysParse *parse, const char *xname,
+                   const char *yname, AdvData *d);
+
 #endif

@@ -57,6 +57,7 @@ static int adv_src_open(AdSource *s, FILE *f, const AdSourceOpts *o)
 typedef struct {
 	AdvData d;
 	long i;
+	long *lines;
 } Mem;
 
 static int mem_read(AdSource *s, int *label, float *x)
@@ -67,6 +68,7 @@ static int mem_read(AdSource *s, int *label, float *x)
 		return 0;
 	*label = m->d.label[m->i];
 	memcpy(x, m->d.x + (size_t)m->i * dim, dim * sizeof *x);
+	s->line = m->lines ? m->lines[m->i] : 0;
 	m->i++;
 	return 1;
 }
@@ -75,12 +77,19 @@ static void mem_close(AdSource *s)
 {
 	Mem *m = s->state;
 	adv_data_free(&m->d);
+	free(m->lines);
 	free(m);
 }
 
 void ad_source_from_data(AdSource *s, AdvData *d)
 {
+	ad_source_from_data_lines(s, d, NULL);
+}
+
+void ad_source_from_data_lines(AdSource *s, AdvData *d, long *lines)
+{
 	Mem *m = ad_xcalloc(1, sizeof *m);
+	m->lines = lines;
 	m->d = *d;
 	memset(d, 0, sizeof *d);
 	s->state = m;
@@ -272,10 +281,21 @@ int ad_is_missing(const char *f)
 	return 0;
 }
 
-int ad_text_label(const char *f, const char *normal, int *out)
+int ad_text_label(const char *f, const char *normal, const AdLabelVocab *vocab, int *out)
 {
 	char *e1, *e2;
 	double a, b;
+	if (vocab) {
+		for (size_t i = 0; i < vocab->n; i++)
+			if (!strcmp(f, vocab->text[i])) {
+				*out = vocab->code[i];
+				return 0;
+			}
+		if (!vocab->has_default)
+			return -2;
+		*out = vocab->def;
+		return 0;
+	}
 	if (!normal)
 		return ad_parse_label(f, out);
 	if (!strcmp(f, normal)) {
@@ -286,4 +306,81 @@ int ad_text_label(const char *f, const char *normal, int *out)
 	b = strtod(normal, &e2);
 	*out = !(*f && *normal && !*e1 && !*e2 && a == b);
 	return 0;
+}
+
+AdLabelVocab *ad_vocab_load(const char *path)
+{
+	FILE *f = ad_fopen_read(path);
+	AdLabelVocab *v;
+	char *line = NULL;
+	size_t cap = 0;
+	long n, ln = 0;
+	int rc = 0;
+	if (!f)
+		return NULL;
+	v = ad_xcalloc(1, sizeof *v);
+	v->path = path;
+	while (rc == 0 && (n = ad_getline(&line, &cap, f)) > 0) {
+		char *tab;
+		int code;
+		ln++;
+		if ((size_t)n != strlen(line)) {
+			rc = ad_error("%s:%ld: NUL byte in text input", ad_name(path), ln);
+			break;
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = 0;
+		if (n == 0 || line[0] == '#')
+			continue;
+		if (!(tab = strchr(line, '\t'))) {
+			rc = ad_error("%s:%ld: expected label<TAB>integer", ad_name(path), ln);
+			break;
+		}
+		*tab++ = 0;
+		if (ad_parse_label(tab, &code)) {
+			rc = ad_error("%s:%ld: '%s' is not an integer label", ad_name(path), ln,
+			              ad_printable(tab));
+			break;
+		}
+		if (!strcmp(line, "*")) {
+			if (v->has_default)
+				rc = ad_error("%s:%ld: '*' listed twice", ad_name(path), ln);
+			v->has_default = 1;
+			v->def = code;
+			continue;
+		}
+		for (size_t i = 0; i < v->n && rc == 0; i++)
+			if (!strcmp(v->text[i], line))
+				rc = ad_error("%s:%ld: label '%s' listed twice", ad_name(path), ln,
+				              ad_printable(line));
+		if (rc)
+			break;
+		v->text = ad_xrealloc(v->text, ad_mul(v->n + 1, sizeof *v->text));
+		v->code = ad_xrealloc(v->code, ad_mul(v->n + 1, sizeof *v->code));
+		v->text[v->n] = ad_xstrdup(line);
+		v->code[v->n++] = code;
+	}
+	if (rc == 0 && n < 0)
+		rc = ad_error("%s: %s", ad_name(path), ad_ferror_msg(f));
+	if (rc == 0 && v->n == 0 && !v->has_default)
+		rc = ad_error("%s: no label in the vocabulary", ad_name(path));
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (rc) {
+		ad_vocab_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void ad_vocab_free(AdLabelVocab *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		free(v->text[i]);
+	free(v->text);
+	free(v->code);
+	free(v);
 }

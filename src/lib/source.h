@@ -29,6 +29,8 @@ typedef struct {
 	float impute;           /* CSV/TSV: the value of a missing field with _IMPUTE */
 	const char *normal;     /* CSV/TSV/svmlight: the label text of normal rows (label
 	                           0; any other label is 1), or NULL: integer labels */
+	const struct AdLabelVocab *vocab; /* CSV/TSV/svmlight: text label -> integer
+	                           (ad_vocab_load), or NULL */
 	int dim;                /* svmlight: the dimension (0: the largest index seen) */
 } AdSourceOpts;
 
@@ -36,13 +38,32 @@ enum { AD_MISSING_REFUSE, AD_MISSING_IMPUTE, AD_MISSING_SKIP };
 
 /* A missing-value token of CSV/TSV: "", NA, N/A, NaN, nan, ?, null, NULL. */
 int ad_is_missing(const char *field);
-/* The label of a text field: with normal set, 0 if the field equals it (as text,
- * or as numbers: "1.0" equals "1"), else 1; without, ad_parse_label.  0 or -1. */
-int ad_text_label(const char *field, const char *normal, int *out);
+/* A written label vocabulary (ad-load -L): lines "label<TAB>integer", '#'
+ * comments and empty lines skipped; a label "*" gives the integer of every
+ * label not listed.  Labels are compared as text. */
+typedef struct AdLabelVocab {
+	size_t n;
+	char **text;
+	int *code;
+	int has_default, def;
+	const char *path;
+} AdLabelVocab;
+/* NULL + ad_error "FILE:LINE: ..." (a line without a TAB, a bad integer, a
+ * label listed twice, an empty file). */
+AdLabelVocab *ad_vocab_load(const char *path);
+void ad_vocab_free(AdLabelVocab *v);
+/* The label of a text field: with a vocabulary, its integer (-2 when the label
+ * is not in it and there is no "*"); with normal set, 0 if the field equals it
+ * (as text, or as numbers: "1.0" equals "1"), else 1; without either,
+ * ad_parse_label (-1 when not an integer).  0, -1 or -2 (no message). */
+int ad_text_label(const char *field, const char *normal, const AdLabelVocab *vocab,
+                  int *out);
 
 typedef struct AdSource AdSource;
 struct AdSource {
 	AdvInfo info;           /* dim and shape of every row */
+	long line;              /* text formats that know it: the line of the row last
+	                           read (from 1); 0: not known */
 	const char *name;       /* display name of the input, for messages */
 	void *state;            /* the reader's own */
 	/* next row: 1 = read, 0 = end, -1 = error (ad_error "NAME...: ...") */
@@ -80,6 +101,9 @@ void ad_source_close(AdSource *s);
 /* For readers that load a whole data set into memory (NPY, .mat, ...): make s
  * serve the rows of d, which it takes over (freed by s->close). */
 void ad_source_from_data(AdSource *s, AdvData *d);
+/* The same, with the source line of each row (d->n values, taken over; NULL:
+ * none) for s->line. */
+void ad_source_from_data_lines(AdSource *s, AdvData *d, long *lines);
 
 /* The readers (one file each). */
 int ad_idx_sniff(const unsigned char *head, size_t n);

@@ -27,7 +27,7 @@ int ad_svmlight_open(AdSource *s, FILE *f, const AdSourceOpts *o)
 	int *idx = NULL, *lab = NULL, rc = 0;
 	float *val = NULL;
 	size_t *start = NULL;
-	long lineno = 0, maxidx = 0;
+	long lineno = 0, maxidx = 0, *lines = NULL;
 	ssize_t n;
 	AdvData d;
 	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
@@ -46,13 +46,20 @@ int ad_svmlight_open(AdSource *s, FILE *f, const AdSourceOpts *o)
 		if (nrow == rowcap) {
 			rowcap = rowcap ? 2 * rowcap : 1024;
 			lab = ad_xrealloc(lab, ad_mul(rowcap, sizeof *lab));
+			lines = ad_xrealloc(lines, ad_mul(rowcap, sizeof *lines));
 			start = ad_xrealloc(start, ad_mul(rowcap + 1, sizeof *start));
 		}
-		if (ad_text_label(tok, o->normal, &lab[nrow])) {
-			rc = ad_error("%s:%ld: label '%s' is not an integer (-N names the normal label "
-			              "of text labels)", s->name, lineno, ad_printable(tok));
+		if ((rc = ad_text_label(tok, o->normal, o->vocab, &lab[nrow])) != 0) {
+			if (rc == -2)
+				rc = ad_error("%s:%ld: label '%s' is not in the vocabulary %s", s->name,
+				              lineno, ad_printable(tok), ad_name(o->vocab->path));
+			else
+				rc = ad_error("%s:%ld: label '%s' is not an integer (-N names the normal "
+				              "label of text labels, -L a vocabulary)", s->name, lineno,
+				              ad_printable(tok));
 			break;
 		}
+		lines[nrow] = lineno;
 		start[nrow] = nent;
 		while (rc == 0 && (tok = strtok_r(NULL, " \t\r\n", &save))) {
 			char *colon = strchr(tok, ':'), *end;
@@ -121,12 +128,14 @@ int ad_svmlight_open(AdSource *s, FILE *f, const AdSourceOpts *o)
 		for (size_t r = 0; r < nrow; r++)
 			for (size_t k = start[r]; k < start[r + 1]; k++)
 				d.x[r * (size_t)dim + (size_t)(idx[k] - 1)] = val[k];
-		ad_source_from_data(s, &d);
+		ad_source_from_data_lines(s, &d, lines);
+		lines = NULL;
 	}
 	free(line);
 	free(idx);
 	free(val);
 	free(lab);
+	free(lines);
 	free(start);
 	return rc;
 }

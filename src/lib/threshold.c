@@ -66,13 +66,176 @@ double scoredist_quantile(const ScoreDist *d, double p)
 	return sorted_quantile(d->q, d->k, p);
 }
 
+/* Linear interpolation in the k knots (level l[j], value x[j]), l[0] = 0 <
+ * ... < l[k-1] = 1, at p in [0, 1]. */
+static double knots_quantile(const double *l, const double *x, size_t k, double p)
+{
+	size_t lo = 0, hi;
+	if (k == 1 || p <= 0)
+		return x[0];
+	if (p >= 1)
+		return x[k - 1];
+	/* the last j with l[j] <= p */
+	hi = k - 1;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (l[mid] <= p)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return l[lo] == p ? x[lo] : lerp(x[lo], x[lo + 1], (p - l[lo]) / (l[lo + 1] - l[lo]));
+}
+
+double scoredist_clean_quantile(const ScoreDist *d, double p)
+{
+	if (!d || d->ck == 0 || !(p >= 0 && p <= 1))
+		return NAN;
+	return knots_quantile(d->cl, d->cq, d->ck, p);
+}
+
+typedef struct {
+	double s, w;
+} ScoreW;
+
+static int cmp_scorew(const void *a, const void *b)
+{
+	double x = ((const ScoreW *)a)->s, y = ((const ScoreW *)b)->s;
+	double u = ((const ScoreW *)a)->w, v = ((const ScoreW *)b)->w;
+	/* ties by weight: the order of equal scores changes no quantile, but the
+	 * sums of the weights before them are then the same on every libc */
+	return (x > y) - (x < y) ? (x > y) - (x < y) : (u > v) - (u < v);
+}
+
+/* The rows with w > 0, sorted; m of them. */
+static ScoreW *positive_sorted(const double *s, const double *w, size_t n, size_t *m)
+{
+	ScoreW *x = ad_xmalloc(ad_mul(n ? n : 1, sizeof *x));
+	*m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (w[i] > 0) {
+			x[*m].s = s[i];
+			x[(*m)++].w = w[i];
+		}
+	qsort(x, *m, sizeof *x, cmp_scorew);
+	return x;
+}
+
+/* The levels of the m sorted rows: cum[j] (the weight before x[j]) divided by
+ * W - w_m, overwritten in place; 0 < ... and the last exactly 1. */
+static void levels(double *cum, size_t m)
+{
+	double den = cum[m - 1];
+	for (size_t j = 0; j + 1 < m; j++)
+		cum[j] /= den;
+	cum[m - 1] = 1;
+}
+
+static double *cumulative(const ScoreW *x, size_t m)
+{
+	double *cum = ad_xmalloc(ad_mul(m ? m : 1, sizeof *cum)), c = 0;
+	for (size_t j = 0; j < m; j++) {
+		cum[j] = c;
+		c += x[j].w;
+	}
+	return cum;
+}
+
+/* The scores of x[0..m-1] as an array. */
+static double *scores_of(const ScoreW *x, size_t m)
+{
+	double *v = ad_xmalloc(ad_mul(m ? m : 1, sizeof *v));
+	for (size_t j = 0; j < m; j++)
+		v[j] = x[j].s;
+	return v;
+}
+
+double weighted_quantile(const double *s, const double *w, size_t n, double p)
+{
+	size_t m;
+	ScoreW *x = positive_sorted(s, w, n, &m);
+	double *cum, *v, q = NAN;
+	if (m > 0 && p >= 0 && p <= 1) {
+		cum = cumulative(x, m);
+		if (m > 1)
+			levels(cum, m);
+		v = scores_of(x, m);
+		q = knots_quantile(cum, v, m, p);
+		free(v);
+		free(cum);
+	}
+	free(x);
+	return q;
+}
+
+void scoredist_fit_clean(ScoreDist *d, const double *s, const double *w, size_t n)
+{
+	size_t m;
+	ScoreW *x;
+	double *cum, *v;
+	int equal = 1;
+	free(d->cq);
+	free(d->cl);
+	d->cq = d->cl = NULL;
+	d->ck = 0;
+	d->clean_rows = 0;
+	d->clean_weight = 0;
+	if (!w || n == 0)
+		return;
+	x = positive_sorted(s, w, n, &m);
+	if (m == 0) {
+		free(x);
+		return;
+	}
+	cum = cumulative(x, m);
+	d->clean_rows = m;
+	d->clean_weight = cum[m - 1] + x[m - 1].w;
+	for (size_t j = 1; j < m; j++)
+		equal &= x[j].w == x[0].w;
+	v = scores_of(x, m);
+	if (m == 1) {
+		d->ck = 1;
+		d->cl = cum;                     /* 0 */
+		d->cq = v;
+	} else if (m <= SD_LEVELS) {
+		/* every knot: exact at every level */
+		d->ck = (uint32_t)m;
+		if (equal)                       /* the unweighted levels j/(m-1) */
+			for (size_t j = 0; j < m; j++)
+				cum[j] = (double)j / (double)(m - 1);
+		else
+			levels(cum, m);
+		d->cl = cum;
+		d->cq = v;
+	} else {
+		/* the levels 0, 0.001, ..., 1; equal weights: the unweighted rule of
+		 * scoredist_fit, to the bit */
+		d->ck = SD_LEVELS;
+		d->cl = ad_xmalloc(SD_LEVELS * sizeof *d->cl);
+		d->cq = ad_xmalloc(SD_LEVELS * sizeof *d->cq);
+		if (!equal)
+			levels(cum, m);
+		for (uint32_t i = 0; i < SD_LEVELS; i++) {
+			d->cl[i] = (double)i / (SD_LEVELS - 1);
+			d->cq[i] = equal ? sorted_quantile(v, m, d->cl[i])
+			                 : knots_quantile(cum, v, m, d->cl[i]);
+		}
+		free(cum);
+		free(v);
+	}
+	free(x);
+}
+
 void scoredist_free(ScoreDist *d)
 {
 	free(d->q);
+	free(d->cq);
+	free(d->cl);
 	memset(d, 0, sizeof *d);
 }
 
-int scoredist_training(ScoreDist *dist, Model *m, const AdvData *d, int score_mean)
+int scoredist_training(ScoreDist *dist, Model *m, const AdvData *d, int score_mean,
+                       const double *w)
 {
 	double *s = ad_xmalloc(ad_mul((size_t)(d->n ? d->n : 1), sizeof *s));
 	memset(dist, 0, sizeof *dist);
@@ -81,6 +244,7 @@ int scoredist_training(ScoreDist *dist, Model *m, const AdvData *d, int score_me
 		return ad_error("training rows: %s", ad_errmsg());
 	}
 	scoredist_fit(dist, s, d->label, (size_t)d->n);
+	scoredist_fit_clean(dist, s, w, (size_t)d->n);
 	dist->data_crc = thr_data_crc(d);
 	free(s);
 	return 0;
@@ -105,6 +269,15 @@ double thr_contamination(const ScoreDist *d, double c)
 		return NAN;
 	}
 	return scoredist_quantile(d, 1 - c);
+}
+
+double thr_clean(const ScoreDist *d, double r)
+{
+	if (!d || d->ck == 0) {
+		ad_error("no clean-weighted training score distribution stored");
+		return NAN;
+	}
+	return scoredist_clean_quantile(d, 1 - r);
 }
 
 double thr_fpr(const double *s, const int *label, size_t n, double rate)

@@ -11,6 +11,21 @@
  * share of anomalies among all training rows, so the threshold it gives is the
  * (1 - c) quantile of all training scores (PyOD's threshold_).
  *
+ * Clean-weighted distribution (format 3).  Beside it, the same scores with each
+ * row weighted by its rejection weight w_i >= 0 (step 3 of Algorithm 1, or a
+ * weigher's)
+ * in the last epoch of the kept model: the epoch the model was trained in last
+ * (with model selection, the selected epoch).  Rows with w_i = 0 drop out.
+ * The m rows left, sorted by score x_1 <= ... <= x_m with weights w_j, sit at
+ * the levels p_j = (w_1 + ... + w_(j-1)) / (W - w_m), W = w_1 + ... + w_m,
+ * and the p-quantile interpolates linearly between the two x_j around p (a
+ * weighted type-7 quantile: with equal weights p_j = (j-1)/(m-1), the
+ * unweighted rule above).  Stored as knots (level, score): up to SD_LEVELS
+ * rows every (p_j, x_j), so that every quantile read back is exact; with more
+ * the quantiles at the levels 0, 0.001, ..., 1 (with equal weights those of
+ * scoredist_fit, bit for bit), linear in between.  thr_clean(): the (1 - r)
+ * quantile, a share r of the clean weight above it (ad-score -r).
+ *
  * Decisions: a row is an anomaly (predicted label 1) when its score is
  * strictly above the threshold (as PyOD's labels_ and as ad-reject).
  *
@@ -38,20 +53,36 @@ typedef struct {
 	uint32_t data_crc;       /* fingerprint of the training data (thr_data_crc) */
 	uint32_t k;              /* quantiles stored, 1 <= k <= min(rows, SD_LEVELS) */
 	double *q;               /* k nondecreasing quantiles at the levels i/(k-1) */
+	/* clean-weighted (version 3; ck = 0: not stored) */
+	uint64_t clean_rows;     /* rows with w > 0 */
+	double clean_weight;     /* W, the sum of their weights */
+	uint32_t ck;             /* knots, 1 <= ck <= SD_LEVELS */
+	double *cl;              /* their levels: 0 = cl[0] < ... < cl[ck-1] = 1 (ck > 1) */
+	double *cq;              /* their scores, nondecreasing */
 } ScoreDist;
 
-/* Fit on n finite scores (labels may be NULL).  q is malloc'ed. */
+/* Fit on n finite scores (labels may be NULL).  q is malloc'ed.
+ * scoredist_fit_clean: the clean-weighted part from the weights w (n finite
+ * values >= 0; NULL: none). */
 void scoredist_fit(ScoreDist *d, const double *s, const int *label, size_t n);
+void scoredist_fit_clean(ScoreDist *d, const double *s, const double *w, size_t n);
+/* The weighted p-quantile of the n scores s with weights w (rule above; rows
+ * with w = 0 left out).  NaN when no weight is positive. */
+double weighted_quantile(const double *s, const double *w, size_t n, double p);
 /* The p-quantile, p in [0, 1], by linear interpolation between the stored
  * quantiles; NaN when nothing is stored. */
 double scoredist_quantile(const ScoreDist *d, double p);
+/* The same over the clean-weighted quantiles. */
+double scoredist_clean_quantile(const ScoreDist *d, double p);
 void scoredist_free(ScoreDist *d);
 
 /* The distribution ad-train stores: every row of d scored in eval mode in blocks
  * of 256 rows (as ad-score does, so ad-score on the training file gives the
- * same scores), fitted, with the labels and the fingerprint.  0, or -1 +
- * ad_error.  The model is only read. */
-int scoredist_training(ScoreDist *dist, Model *m, const AdvData *d, int score_mean);
+ * same scores), fitted, with the labels and the fingerprint, and with the rows'
+ * rejection weights w (d->n values, or NULL) the clean-weighted part.  0, or
+ * -1 + ad_error.  The model is only read. */
+int scoredist_training(ScoreDist *dist, Model *m, const AdvData *d, int score_mean,
+                       const double *w);
 
 /* CRC-32 of the labels (int32) then every row as float32, the fingerprint the
  * training checkpoint records too. */
@@ -60,6 +91,10 @@ uint32_t thr_data_crc(const AdvData *d);
 /* Threshold at an assumed contamination c in [0, 1): the (1 - c) quantile of the
  * training scores.  NaN + ad_error when the distribution is missing. */
 double thr_contamination(const ScoreDist *d, double c);
+/* Threshold at a share r in [0, 1) of the clean-weighted training rows: the
+ * (1 - r) quantile of the clean-weighted distribution.  NaN + ad_error when it
+ * is missing. */
+double thr_clean(const ScoreDist *d, double r);
 
 /* Threshold for a target false-positive rate on labelled scores: with the n0
  * normal scores (label 0) sorted, the (m+1)-th highest, m = floor(rate n0 + 1e-9),

@@ -85,6 +85,7 @@ static void trainer_free(Trainer *T)
 	free(T->fingerprint);
 	free(T->perm); free(T->lab); free(T->x); free(T->dout);
 	free(T->s); free(T->w); free(T->alpha); free(T->z); free(T->scratch); free(T->rej);
+	free(T->roww); free(T->bestw);
 }
 
 /* ---- remedies for the lock-in of median rejection (man/ad-train.1 LOCK-IN) ---- */
@@ -183,6 +184,8 @@ static int run_batch(Trainer *T, int b, int nb)
 		free(r);
 	}
 	warmup_weights(T, nb);
+	for (int i = 0; i < nb; i++)
+		T->roww[T->perm[(size_t)b * tc->batch + i]] = T->w[i];
 	L = loss_eval(loss, phase_epoch(T), model_out(T->m), model_target(T->m), T->s, T->w,
 	              T->alpha, nb, T->dout, T->rej);
 	L += model_aux_loss(T->m);
@@ -259,6 +262,8 @@ static int begin_epoch(Trainer *T)
 	if (T->batch_next == 0) {
 		T->shuf_epoch = T->shuf;
 		trace_acc_reset(&T->acc);
+		for (long i = 0; i < n; i++)
+			T->roww[i] = 1;
 	} else {
 		T->shuf = T->shuf_epoch;
 	}
@@ -281,6 +286,7 @@ static int end_main_epoch(Trainer *T, double *val, double *auc)
 			T->best_val = *val;
 			T->best_epoch = e;
 			copy_tensors(T, T->best, 0);
+			memcpy(T->bestw, T->roww, (size_t)T->d->n * sizeof *T->bestw);
 		}
 	}
 	if (tc->eval && e % tc->eval_every == 0) {
@@ -438,6 +444,13 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 	T.alpha = ad_xmalloc(ad_mul((size_t)B, sizeof(double)));
 	T.z = ad_xmalloc(ad_mul((size_t)B, sizeof(double)));
 	T.scratch = ad_xmalloc(ad_mul((size_t)B, sizeof(double)));
+	T.roww = ad_xmalloc(ad_mul((size_t)d->n, sizeof(double)));
+	T.bestw = tc->val ? ad_xmalloc(ad_mul((size_t)d->n, sizeof(double))) : NULL;
+	for (long i = 0; i < d->n; i++) {
+		T.roww[i] = 1;
+		if (T.bestw)
+			T.bestw[i] = 1;
+	}
 	for (long i = 0; i < d->n; i++)
 		if (d->label[i] != 0)
 			T.any_anom = 1;
@@ -497,6 +510,9 @@ int train_run(Model *m, const AdvData *d, const TrainConfig *tc, TrainResult *re
 		res->best_epoch = T.best_epoch;
 		res->best_val = T.best_val;
 	}
+	if (rc >= 0 && tc->row_weight)
+		memcpy(tc->row_weight, T.has_best ? T.bestw : T.roww,
+		       (size_t)d->n * sizeof *tc->row_weight);
 	if (rc >= 0 && model_finite(m))
 		rc = -1;
 	res->epochs_done = T.epoch;

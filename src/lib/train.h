@@ -54,6 +54,10 @@ typedef struct {
 	/* lock-in remedies (train.c, "remedies"; man/ad-train.1 LOCK-IN) */
 	int warmup;              /* main epochs with w = 1, alpha = 2 before rejection */
 	int reject_stat;         /* TRAIN_STAT_SCORE or TRAIN_STAT_RESID */
+	/* out, or NULL: d->n doubles, each row's rejection weight w in the last
+	 * epoch of the kept model (with a validation set the selected epoch; 1 for
+	 * a row that epoch left out), for the clean-weighted score distribution */
+	double *row_weight;
 } TrainConfig;
 
 /* The statistic the per-batch weights (w, z, alpha) are computed from:

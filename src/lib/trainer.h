@@ -30,6 +30,10 @@ typedef struct {
 	TrainAcc acc;                /* the current epoch's trace sums (trace.h) */
 	char *fingerprint;
 	int any_anom;
+	/* rejection weight w of every row in the current (or last) epoch, 1 for a row
+	 * not weighed yet; with a validation set, those of the selected epoch
+	 * (threshold.h, clean-weighted distribution; saved in checkpoints) */
+	double *roww, *bestw;
 	/* per-batch buffers */
 	int *perm, *lab;
 	float *x, *dout;

@@ -6,6 +6,7 @@
 #include "threshold.h"
 #include "util.h"
 #include "unit.h"
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -137,11 +138,14 @@ int main(void)
 	CHECK(fails_with(path2, "CRC-32 mismatch (file damaged or truncated)"));
 	/* version */
 	memcpy(t, b, n);
-	t[4] = 3;
+	t[4] = 4;
 	spit(path2, t, n, 1);
-	CHECK(fails_with(path2, "unsupported format version 3 (expected 1 to 2)"));
-	/* a format 1 file marked 2 lacks the score distribution */
+	CHECK(fails_with(path2, "unsupported format version 4 (expected 1 to 3)"));
+	/* a format 1 file marked 2 or 3 lacks the score distribution */
 	t[4] = 2;
+	spit(path2, t, n, 1);
+	CHECK(fails_with(path2, "training rows"));
+	t[4] = 3;
 	spit(path2, t, n, 1);
 	CHECK(fails_with(path2, "training rows"));
 	/* a tensor renamed */
@@ -176,8 +180,9 @@ int main(void)
 	free(t);
 	free(b);
 
-	/* format 2: the same bytes as format 1 up to the last tensor, then the
-	 * training score distribution; read back exactly */
+	/* format 3: the same bytes as format 1 up to the last tensor, then the
+	 * training score distribution and the clean-weighted one (none here:
+	 * u64 0, f64 0, u32 0); read back exactly */
 	{
 		double sc[5] = { 3, 1, 2, 2, 9 };
 		int lab[5] = { 0, 0, 1, 0, 1 };
@@ -195,13 +200,14 @@ int main(void)
 		CHECK(scoredist_quantile(&d, 0.875) == 6);     /* h = 3.5: between 3 and 9 */
 		CHECK(modelfile_save_dist(path, m, 0, "loss=mse\n", &d) == 0);
 		b2 = slurp(path, &n2);
-		CHECK(n2 == n1 + 8 + 8 + 4 + 4 + 5 * 8);
-		CHECK(b1[4] == 1 && b2[4] == 2);
+		CHECK(n2 == n1 + 8 + 8 + 4 + 4 + 5 * 8 + 8 + 8 + 4);
+		CHECK(b1[4] == 1 && b2[4] == 3);
 		CHECK(!memcmp(b1, b2, 4) && !memcmp(b1 + 5, b2 + 5, n1 - 4 - 5));
 		m2 = modelfile_load_dist(path, NULL, NULL, &d2, &v);
-		CHECK(m2 != NULL && v == 2);
+		CHECK(m2 != NULL && v == 3);
 		if (m2) {
 			CHECK(d2.rows == 5 && d2.anomalies == 2 && d2.data_crc == 0x12345678 && d2.k == 5);
+			CHECK(d2.ck == 0 && d2.clean_rows == 0 && d2.cq == NULL);
 			CHECK(d2.k == 5 && !memcmp(d2.q, d.q, 5 * sizeof *d.q));
 			scoredist_free(&d2);
 			model_free(m2);
@@ -209,18 +215,72 @@ int main(void)
 		/* damaged trailers, CRC fixed so that the field checks are reached */
 		b1 = ad_xrealloc(b1, n2 + 8);
 		memcpy(b1, b2, n2);
-		b1[n2 - 4 - 8] = 0;              /* last quantile 9 -> a smaller double */
-		b1[n2 - 4 - 1] = 0;
+		b1[n2 - 24 - 8] = 0;             /* last quantile 9 -> a smaller double */
+		b1[n2 - 24 - 1] = 0;
 		spit(path2, b1, n2, 1);
 		CHECK(fails_with(path2, "score quantile 5 is below the one before it"));
 		memcpy(b1, b2, n2);
-		b1[n2 - 4 - 5 * 8 - 4] = 6;      /* k = 6 > rows */
+		b1[n2 - 24 - 5 * 8 - 4] = 6;     /* k = 6 > rows */
 		spit(path2, b1, n2, 1);
 		CHECK(fails_with(path2, "6 score quantiles for 5 training rows"));
+		memcpy(b1, b2, n2);
+		b1[n2 - 24] = 1;                 /* clean rows 1 with weight 0 */
+		spit(path2, b1, n2, 1);
+		CHECK(fails_with(path2, "clean weight 0 of 1 rows among 5 training rows"));
 		memcpy(b1, b2, n2 - 4);
 		memset(b1 + n2 - 4, 0, 8);
 		spit(path2, b1, n2 + 4, 1);
-		CHECK(fails_with(path2, "4 unexpected bytes after the score quantiles"));
+		CHECK(fails_with(path2, "4 unexpected bytes after the clean score quantiles"));
+		/* a format 2 file (the distribution only) still loads */
+		memcpy(b1, b2, n2 - 24);
+		b1[4] = 2;
+		spit(path2, b1, n2 - 20, 1);
+		m2 = modelfile_load_dist(path2, NULL, NULL, &d2, &v);
+		CHECK(m2 != NULL && v == 2 && d2.k == 5 && d2.ck == 0);
+		model_free(m2);
+		scoredist_free(&d2);
+
+		/* the clean-weighted part: scores 3 1 2 2 9, weights 1 0.1 0 1 1; the
+		 * 0-weight row drops out, the rest sorted 1 (0.1), 2, 3, 9 (1 each) sit
+		 * at the levels 0, 0.1/2.1, 1.1/2.1, 1 (the knots stored); the
+		 * quantile at 1/3 is 2 + 0.6 (1/3 - 0.1/2.1 = 0.6/2.1), at 2/3
+		 * 3 + 6 * 0.3, at 0.5 2 + 0.95 */
+		{
+			double w[5] = { 1, 0.1, 0, 1, 1 }, want[4] = { 1, 2.6, 4.8, 9 };
+			double lv[4] = { 0, 0.1 / 2.1, 1.1 / 2.1, 1 }, kq[4] = { 1, 2, 3, 9 };
+			scoredist_fit_clean(&d, sc, w, 5);
+			CHECK(d.clean_rows == 4 && fabs(d.clean_weight - 3.1) < 1e-12 && d.ck == 4);
+			for (int i = 0; i < 4 && d.ck == 4; i++) {
+				CHECK(d.cq[i] == kq[i] && fabs(d.cl[i] - lv[i]) < 1e-15);
+				CHECK(fabs(weighted_quantile(sc, w, 5, i / 3.0) - want[i]) < 1e-12);
+				CHECK(fabs(scoredist_clean_quantile(&d, i / 3.0) - want[i]) < 1e-12);
+			}
+			CHECK(fabs(thr_clean(&d, 0.5) - 2.95) < 1e-12);
+			CHECK(isnan(weighted_quantile(sc, (double[5]){ 0, 0, 0, 0, 0 }, 5, 0.5)));
+			CHECK(modelfile_save_dist(path, m, 0, "loss=mse\n", &d) == 0);
+			m2 = modelfile_load_dist(path, NULL, NULL, &d2, &v);
+			CHECK(m2 != NULL && v == 3 && d2.ck == 4 && d2.clean_rows == 4);
+			if (m2)
+				CHECK(!memcmp(d2.cq, d.cq, 4 * sizeof *d.cq) &&
+				      !memcmp(d2.cl, d.cl, 4 * sizeof *d.cl) &&
+				      d2.clean_weight == d.clean_weight);
+			model_free(m2);
+			scoredist_free(&d2);
+			/* levels that do not rise, CRC fixed */
+			free(b1);
+			b1 = slurp(path, &n1);
+			{
+				size_t at = n1 - 4 - 8 * 8 + 8;      /* the second level */
+				memset(b1 + at, 0, 8);
+				spit(path2, b1, n1, 1);
+				CHECK(fails_with(path2, "clean level 2 is 0 (levels go from 0 up to 1)"));
+			}
+			/* equal weights: the unweighted quantiles, bit for bit */
+			for (int i = 0; i < 5; i++)
+				w[i] = 0.25;
+			scoredist_fit_clean(&d, sc, w, 5);
+			CHECK(d.ck == d.k && !memcmp(d.cq, d.q, d.k * sizeof *d.q));
+		}
 		/* a version 1 file gives an empty distribution */
 		CHECK(modelfile_save(path, m, 0, "") == 0);
 		m2 = modelfile_load_dist(path, NULL, NULL, &d2, &v);
@@ -242,6 +302,22 @@ int main(void)
 		for (int i = 0; i <= 1000; i += 37)
 			CHECK(d.q[i] == ad_quantile(x, nn, i / 1000.0, scr));
 		CHECK(scoredist_quantile(&d, 0.9) == ad_quantile(x, nn, 0.9, scr));
+		/* equal weights: the same quantiles; other weights: the weighted
+		 * quantiles at the levels i/1000 */
+		{
+			double *w = malloc(nn * sizeof *w);
+			for (size_t i = 0; i < nn; i++)
+				w[i] = 0.5;
+			scoredist_fit_clean(&d, x, w, nn);
+			CHECK(d.ck == SD_LEVELS && !memcmp(d.cq, d.q, SD_LEVELS * sizeof *d.q));
+			for (size_t i = 0; i < nn; i++)
+				w[i] = i % 3 ? 1 : i % 2 ? 0.25 : 0;
+			scoredist_fit_clean(&d, x, w, nn);
+			CHECK(d.ck == SD_LEVELS && d.clean_rows == nn - (nn + 5) / 6);
+			for (int i = 0; i <= 1000; i += 37)
+				CHECK(d.cl[i] == i / 1000.0 && d.cq[i] == weighted_quantile(x, w, nn, i / 1000.0));
+			free(w);
+		}
 		scoredist_free(&d);
 		free(x);
 		free(scr);
