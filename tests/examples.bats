@@ -258,3 +258,22 @@ check_rows() {
 	[ "${lines[1]}" = "m	3	hetero	3	2	0.6000	0.4000	0.9000	0.4500" ]
 	[ "${lines[2]}" = "m	3	mse	1	-	0.7000	0.7000	-	-" ]
 }
+
+@test "examples: a make killed while redoing a run keeps the row another stream finished meanwhile" {
+	# two makes on one OUT: the second finishes the run while the first is still at it; the
+	# first is then killed, and make deletes the targets it was building unless .PRECIOUS
+	awk 'BEGIN { srand(5); print "#adv 1 dim=6"; for (i = 0; i < 3000; i++) { c = (i % 5 == 0); printf "%d", c
+		for (j = 0; j < 6; j++) printf "\t%.4f", rand() - 0.5 + 2 * c * (j % 2); printf "\n" } }' > "$OUT/load/tiny/train.adv"
+	r=$OUT/runs/tiny/ae_mse_g0.1_c0_s1_e100000.tsv
+	"${MK[@]}" "$OUT/data/tiny/c0-g0.1-s1-train.adv"
+	setsid "${MK[@]}" "$r" > /dev/null 2>&1 &
+	pid=$!
+	# run.sh makes its scratch directory just before it starts ad-train
+	for _ in $(seq 100); do compgen -G "$OUT/runs/tiny/.tmp.*" > /dev/null && break; sleep 0.1; done
+	compgen -G "$OUT/runs/tiny/.tmp.*" > /dev/null
+	sleep 0.5
+	printf 'the other stream finished this run\n' > "$r"
+	kill -TERM -- -"$pid"
+	wait "$pid" || true
+	[ "$(cat "$r")" = "the other stream finished this run" ]
+}
