@@ -1,7 +1,7 @@
 #!/bin/sh
 # lockin.sh OUT VARIANTS DATASETS:CLASSES SEEDS [EPOCHS]: the lock-in study of median
 # rejection (README, "Lock-in").  For every data set and normal class, one split
-# (ad-split -P image, gamma GAMMA (0.2), split seed 1) and, on it, one short training run per
+# (split.sh: ad-split -P image, gamma GAMMA (0.2), split seed 1, in OUT/data) and, on it, one short training run per
 # variant and training seed (ad-train -s SEED: the initialisation and the shuffling),
 # EPOCHS (10) epochs, lr 1e-4, batch 100, the model after the last epoch, with the test
 # AUROC of every epoch in the trace.  One row per run is appended to OUT/lockin.tsv:
@@ -13,15 +13,17 @@
 # DATASETS:CLASSES e.g. "mnist:0,3,5 fmnist:2".  Data: OUT/load/DATASET/{train,test}.adv
 # (binary vector streams as the examples Makefile loads them) must exist.  ARCH (default
 # conv:16-32-64+sigmoid) and SLOPE (0.01) set the network; GAMMA (0.2) the contamination
-# (one OUT per GAMMA: the splits in OUT/split are made once); SCALE, if set, ad-scale(1)
-# options (e.g. "-c l1 -g") fitted on the training part and applied to all three parts.
+# (the rows do not name it: one OUT per GAMMA); SCALE, if set, ad-scale(1) options (e.g.
+# "-c l1 -g", split.sh's IMAGE_SCALE) fitted on the training part and applied to all three
+# parts (one OUT per SCALE: the splits are made once).
 set -eu
 export LC_ALL=C
 [ $# -ge 4 ] || { echo "usage: lockin.sh OUT VARIANTS DATASETS:CLASSES SEEDS [EPOCHS]" >&2; exit 2; }
 out=$1 variants=$2 sets=$3 seeds=$4 epochs=${5:-10}
 arch=${ARCH:-conv:16-32-64+sigmoid} slope=${SLOPE:-0.01} gamma=${GAMMA:-0.2} scale=${SCALE:-}
 res=$out/lockin.tsv
-mkdir -p "$out/split" "$out/tmp"
+here=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$out/tmp"
 # a scratch directory of this process: studies of other variants may run at the same time
 # on the same OUT (each appends whole rows to OUT/lockin.tsv)
 tmp=$(mktemp -d "$out/tmp/run.XXXXXX")
@@ -33,24 +35,9 @@ for seed in $seeds; do
 	for dc in $sets; do
 		ds=${dc%%:*}
 		for c in $(echo "${dc#*:}" | tr , ' '); do
-			sp=$out/split/$ds-c$c
-			if [ ! -f "$sp-train.adv" ]; then
-				for p in val test train; do
-					ad-split -b -k "$c" -g "$gamma" -s 1 -p $p -t "$out/load/$ds/test.adv" \
-						"$out/load/$ds/train.adv" > "$tmp/$p"
-				done
-				if [ -n "$scale" ]; then
-					# shellcheck disable=SC2086
-					ad-scale $scale -b -o "$tmp/stats" "$tmp/train" > "$tmp/train.n"
-					for p in val test; do
-						ad-scale -b -m "$tmp/stats" "$tmp/$p" > "$tmp/$p.n"
-					done
-					for p in val test train; do mv "$tmp/$p.n" "$tmp/$p"; done
-				fi
-				mv "$tmp/test" "$sp-test.adv"
-				mv "$tmp/val" "$sp-val.adv"
-				mv "$tmp/train" "$sp-train.adv"
-			fi
+			sp=$out/data/$ds/c$c-g$gamma-s1
+			[ -f "$sp-train.adv" ] ||
+				IMAGE_SCALE=$scale sh "$here/split.sh" "$out" "$ds/c$c-g$gamma-s1" image
 			for v in $variants; do
 				name=${v%%=*} flags=$(echo "${v#*=}" | tr , ' ')
 				if awk -F '\t' -v d="$ds" -v c="$c" -v n="$name" -v s="$seed" \
