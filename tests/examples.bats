@@ -5,30 +5,23 @@
 # milliseconds.  Skipped where ad-train is not built.
 setup() {
 	load test_helper
+	load gen_images
 	command -v ad-train > /dev/null || skip "ad-train not built"
 	EX="$TOP/examples"
 	BINDIR=$(dirname "$(command -v ad-train)")
 	OUT="$TMP/out"
 	mkdir -p "$OUT/load/tiny"
-	# 300 rows, every fifth one class 1: shifted by 2 in the odd features
-	awk 'BEGIN { srand(7); print "#adv 1 dim=6"
-		for (i = 0; i < 300; i++) { c = (i % 5 == 0); printf "%d", c
-			for (j = 0; j < 6; j++) printf "\t%.4f", rand() + rand() - 1 + 2 * c * (j % 2)
-			printf "\n" } }' > "$OUT/load/tiny/train.adv"
+	gen_tiny 300 > "$OUT/load/tiny/train.adv"
 	MK=(make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0
 	    TABLE1_RUNS="ae_mse ae_hetero+q0.75+t0" CLASSES=0 GAMMAS=0.1 EPOCHS=2)
 }
 
-# a tiny image set "img": 4x4 images of two classes with different ink, train and test
+# a tiny image set "img" (gen_images: blobs, class 0, and noise, class 1), train and test
 # streams, as the examples Makefile loads them
 tiny_images() {
 	mkdir -p "$OUT/load/img"
-	for f in train test; do
-		awk -v n=$([ $f = train ] && echo 120 || echo 60) 'BEGIN { srand(3); print "#adv 1 dim=16 shape=1x4x4"
-			for (i = 0; i < n; i++) { c = i % 2; printf "%d", c
-				for (j = 0; j < 16; j++) printf "\t%.3f", rand() * (c ? 0.3 : 1)
-				printf "\n" } }' > "$OUT/load/img/$f.adv"
-	done
+	gen_images 3 120 2 > "$OUT/load/img/train.adv"
+	gen_images 5 60 2 > "$OUT/load/img/test.adv"
 }
 
 # columns of every row: dataset model loss gamma class seed epochs auroc seconds
@@ -197,7 +190,7 @@ check_rows() {
 	run -0 --separate-stderr make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" \
 		PROTO_img=image IMAGE_SCALE="-c l1 -g" "$OUT/data/img/c0-g0.2-s1-train.adv"
 	st=$OUT/data/img/c0-g0.2-s1.stats
-	[[ "$(head -n 1 "$st")" == "#adscale 2 method=minmax dim=16 "*" contrast=l1 global=1" ]]
+	[[ "$(head -n 1 "$st")" == "#adscale 2 method=minmax dim=64 "*" contrast=l1 global=1" ]]
 	# the training part spans exactly [0, 1] over all its values; val and test were scaled
 	# with its statistics (the same bytes as applying them again to the raw parts)
 	ad-load "$OUT/data/img/c0-g0.2-s1-train.adv" | tail -n +2 | cut -f 2- | tr '\t' '\n' | sort -g > "$TMP/v"
@@ -262,8 +255,7 @@ check_rows() {
 @test "examples: a make killed while redoing a run keeps the row another stream finished meanwhile" {
 	# two makes on one OUT: the second finishes the run while the first is still at it; the
 	# first is then killed, and make deletes the targets it was building unless .PRECIOUS
-	awk 'BEGIN { srand(5); print "#adv 1 dim=6"; for (i = 0; i < 3000; i++) { c = (i % 5 == 0); printf "%d", c
-		for (j = 0; j < 6; j++) printf "\t%.4f", rand() - 0.5 + 2 * c * (j % 2); printf "\n" } }' > "$OUT/load/tiny/train.adv"
+	gen_tiny 3000 > "$OUT/load/tiny/train.adv"
 	r=$OUT/runs/tiny/ae_mse_g0.1_c0_s1_e100000.tsv
 	"${MK[@]}" "$OUT/data/tiny/c0-g0.1-s1-train.adv"
 	setsid "${MK[@]}" "$r" > /dev/null 2>&1 &
@@ -276,4 +268,15 @@ check_rows() {
 	kill -TERM -- -"$pid"
 	wait "$pid" || true
 	[ "$(cat "$r")" = "the other stream finished this run" ]
+}
+
+@test "examples: lockin.sh makes its split with split.sh (SCALE as IMAGE_SCALE), one row per run, and resumes" {
+	tiny_images
+	SCALE="-c l1 -g" ARCH=mlp:8-4 run -0 sh "$EX/lockin.sh" "$OUT" "mse=-L,mse hetero=-L,hetero" img:0 "1 2" 2
+	sp=$OUT/data/img/c0-g0.2-s1
+	[[ "$(head -n 1 "$sp.stats")" == "#adscale 2 "*" contrast=l1 global=1" ]]
+	[ "$(tail -n +2 "$OUT/lockin.tsv" | cut -f 1-4 | tr '\t' ' ' | sort | tr '\n' ,)" = "img 0 hetero 1,img 0 hetero 2,img 0 mse 1,img 0 mse 2," ]
+	run -0 sh "$EX/lockin.sh" "$OUT" "mse=-L,mse" img:0 "1 2" 2
+	[ -z "$output" ]
+	[ "$(wc -l < "$OUT/lockin.tsv")" -eq 5 ]
 }
