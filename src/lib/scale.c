@@ -84,8 +84,8 @@ void scale_add(ScaleStats *s, const float *x)
 	x = contrast_row(s, x);
 	s->n++;
 	for (int j = 0; j < s->dim; j++) {
-		if (s->global)
-			welford(s, 0, x[j], ++s->nv);
+		if (s->global)   /* value j of row n is the ((n - 1) dim + j + 1)-th of slot 0 */
+			welford(s, 0, x[j], (s->n - 1) * s->dim + j + 1);
 		else
 			welford(s, j, x[j], s->n);
 	}
@@ -93,7 +93,7 @@ void scale_add(ScaleStats *s, const float *x)
 
 void scale_finish(ScaleStats *s)
 {
-	long k = s->global ? s->nv : s->n;
+	long k = s->global ? s->n * s->dim : s->n;
 	for (int j = 0; j < s->dim; j++) {
 		if (s->global && j > 0) {
 			s->min[j] = s->min[0];

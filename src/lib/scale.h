@@ -34,7 +34,6 @@ typedef struct {
 	double lower, upper;    /* min-max target range */
 	int contrast;           /* SCALE_CONTRAST_*: per-row normalisation first */
 	int global;             /* 1: one set of statistics over all values */
-	long nv;                /* values fitted (global) */
 	float *row;             /* scratch: the contrast-normalised row */
 	int dim;
 	long n;                 /* rows fitted */
