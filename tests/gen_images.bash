@@ -1,4 +1,5 @@
-# Test data for ad-train and ad-score: small 1x8x8 images, generated in a few ms.
+# Test data for ad-train and ad-score: small 1x8x8 images, generated in a few ms; and the
+# tiny tabular set of the examples tests.
 # gen_images SEED N EVERY: N rows of 1x8x8 images in [0,1]; every EVERY-th row (EVERY > 0) is an
 # anomaly (uniform noise, label 1), the others blobs (label 0).  Park-Miller LCG:
 # exact in double arithmetic, so every awk gives the same rows.
@@ -18,4 +19,13 @@ gen_images() {
 			print line
 		}
 	}'
+}
+
+# gen_tiny N: N rows of 6 values, every fifth one class 1 (shifted by 2 in the odd features),
+# the data set "tiny" of the examples tests (tabular protocol: each run takes milliseconds).
+gen_tiny() {
+	awk -v n="$1" 'BEGIN { srand(7); print "#adv 1 dim=6"
+		for (i = 0; i < n; i++) { c = (i % 5 == 0); printf "%d", c
+			for (j = 0; j < 6; j++) printf "\t%.4f", rand() + rand() - 1 + 2 * c * (j % 2)
+			printf "\n" } }'
 }

@@ -25,16 +25,14 @@ teardown_file() {
 setup() {
 	[ -z "$SLURM_SKIP" ] || skip "$SLURM_SKIP"
 	load test_helper
+	load gen_images
 	load slurm
 	export SLURM_CONF="$SLURM_DIR/slurm.conf"
 	EX="$TOP/examples"
 	BINDIR=$(dirname "$(command -v ad-train)")
 	OUT="$TMP/out"
 	mkdir -p "$OUT/load/tiny"
-	awk 'BEGIN { srand(7); print "#adv 1 dim=6"
-		for (i = 0; i < 300; i++) { c = (i % 5 == 0); printf "%d", c
-			for (j = 0; j < 6; j++) printf "\t%.4f", rand() + rand() - 1 + 2 * c * (j % 2)
-			printf "\n" } }' > "$OUT/load/tiny/train.adv"
+	gen_tiny 300 > "$OUT/load/tiny/train.adv"
 	VARS=(BIN="$BINDIR" OUT="$OUT" DATASET=tiny PROTO_tiny=tabular VAL=0
 	      TABLE1_RUNS="ae_mse ae_hetero+q0.75+t0" CLASSES=0 GAMMAS=0.1 EPOCHS=2 SEEDS="1 2")
 	MK=(make -s --no-print-directory -C "$EX" "${VARS[@]}")
