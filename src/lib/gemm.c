@@ -354,12 +354,14 @@ void sgemm(int transA, int transB, int M, int N, int K, float alpha,
 	int nt = nn_threads();
 	double work = (double)M * N * (K > 0 ? K : 1);
 	/* below ~2M multiply-adds (some 25 us) waking the workers costs more than it
-	 * gains (the MLP AE's layers at batch 100 stay on one thread) */
-	if (nt == 1 || work < 2097152.0) {
+	 * gains (the MLP AE's layers at batch 100 stay on one thread); inside a task
+	 * the caller's worker does it all */
+	if (nt == 1 || work < 2097152.0 || nn_in_task()) {
+		int tid = nn_tid();
 		g.nbm = (M + MC - 1) / MC;
 		g.nbn = (N + NC - 1) / NC;
 		for (int t = 0; t < g.nbm * g.nbn; t++)
-			task_block(&g, t, 0);
+			task_block(&g, t, tid);
 		return;
 	}
 	/* The grid only decides who computes what: results do not depend on it. */

@@ -1165,37 +1165,83 @@ double layer_macs(const Layer *l)
 	return 0.0;
 }
 
-/* profiling: add the time since *t to s->prof[k] */
-static void tick(Seq *s, int k, double *t)
+/* profiling: add the time since *t to prof[k] */
+static void tick(double *prof, int k, double *t)
 {
-	if (s->prof) {
+	if (prof) {
 		double now = ad_now();
-		s->prof[k] += now - *t;
+		prof[k] += now - *t;
 		*t = now;
 	}
+}
+
+/* the layers' forward passes into act[0 .. s->n) */
+static float *run_forward(Seq *s, float **act, NnWork *w, const float *x, int B, int train,
+                          double *prof)
+{
+	const float *cur = x;
+	double t = prof ? ad_now() : 0.0;
+	for (int i = 0; i < s->n; i++) {
+		Layer *l = &s->L[i];
+		if (fused_bn_act(s, i)) {
+			if (bn_forward_act(l, &s->L[i + 1], cur, act[i], B, train) < 0)
+				return NULL;
+			tick(prof, 2 * i, &t);
+			cur = act[++i];
+			continue;
+		}
+		if (layer_forward(l, w, cur, act[i], B, train) < 0)
+			return NULL;
+		tick(prof, 2 * i, &t);
+		cur = act[i];
+	}
+	return s->n ? act[s->n - 1] : (float *)x;
 }
 
 float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train)
 {
 	ensure_batch(s, B);
 	s->in = x;
-	const float *cur = x;
-	double t = s->prof ? ad_now() : 0.0;
+	return run_forward(s, s->act, w, x, B, train, s->prof);
+}
+
+size_t seq_col_need(const Seq *s, int rows)
+{
+	size_t need = 0;
 	for (int i = 0; i < s->n; i++) {
-		Layer *l = &s->L[i];
-		if (fused_bn_act(s, i)) {
-			if (bn_forward_act(l, &s->L[i + 1], cur, s->act[i], B, train) < 0)
-				return NULL;
-			tick(s, 2 * i, &t);
-			cur = s->act[++i];
-			continue;
-		}
-		if (layer_forward(l, w, cur, s->act[i], B, train) < 0)
-			return NULL;
-		tick(s, 2 * i, &t);
-		cur = s->act[i];
+		const Layer *l = &s->L[i];
+		size_t n = 0;
+		if (l->type == NN_CONV)
+			n = (size_t)l->ic * l->k * l->k * rows * out_plane(l);
+		else if (l->type == NN_CONVT)
+			n = (size_t)l->oc * l->k * l->k * rows * in_plane(l);
+		if (n > need)
+			need = n;
 	}
-	return s->n ? s->act[s->n - 1] : (float *)x;
+	return need;
+}
+
+float *nn_work_col(NnWork *w, size_t n)
+{
+	return col_scratch(w, n);
+}
+
+void seq_reserve(Seq *s, int B)
+{
+	ensure_batch(s, B);
+}
+
+float *seq_forward_part(Seq *s, float *col, size_t ncol, const float *x, int b, int part,
+                        int rows)
+{
+	float **act = ad_xmalloc(ad_mul((size_t)(s->n ? s->n : 1), sizeof *act));
+	for (int i = 0; i < s->n; i++)
+		act[i] = s->act[i] + (size_t)part * rows * layer_out_size(&s->L[i]);
+	NnWork w = { col, ncol, { NULL, 0 } };
+	float *y = run_forward(s, act, &w, x, b, 0, NULL);
+	sgemm_work_free(&w.gemm);
+	free(act);
+	return y;
 }
 
 void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B)
@@ -1208,14 +1254,14 @@ void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B)
 			const float *xin = i ? s->act[i - 1] : s->in;
 			float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 			bn_backward_act(l, &s->L[i + 1], xin, s->act[i + 1], d, out, B);
-			tick(s, 2 * i + 1, &t);
+			tick(s->prof, 2 * i + 1, &t);
 			d = out;
 			continue;
 		}
 		const float *xin = i ? s->act[i - 1] : s->in;
 		float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 		layer_backward(&s->L[i], w, xin, s->act[i], d, out, B);
-		tick(s, 2 * i + 1, &t);
+		tick(s->prof, 2 * i + 1, &t);
 		d = out;
 	}
 }
