@@ -34,6 +34,7 @@ typedef struct {
 	const float *src;
 	float *dst;
 	int C, B, Hs, Ws, Hd, Wd, kk;   /* kk = k * k taps */
+	size_t cs;                      /* image: channel stride (B * Hs * Ws, or more) */
 	const int *off;                 /* [kk][Hd*Wd]: offset in the scratch plane */
 } ColJob;
 
@@ -75,7 +76,7 @@ static void im2col_task(void *ctx, int t, int tid)
 	float *pl = nn_scratch(tid, ns + NTRASH);
 	memset(pl + ns, 0, NTRASH * sizeof *pl);   /* what the padding reads */
 	for (int b = b0; b < b1; b++) {
-		memcpy(pl, j->src + ((size_t)c * j->B + b) * ns, ns * sizeof *pl);
+		memcpy(pl, j->src + (size_t)c * j->cs + (size_t)b * ns, ns * sizeof *pl);
 		for (int kk = 0; kk < j->kk; kk++) {
 			const int *restrict off = j->off + kk * nd;
 			float *restrict r = j->dst + ((size_t)c * j->kk + kk) * ncols + (size_t)b * nd;
@@ -102,7 +103,7 @@ static void col2im_task(void *ctx, int t, int tid)
 			for (size_t q = 0; q < nd; q++)
 				pl[off[q]] += r[q];
 		}
-		memcpy(j->dst + ((size_t)c * j->B + b) * ns, pl, ns * sizeof *pl);
+		memcpy(j->dst + (size_t)c * j->cs + (size_t)b * ns, pl, ns * sizeof *pl);
 	}
 }
 
@@ -136,6 +137,7 @@ typedef struct {
 	const float *src;
 	float *dst;
 	int C, B, Hs, Ws, Hd, Wd, k, p;
+	size_t cs, nimg;   /* image: channel stride; im2col: floats readable from src */
 } Col2Job;
 
 static int col2_fits(int Ws, int Wd, int k, int s, int p)
@@ -158,14 +160,14 @@ static void im2col2_task(void *ctx, int t, int tid)
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Ws = j->Ws, k = j->k;
 	size_t nd = (size_t)j->Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
-	size_t nsrc = (size_t)j->C * j->B * ns;
+	size_t nsrc = j->nimg;
 	int Hp = 2 * (j->Hd - 1) + k > j->Hs + j->p ? 2 * (j->Hd - 1) + k : j->Hs + j->p;
 	size_t np = (size_t)Hp * P2W + 32;
 	float *pl = nn_scratch(tid, np), tmp[16];
 	const v16i even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
 	memset(pl, 0, np * sizeof *pl);   /* the border stays 0 */
 	for (int b = b0; b < b1; b++) {
-		size_t o = ((size_t)c * j->B + b) * ns;
+		size_t o = (size_t)c * j->cs + (size_t)b * ns;
 		for (int y = 0; y < j->Hs; y++, o += (size_t)Ws) {
 			float *d = pl + (size_t)(y + j->p) * P2W + j->p;
 			if (o + 32 <= nsrc) {   /* the lanes past the row write border zeros */
@@ -220,7 +222,7 @@ static void col2im2_task(void *ctx, int t, int tid)
 	const v16 z = { 0 };
 	float tmp[32];
 	for (int b = b0; b < b1; b++) {
-		float *img = j->dst + ((size_t)c * j->B + b) * ns;
+		float *img = j->dst + (size_t)c * j->cs + (size_t)b * ns;
 		for (int iy = 0; iy < j->Hs; iy++) {
 			int py = iy + p;   /* 2y + ky */
 			v16 a0 = z, a1 = z;
@@ -261,37 +263,42 @@ static void col2im2_task(void *ctx, int t, int tid)
 
 #endif
 
-static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, int Hd,
-                   int Wd, int k, int s, int p)
+/* The image holds Bi samples, of which samples [b0, b0 + B) are seen: the
+ * im2col matrix has their B * Hd * Wd columns. */
+static void im2col(const float *img, int Bi, int b0, float *col, int C, int B, int Hs, int Ws,
+                   int Hd, int Wd, int k, int s, int p)
 {
 	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
-	size_t work = (size_t)C * k * k * B * Hd * Wd;
+	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
+	const float *src = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
 	if (col2_fits(Ws, Wd, k, s, p) && Wd >= IM2COL2_MIN_WD) {
-		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p };
+		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
 		nn_parallel_work(ntask, work, im2col2_task, &j);
 		return;
 	}
 #endif
-	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, NULL };
+	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, cs, NULL };
 	colmap(&j, k, s, p);
 	nn_parallel_work(ntask, work, im2col_task, &j);
 	colmap_free(&j);
 }
 
-static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
-                   int Wd, int k, int s, int p)
+/* the image's samples [b0, b0 + B) of Bi from the B * Hd * Wd columns of col */
+static void col2im(const float *col, float *img, int Bi, int b0, int C, int B, int Hs, int Ws,
+                   int Hd, int Wd, int k, int s, int p)
 {
 	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
-	size_t work = (size_t)C * k * k * B * Hd * Wd;
+	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
+	float *dst = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
 	if (col2_fits(Ws, Wd, k, s, p)) {
-		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p };
+		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p, cs, 0 };
 		nn_parallel_work(ntask, work, col2im2_task, &j);
 		return;
 	}
 #endif
-	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, NULL };
+	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, cs, NULL };
 	colmap(&j, k, s, p);
 	nn_parallel_work(ntask, work, col2im_task, &j);
 	colmap_free(&j);
@@ -402,15 +409,31 @@ static void linear_backward(Layer *l, NnWork *w, const float *x, const float *y,
 		sgemm(1, 0, l->ic, B, l->oc, 1.0f, l->w, l->ic, dy, B, 0.0f, dx, B, &w->gemm);
 }
 
+/* Samples per piece of a product whose im2col matrix has K rows of P columns
+ * per sample: the piece's matrix (at most COL_PIECE floats) stays in cache
+ * between the im2col or col2im and the GEMM.  A column's values do not depend
+ * on the other columns of a product, so the pieces give the same results. */
+#define COL_PIECE 65536
+static int piece(int K, size_t P, int B)
+{
+	size_t n = COL_PIECE / ((size_t)K * P);
+	return n < 1 ? 1 : n > (size_t)B ? B : (int)n;
+}
+
 /* Conv2d: y = W im2col(x) + b, W [oc][ic*k*k] */
 static int conv_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
 {
 	(void)train;
 	int K = l->ic * l->k * l->k;
-	size_t N = (size_t)B * out_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-	sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, col, (int)N, 0.0f, y, (int)N, &w->gemm);
+	size_t P = out_plane(l);
+	int nb = piece(K, P, B);
+	float *col = col_scratch(w, (size_t)K * nb * P);
+	for (int b0 = 0; b0 < B; b0 += nb) {
+		int n = B - b0 < nb ? B - b0 : nb, N = n * (int)P;
+		im2col(x, B, b0, col, l->ic, n, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+		sgemm(0, 0, l->oc, N, K, 1.0f, l->w, K, col, N, 0.0f, y + (size_t)b0 * P,
+		      B * (int)P, &w->gemm);
+	}
 	if (l->bias)
 		bias_add(l, y, B, out_plane(l));
 	return 0;
@@ -423,13 +446,19 @@ static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
 	int K = l->ic * l->k * l->k;
 	int N = B * (int)out_plane(l);
 	float *col = col_scratch(w, (size_t)K * N);
-	im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+	im2col(x, B, 0, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
 	sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K, &w->gemm);
 	if (l->bias)
 		bias_grad(l, dy, B, out_plane(l));
-	if (dx) {
-		sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, col, N, &w->gemm);
-		col2im(col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+	if (!dx)
+		return;
+	size_t P = out_plane(l);
+	int nb = piece(K, P, B);
+	for (int b0 = 0; b0 < B; b0 += nb) {
+		int n = B - b0 < nb ? B - b0 : nb, Nn = n * (int)P;
+		sgemm(1, 0, K, Nn, l->oc, 1.0f, l->w, K, dy + (size_t)b0 * P, N, 0.0f, col, Nn,
+		      &w->gemm);
+		col2im(col, dx, B, b0, l->ic, n, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
 	}
 }
 
@@ -438,10 +467,15 @@ static int convt_forward(Layer *l, NnWork *w, const float *x, float *y, int B, i
 {
 	(void)train;
 	int K = l->oc * l->k * l->k;
-	size_t N = (size_t)B * in_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, col, (int)N, &w->gemm);
-	col2im(col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+	size_t P = in_plane(l);
+	int nb = piece(K, P, B);
+	float *col = col_scratch(w, (size_t)K * nb * P);
+	for (int b0 = 0; b0 < B; b0 += nb) {
+		int n = B - b0 < nb ? B - b0 : nb, N = n * (int)P;
+		sgemm(1, 0, K, N, l->ic, 1.0f, l->w, K, x + (size_t)b0 * P, B * (int)P, 0.0f, col, N,
+		      &w->gemm);
+		col2im(col, y, B, b0, l->oc, n, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+	}
 	if (l->bias)
 		bias_add(l, y, B, out_plane(l));
 	return 0;
@@ -454,7 +488,7 @@ static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
 	int K = l->oc * l->k * l->k;
 	int N = B * (int)in_plane(l);
 	float *col = col_scratch(w, (size_t)K * N);
-	im2col(dy, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
+	im2col(dy, B, 0, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
 	sgemm(0, 1, l->ic, K, N, 1.0f, x, N, col, N, 1.0f, l->gw, K, &w->gemm);
 	if (l->bias)
 		bias_grad(l, dy, B, out_plane(l));
