@@ -409,33 +409,97 @@ static void linear_backward(Layer *l, NnWork *w, const float *x, const float *y,
 		sgemm(1, 0, l->ic, B, l->oc, 1.0f, l->w, l->ic, dy, B, 0.0f, dx, B, &w->gemm);
 }
 
-/* Samples per piece of a product whose im2col matrix has K rows of P columns
- * per sample: the piece's matrix (at most COL_PIECE floats) stays in cache
- * between the im2col or col2im and the GEMM.  A column's values do not depend
- * on the other columns of a product, so the pieces give the same results. */
+/* The products of a convolution's forward pass (im2col, then W x col, then the
+ * bias), of its data gradient (GEMM, then col2im) and of a transposed
+ * convolution's forward pass (GEMM, col2im, bias) run in pieces of samples whose
+ * im2col matrix (at most COL_PIECE floats) stays in cache between the steps.  A
+ * column's values do not depend on the other columns of a product, so the
+ * pieces give the same results.  With several workers each piece runs on one of
+ * them, in its own part of the im2col buffer. */
 #define COL_PIECE 65536
-static int piece(int K, size_t P, int B)
+enum { PIECE_CONV, PIECE_CONV_DX, PIECE_CONVT };
+
+typedef struct {
+	const Layer *l;
+	const float *in;   /* conv: x; conv data gradient: dy; transposed conv: x */
+	float *out;        /* conv: y; conv data gradient: dx; transposed conv: y */
+	float *col;
+	size_t ncol;       /* floats of one worker's part of col */
+	int kind, B, nb;   /* nb samples a piece */
+} PieceJob;
+
+/* y[c][b0 .. b0 + n) += b[c] */
+AD_CLONES
+static void bias_piece(const Layer *l, float *y, int B, size_t P, int b0, int n)
 {
-	size_t n = COL_PIECE / ((size_t)K * P);
-	return n < 1 ? 1 : n > (size_t)B ? B : (int)n;
+	for (int c = 0; c < l->oc; c++) {
+		float b = l->b[c], *r = y + ((size_t)c * B + b0) * P;
+		for (size_t i = 0; i < (size_t)n * P; i++)
+			r[i] += b;
+	}
+}
+
+static void piece_run(const PieceJob *j, int b0, float *col)
+{
+	const Layer *l = j->l;
+	int B = j->B, n = B - b0 < j->nb ? B - b0 : j->nb, k = l->k;
+	if (j->kind == PIECE_CONV) {
+		int K = l->ic * k * k, P = (int)out_plane(l), N = n * P;
+		im2col(j->in, B, b0, col, l->ic, n, l->ih, l->iw, l->oh, l->ow, k, l->stride, l->pad);
+		sgemm(0, 0, l->oc, N, K, 1.0f, l->w, K, col, N, 0.0f, j->out + (size_t)b0 * P, B * P,
+		      NULL);
+		if (l->bias)
+			bias_piece(l, j->out, B, (size_t)P, b0, n);
+	} else if (j->kind == PIECE_CONV_DX) {
+		int K = l->ic * k * k, P = (int)out_plane(l), N = n * P;
+		sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, j->in + (size_t)b0 * P, B * P, 0.0f, col, N,
+		      NULL);
+		col2im(col, j->out, B, b0, l->ic, n, l->ih, l->iw, l->oh, l->ow, k, l->stride, l->pad);
+	} else {
+		int K = l->oc * k * k, P = (int)in_plane(l), N = n * P;
+		sgemm(1, 0, K, N, l->ic, 1.0f, l->w, K, j->in + (size_t)b0 * P, B * P, 0.0f, col, N,
+		      NULL);
+		col2im(col, j->out, B, b0, l->oc, n, l->oh, l->ow, l->ih, l->iw, k, l->stride, l->pad);
+		if (l->bias)
+			bias_piece(l, j->out, B, out_plane(l), b0, n);
+	}
+}
+
+static void piece_task(void *ctx, int t, int tid)
+{
+	const PieceJob *j = ctx;
+	piece_run(j, t * j->nb, j->col + (size_t)tid * j->ncol);
+}
+
+/* samples a piece, for K rows of P columns a sample in the im2col matrix */
+static int piece_rows(int K, size_t P, int B, int nt)
+{
+	size_t nb = COL_PIECE / ((size_t)K * P);
+	if (nt > 1 && nb > (size_t)(B + 4 * nt - 1) / (4 * nt))
+		nb = (size_t)(B + 4 * nt - 1) / (4 * nt);   /* a few pieces a worker */
+	return nb < 1 ? 1 : nb > (size_t)B ? B : (int)nb;
+}
+
+static void by_pieces(PieceJob *j, NnWork *w, int K, size_t P)
+{
+	int nt = nn_in_task() ? 1 : nn_threads(), B = j->B;
+	j->nb = piece_rows(K, P, B, nt);
+	j->ncol = (size_t)K * j->nb * P;
+	j->col = col_scratch(w, ad_mul(j->ncol, (size_t)nt));
+	int np = (B + j->nb - 1) / j->nb;
+	if (nt == 1)
+		for (int t = 0; t < np; t++)
+			piece_run(j, t * j->nb, j->col);
+	else
+		nn_parallel(np, piece_task, j);
 }
 
 /* Conv2d: y = W im2col(x) + b, W [oc][ic*k*k] */
 static int conv_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
 {
 	(void)train;
-	int K = l->ic * l->k * l->k;
-	size_t P = out_plane(l);
-	int nb = piece(K, P, B);
-	float *col = col_scratch(w, (size_t)K * nb * P);
-	for (int b0 = 0; b0 < B; b0 += nb) {
-		int n = B - b0 < nb ? B - b0 : nb, N = n * (int)P;
-		im2col(x, B, b0, col, l->ic, n, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-		sgemm(0, 0, l->oc, N, K, 1.0f, l->w, K, col, N, 0.0f, y + (size_t)b0 * P,
-		      B * (int)P, &w->gemm);
-	}
-	if (l->bias)
-		bias_add(l, y, B, out_plane(l));
+	PieceJob j = { .l = l, .in = x, .out = y, .kind = PIECE_CONV, .B = B };
+	by_pieces(&j, w, l->ic * l->k * l->k, out_plane(l));
 	return 0;
 }
 
@@ -450,15 +514,9 @@ static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
 	sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K, &w->gemm);
 	if (l->bias)
 		bias_grad(l, dy, B, out_plane(l));
-	if (!dx)
-		return;
-	size_t P = out_plane(l);
-	int nb = piece(K, P, B);
-	for (int b0 = 0; b0 < B; b0 += nb) {
-		int n = B - b0 < nb ? B - b0 : nb, Nn = n * (int)P;
-		sgemm(1, 0, K, Nn, l->oc, 1.0f, l->w, K, dy + (size_t)b0 * P, N, 0.0f, col, Nn,
-		      &w->gemm);
-		col2im(col, dx, B, b0, l->ic, n, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+	if (dx) {
+		PieceJob j = { .l = l, .in = dy, .out = dx, .kind = PIECE_CONV_DX, .B = B };
+		by_pieces(&j, w, K, out_plane(l));
 	}
 }
 
@@ -466,18 +524,8 @@ static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
 static int convt_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
 {
 	(void)train;
-	int K = l->oc * l->k * l->k;
-	size_t P = in_plane(l);
-	int nb = piece(K, P, B);
-	float *col = col_scratch(w, (size_t)K * nb * P);
-	for (int b0 = 0; b0 < B; b0 += nb) {
-		int n = B - b0 < nb ? B - b0 : nb, N = n * (int)P;
-		sgemm(1, 0, K, N, l->ic, 1.0f, l->w, K, x + (size_t)b0 * P, B * (int)P, 0.0f, col, N,
-		      &w->gemm);
-		col2im(col, y, B, b0, l->oc, n, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-	}
-	if (l->bias)
-		bias_add(l, y, B, out_plane(l));
+	PieceJob j = { .l = l, .in = x, .out = y, .kind = PIECE_CONVT, .B = B };
+	by_pieces(&j, w, l->oc * l->k * l->k, in_plane(l));
 	return 0;
 }
 
@@ -1245,10 +1293,13 @@ size_t seq_col_need(const Seq *s, int rows)
 	for (int i = 0; i < s->n; i++) {
 		const Layer *l = &s->L[i];
 		size_t n = 0;
-		if (l->type == NN_CONV)
-			n = (size_t)l->ic * l->k * l->k * rows * out_plane(l);
-		else if (l->type == NN_CONVT)
-			n = (size_t)l->oc * l->k * l->k * rows * in_plane(l);
+		if (l->type == NN_CONV) {
+			int K = l->ic * l->k * l->k;
+			n = (size_t)K * piece_rows(K, out_plane(l), rows, 1) * out_plane(l);
+		} else if (l->type == NN_CONVT) {
+			int K = l->oc * l->k * l->k;
+			n = (size_t)K * piece_rows(K, in_plane(l), rows, 1) * in_plane(l);
+		}
 		if (n > need)
 			need = n;
 	}
