@@ -19,7 +19,7 @@
 #define NR 16
 #define MC 96
 #define NC 256
-#define KC 256
+#define KC SGEMM_KSLICE
 
 #define KERNEL_CLONES AD_CLONES
 

@@ -503,15 +503,103 @@ static int conv_forward(Layer *l, NnWork *w, const float *x, float *y, int B, in
 	return 0;
 }
 
+/* The weight gradient of a convolution, gw += dy im2col(x)^T (of a transposed
+ * one, gw += x im2col(dy)^T), sums over the B * P window positions of the batch:
+ * in pieces of whole K slices of the GEMM (SGEMM_KSLICE positions) so that each
+ * piece's im2col matrix, made of the samples the piece touches, stays in cache.
+ * One worker: the pieces' products are added to gw one after the other (beta =
+ * 1), the same additions as one product over all positions.  Several: each
+ * piece runs on one worker and writes each slice's sum to its own buffer; the
+ * sums are then added to gw in slice order, the same additions again (gw starts
+ * at +0 and so is never -0: adding 0 + s, as a GEMM with beta = 0 stores it,
+ * equals adding s).  A transposed convolution's data gradient, dx = W im2col(dy),
+ * is made from the same pieces. */
+typedef struct {
+	const Layer *l;
+	const float *img, *a;   /* what im2col sees; the other factor [M][B * P] */
+	float *dx;              /* transposed convolution: its data gradient, or NULL */
+	float *col, *part;      /* one ncol part of col a worker; part: a sum a slice */
+	size_t ncol;
+	int B, P, M, K, C, Hs, Ws, Hd, Wd, npix;   /* npix: window positions a piece */
+} GwJob;
+
+static void gw_piece(const GwJob *j, int t, float *col, int par)
+{
+	const Layer *l = j->l;
+	int N = j->B * j->P, a0 = t * j->npix, a1 = a0 + j->npix < N ? a0 + j->npix : N;
+	int s0 = a0 / j->P, s1 = (a1 + j->P - 1) / j->P, ld = (s1 - s0) * j->P;
+	im2col(j->img, j->B, s0, col, j->C, s1 - s0, j->Hs, j->Ws, j->Hd, j->Wd, l->k, l->stride,
+	       l->pad);
+	const float *c0 = col + (a0 - s0 * j->P);
+	if (!par)
+		sgemm(0, 1, j->M, j->K, a1 - a0, 1.0f, j->a + a0, N, c0, ld, 1.0f, l->gw, j->K, NULL);
+	else
+		for (int k0 = a0; k0 < a1; k0 += SGEMM_KSLICE) {
+			int kc = a1 - k0 < SGEMM_KSLICE ? a1 - k0 : SGEMM_KSLICE;
+			float *p = j->part + (size_t)(k0 / SGEMM_KSLICE) * j->M * j->K;
+			sgemm(0, 1, j->M, j->K, kc, 1.0f, j->a + k0, N, c0 + (k0 - a0), ld, 0.0f, p,
+			      j->K, NULL);
+		}
+	if (j->dx)
+		sgemm(0, 0, j->M, a1 - a0, j->K, 1.0f, l->w, j->K, c0, ld, 0.0f, j->dx + a0, N, NULL);
+}
+
+static void gw_task(void *ctx, int t, int tid)
+{
+	const GwJob *j = ctx;
+	gw_piece(j, t, j->col + (size_t)tid * j->ncol, 1);
+}
+
+/* gw row i += the slices' sums, in slice order */
+static void gw_reduce_task(void *ctx, int i, int tid)
+{
+	const GwJob *j = ctx;
+	(void)tid;
+	int ns = (j->B * j->P + SGEMM_KSLICE - 1) / SGEMM_KSLICE;
+	float *g = j->l->gw + (size_t)i * j->K;
+	for (int s = 0; s < ns; s++) {
+		const float *p = j->part + ((size_t)s * j->M + i) * j->K;
+		for (int c = 0; c < j->K; c++)
+			g[c] += p[c];
+	}
+}
+
+static void gw_pieces(GwJob *j, NnWork *w)
+{
+	int nt = nn_in_task() ? 1 : nn_threads(), N = j->B * j->P;
+	/* slices a piece: at least 8 samples' positions (a piece's first and last
+	 * samples are only partly used) */
+	int m = (8 * j->P + SGEMM_KSLICE - 1) / SGEMM_KSLICE;
+	j->npix = m * SGEMM_KSLICE;
+	int np = (N + j->npix - 1) / j->npix;
+	size_t spp = (size_t)(j->npix + j->P - 1) / j->P + 1;   /* samples a piece touches */
+	j->ncol = (size_t)j->K * spp * j->P;
+	j->col = col_scratch(w, ad_mul(j->ncol, (size_t)nt));
+	if (nt == 1 || np == 1) {
+		for (int t = 0; t < np; t++)
+			gw_piece(j, t, j->col, 0);
+		return;
+	}
+	int ns = (N + SGEMM_KSLICE - 1) / SGEMM_KSLICE;
+	size_t need = ad_mul(ad_mul((size_t)ns, (size_t)j->M), (size_t)j->K);
+	if (w->gemm.npart < need) {
+		free(w->gemm.part);
+		w->gemm.part = ad_xmalloc(ad_mul(need, sizeof(float)));
+		w->gemm.npart = need;
+	}
+	j->part = w->gemm.part;
+	nn_parallel(np, gw_task, j);
+	nn_parallel(j->M, gw_reduce_task, j);
+}
+
 static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
                           const float *dy, float *dx, int B)
 {
 	(void)y;
 	int K = l->ic * l->k * l->k;
-	int N = B * (int)out_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	im2col(x, B, 0, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-	sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K, &w->gemm);
+	GwJob g = { .l = l, .img = x, .a = dy, .B = B, .P = (int)out_plane(l), .M = l->oc,
+	            .K = K, .C = l->ic, .Hs = l->ih, .Ws = l->iw, .Hd = l->oh, .Wd = l->ow };
+	gw_pieces(&g, w);
 	if (l->bias)
 		bias_grad(l, dy, B, out_plane(l));
 	if (dx) {
@@ -533,15 +621,12 @@ static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
                            const float *dy, float *dx, int B)
 {
 	(void)y;
-	int K = l->oc * l->k * l->k;
-	int N = B * (int)in_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	im2col(dy, B, 0, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-	sgemm(0, 1, l->ic, K, N, 1.0f, x, N, col, N, 1.0f, l->gw, K, &w->gemm);
+	GwJob g = { .l = l, .img = dy, .a = x, .dx = dx, .B = B, .P = (int)in_plane(l),
+	            .M = l->ic, .K = l->oc * l->k * l->k, .C = l->oc, .Hs = l->oh, .Ws = l->ow,
+	            .Hd = l->ih, .Wd = l->iw };
+	gw_pieces(&g, w);
 	if (l->bias)
 		bias_grad(l, dy, B, out_plane(l));
-	if (dx)
-		sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, col, N, 0.0f, dx, N, &w->gemm);
 }
 
 /* Batch norm, per channel over batch and plane; j->act: a ReLU / LeakyReLU fused
