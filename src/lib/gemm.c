@@ -19,7 +19,7 @@
 #define NR 16
 #define MC 96
 #define NC 256
-#define KC 256
+#define KC SGEMM_KSLICE
 
 #define KERNEL_CLONES AD_CLONES
 
@@ -146,6 +146,9 @@ static void pack_rows8(const float *const *src, int kc, float *restrict d)
 			d[(size_t)k * MR + j] = src[j][k];
 }
 
+/* what the packing reads for the rows and columns beyond M and N */
+static const float zeros[KC];
+
 typedef struct {
 	int transA, transB, M, N, K;
 	float alpha, beta;
@@ -177,18 +180,9 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 			/* row j of the stored B is contiguous in k: read the jn rows side by
 			 * side so that the packed strip is written in order */
 			const float *src[NR];
-			for (int j = 0; j < jn; j++)
-				src[j] = g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0;
-			if (jn == NR)
-				pack_rows16(src, kc, d);
-			else
-				for (int k = 0; k < kc; k++) {
-					float *dk = d + (size_t)k * NR;
-					for (int j = 0; j < jn; j++)
-						dk[j] = src[j][k];
-					for (int j = jn; j < NR; j++)
-						dk[j] = 0.0f;
-				}
+			for (int j = 0; j < NR; j++)   /* the padding columns read zeros */
+				src[j] = j < jn ? g->B + (size_t)(j0 + s * NR + j) * g->ldb + k0 : zeros;
+			pack_rows16(src, kc, d);
 			continue;
 		}
 		for (int k = 0; k < kc; k++) {
@@ -204,7 +198,11 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 		float *d = ap + (size_t)s * kc * MR;
 		int in = mc - s * MR < MR ? mc - s * MR : MR;
 		int i = i0 + s * MR;
-		if (g->transA) {
+		if (g->transA && in == MR) {
+			for (int k = 0; k < kc; k++)
+				memcpy(d + (size_t)k * MR, g->A + (size_t)(k0 + k) * g->lda + i,
+				       MR * sizeof *d);
+		} else if (g->transA) {
 			for (int k = 0; k < kc; k++) {
 				const float *src = g->A + (size_t)(k0 + k) * g->lda + i;
 				for (int r = 0; r < in; r++)
@@ -212,21 +210,11 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 				for (int r = in; r < MR; r++)
 					d[k * MR + r] = 0.0f;
 			}
-		} else if (in == MR) {
-			const float *src[MR];
-			for (int r = 0; r < MR; r++)
-				src[r] = g->A + (size_t)(i + r) * g->lda + k0;
-			pack_rows8(src, kc, d);
 		} else {
-			for (int r = 0; r < MR; r++) {
-				const float *src = g->A + (size_t)(i + r) * g->lda + k0;
-				if (r < in)
-					for (int k = 0; k < kc; k++)
-						d[k * MR + r] = src[k];
-				else
-					for (int k = 0; k < kc; k++)
-						d[k * MR + r] = 0.0f;
-			}
+			const float *src[MR];
+			for (int r = 0; r < MR; r++)   /* the padding rows read zeros */
+				src[r] = r < in ? g->A + (size_t)(i + r) * g->lda + k0 : zeros;
+			pack_rows8(src, kc, d);
 		}
 	}
 	for (int sj = 0; sj < nstrip; sj++) {
@@ -354,12 +342,14 @@ void sgemm(int transA, int transB, int M, int N, int K, float alpha,
 	int nt = nn_threads();
 	double work = (double)M * N * (K > 0 ? K : 1);
 	/* below ~2M multiply-adds (some 25 us) waking the workers costs more than it
-	 * gains (the MLP AE's layers at batch 100 stay on one thread) */
-	if (nt == 1 || work < 2097152.0) {
+	 * gains (the MLP AE's layers at batch 100 stay on one thread); inside a task
+	 * the caller's worker does it all */
+	if (nt == 1 || work < 2097152.0 || nn_in_task()) {
+		int tid = nn_tid();
 		g.nbm = (M + MC - 1) / MC;
 		g.nbn = (N + NC - 1) / NC;
 		for (int t = 0; t < g.nbm * g.nbn; t++)
-			task_block(&g, t, 0);
+			task_block(&g, t, tid);
 		return;
 	}
 	/* The grid only decides who computes what: results do not depend on it. */

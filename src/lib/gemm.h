@@ -16,6 +16,12 @@
 /* Scratch for the partial products of the K-split: the caller's (a model's),
  * grown on demand.  Zero-initialise; free with sgemm_work_free().  w = NULL: no
  * K-split (the same results, less parallelism for a small C with a long K). */
+/* The fixed K slice: each element of C is the sum over k of slices of this many
+ * products (from 0), the slices' sums added to C in order.  So a product over K
+ * equals the same product over K ranges that begin and end on slice boundaries,
+ * done one after the other with beta = 1. */
+#define SGEMM_KSLICE 256
+
 typedef struct {
 	float *part;
 	size_t npart;

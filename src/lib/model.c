@@ -27,6 +27,7 @@
 #include "nn.h"
 #include "util.h"
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,6 +484,57 @@ static int forward_rows(Model *m, const float *x, int r0, int b, int train)
 	return 0;
 }
 
+/* Evaluation passes spread over the workers, each pass of EVAL_ROWS rows on one
+ * worker (the layers' kernels then run on it alone), in its own slices of the
+ * activations, of xin and of the im2col buffer: no fork and join per layer. */
+typedef struct {
+	Model *m;
+	const float *x;
+	int B;
+	float *col;
+	size_t ncol;
+	atomic_int fail;
+} EvalJob;
+
+static void eval_task(void *ctx, int t, int tid)
+{
+	EvalJob *j = ctx;
+	Model *m = j->m;
+	int r0 = t * EVAL_ROWS, b = j->B - r0 < EVAL_ROWS ? j->B - r0 : EVAL_ROWS;
+	size_t dim = (size_t)m->cfg.dim;
+	float *xin = m->xin + (size_t)r0 * dim, *col = j->col + (size_t)tid * j->ncol;
+	nn_to_cnhw(j->x + (size_t)r0 * dim, xin, b, m->C, m->S);
+	float *h = seq_forward_part(&m->enc, col, j->ncol, xin, b, tid, EVAL_ROWS);
+	if (h && ae_mode(m)) {
+		float *y = seq_forward_part(&m->dec, col, j->ncol, h, b, tid, EVAL_ROWS);
+		if (y)
+			nn_from_cnhw(y, m->out + (size_t)r0 * dim, b, m->C, m->S);
+		h = y;
+	} else if (h) {
+		int R = m->cfg.rep_dim;
+		nn_from_cnhw(h, m->out + (size_t)r0 * R, b, R, 1);
+	}
+	if (!h)
+		atomic_store(&j->fail, 1);
+}
+
+static int forward_eval_parallel(Model *m, const float *x, int B)
+{
+	int parts = nn_threads();
+	seq_reserve(&m->enc, parts * EVAL_ROWS);
+	size_t ncol = seq_col_need(&m->enc, EVAL_ROWS);
+	if (ae_mode(m)) {
+		seq_reserve(&m->dec, parts * EVAL_ROWS);
+		size_t nd = seq_col_need(&m->dec, EVAL_ROWS);
+		ncol = nd > ncol ? nd : ncol;
+	}
+	EvalJob j = { m, x, B, nn_work_col(&m->work, ad_mul(ncol, (size_t)parts)), ncol, 0 };
+	nn_parallel((B + EVAL_ROWS - 1) / EVAL_ROWS, eval_task, &j);
+	if (atomic_load(&j.fail))
+		return ad_error("model: an evaluation pass failed");
+	return 0;
+}
+
 int model_forward(Model *m, const float *x, int B, int train)
 {
 	if (B < 1)
@@ -490,10 +542,14 @@ int model_forward(Model *m, const float *x, int B, int train)
 	ensure(m, B);
 	m->B = B;
 	/* MemAE's entropy term is a mean over the whole batch: one pass */
-	int step = train || m->has_mem ? B : EVAL_ROWS * nn_threads();
-	for (int r0 = 0; r0 < B; r0 += step)
-		if (forward_rows(m, x, r0, B - r0 < step ? B - r0 : step, train) < 0)
+	int step = train || m->has_mem ? B : EVAL_ROWS;
+	if (step == EVAL_ROWS && nn_threads() > 1 && B > EVAL_ROWS) {
+		if (forward_eval_parallel(m, x, B) < 0)
 			return -1;
+	} else
+		for (int r0 = 0; r0 < B; r0 += step)
+			if (forward_rows(m, x, r0, B - r0 < step ? B - r0 : step, train) < 0)
+				return -1;
 	if (ae_mode(m)) {
 		memcpy(m->target, x, (size_t)B * m->cfg.dim * sizeof *x);
 	} else {

@@ -34,6 +34,7 @@ typedef struct {
 	const float *src;
 	float *dst;
 	int C, B, Hs, Ws, Hd, Wd, kk;   /* kk = k * k taps */
+	size_t cs;                      /* image: channel stride (B * Hs * Ws, or more) */
 	const int *off;                 /* [kk][Hd*Wd]: offset in the scratch plane */
 } ColJob;
 
@@ -75,7 +76,7 @@ static void im2col_task(void *ctx, int t, int tid)
 	float *pl = nn_scratch(tid, ns + NTRASH);
 	memset(pl + ns, 0, NTRASH * sizeof *pl);   /* what the padding reads */
 	for (int b = b0; b < b1; b++) {
-		memcpy(pl, j->src + ((size_t)c * j->B + b) * ns, ns * sizeof *pl);
+		memcpy(pl, j->src + (size_t)c * j->cs + (size_t)b * ns, ns * sizeof *pl);
 		for (int kk = 0; kk < j->kk; kk++) {
 			const int *restrict off = j->off + kk * nd;
 			float *restrict r = j->dst + ((size_t)c * j->kk + kk) * ncols + (size_t)b * nd;
@@ -102,7 +103,7 @@ static void col2im_task(void *ctx, int t, int tid)
 			for (size_t q = 0; q < nd; q++)
 				pl[off[q]] += r[q];
 		}
-		memcpy(j->dst + ((size_t)c * j->B + b) * ns, pl, ns * sizeof *pl);
+		memcpy(j->dst + (size_t)c * j->cs + (size_t)b * ns, pl, ns * sizeof *pl);
 	}
 }
 
@@ -136,6 +137,7 @@ typedef struct {
 	const float *src;
 	float *dst;
 	int C, B, Hs, Ws, Hd, Wd, k, p;
+	size_t cs, nimg;   /* image: channel stride; im2col: floats readable from src */
 } Col2Job;
 
 static int col2_fits(int Ws, int Wd, int k, int s, int p)
@@ -158,14 +160,14 @@ static void im2col2_task(void *ctx, int t, int tid)
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Ws = j->Ws, k = j->k;
 	size_t nd = (size_t)j->Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
-	size_t nsrc = (size_t)j->C * j->B * ns;
+	size_t nsrc = j->nimg;
 	int Hp = 2 * (j->Hd - 1) + k > j->Hs + j->p ? 2 * (j->Hd - 1) + k : j->Hs + j->p;
 	size_t np = (size_t)Hp * P2W + 32;
 	float *pl = nn_scratch(tid, np), tmp[16];
 	const v16i even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
 	memset(pl, 0, np * sizeof *pl);   /* the border stays 0 */
 	for (int b = b0; b < b1; b++) {
-		size_t o = ((size_t)c * j->B + b) * ns;
+		size_t o = (size_t)c * j->cs + (size_t)b * ns;
 		for (int y = 0; y < j->Hs; y++, o += (size_t)Ws) {
 			float *d = pl + (size_t)(y + j->p) * P2W + j->p;
 			if (o + 32 <= nsrc) {   /* the lanes past the row write border zeros */
@@ -220,7 +222,7 @@ static void col2im2_task(void *ctx, int t, int tid)
 	const v16 z = { 0 };
 	float tmp[32];
 	for (int b = b0; b < b1; b++) {
-		float *img = j->dst + ((size_t)c * j->B + b) * ns;
+		float *img = j->dst + (size_t)c * j->cs + (size_t)b * ns;
 		for (int iy = 0; iy < j->Hs; iy++) {
 			int py = iy + p;   /* 2y + ky */
 			v16 a0 = z, a1 = z;
@@ -261,37 +263,42 @@ static void col2im2_task(void *ctx, int t, int tid)
 
 #endif
 
-static void im2col(const float *src, float *col, int C, int B, int Hs, int Ws, int Hd,
-                   int Wd, int k, int s, int p)
+/* The image holds Bi samples, of which samples [b0, b0 + B) are seen: the
+ * im2col matrix has their B * Hd * Wd columns. */
+static void im2col(const float *img, int Bi, int b0, float *col, int C, int B, int Hs, int Ws,
+                   int Hd, int Wd, int k, int s, int p)
 {
 	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
-	size_t work = (size_t)C * k * k * B * Hd * Wd;
+	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
+	const float *src = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
 	if (col2_fits(Ws, Wd, k, s, p) && Wd >= IM2COL2_MIN_WD) {
-		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p };
+		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
 		nn_parallel_work(ntask, work, im2col2_task, &j);
 		return;
 	}
 #endif
-	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, NULL };
+	ColJob j = { src, col, C, B, Hs, Ws, Hd, Wd, k * k, cs, NULL };
 	colmap(&j, k, s, p);
 	nn_parallel_work(ntask, work, im2col_task, &j);
 	colmap_free(&j);
 }
 
-static void col2im(const float *col, float *dst, int C, int B, int Hs, int Ws, int Hd,
-                   int Wd, int k, int s, int p)
+/* the image's samples [b0, b0 + B) of Bi from the B * Hd * Wd columns of col */
+static void col2im(const float *col, float *img, int Bi, int b0, int C, int B, int Hs, int Ws,
+                   int Hd, int Wd, int k, int s, int p)
 {
 	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
-	size_t work = (size_t)C * k * k * B * Hd * Wd;
+	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
+	float *dst = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
 	if (col2_fits(Ws, Wd, k, s, p)) {
-		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p };
+		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p, cs, 0 };
 		nn_parallel_work(ntask, work, col2im2_task, &j);
 		return;
 	}
 #endif
-	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, NULL };
+	ColJob j = { col, dst, C, B, Hs, Ws, Hd, Wd, k * k, cs, NULL };
 	colmap(&j, k, s, p);
 	nn_parallel_work(ntask, work, col2im_task, &j);
 	colmap_free(&j);
@@ -402,18 +409,187 @@ static void linear_backward(Layer *l, NnWork *w, const float *x, const float *y,
 		sgemm(1, 0, l->ic, B, l->oc, 1.0f, l->w, l->ic, dy, B, 0.0f, dx, B, &w->gemm);
 }
 
+/* The products of a convolution's forward pass (im2col, then W x col, then the
+ * bias), of its data gradient (GEMM, then col2im) and of a transposed
+ * convolution's forward pass (GEMM, col2im, bias) run in pieces of samples whose
+ * im2col matrix (at most COL_PIECE floats) stays in cache between the steps.  A
+ * column's values do not depend on the other columns of a product, so the
+ * pieces give the same results.  With several workers each piece runs on one of
+ * them, in its own part of the im2col buffer. */
+#define COL_PIECE 65536
+enum { PIECE_CONV, PIECE_CONV_DX, PIECE_CONVT };
+
+typedef struct {
+	const Layer *l;
+	const float *in;   /* conv: x; conv data gradient: dy; transposed conv: x */
+	float *out;        /* conv: y; conv data gradient: dx; transposed conv: y */
+	float *col;
+	size_t ncol;       /* floats of one worker's part of col */
+	int kind, B, nb;   /* nb samples a piece */
+} PieceJob;
+
+/* y[c][b0 .. b0 + n) += b[c] */
+AD_CLONES
+static void bias_piece(const Layer *l, float *y, int B, size_t P, int b0, int n)
+{
+	for (int c = 0; c < l->oc; c++) {
+		float b = l->b[c], *r = y + ((size_t)c * B + b0) * P;
+		for (size_t i = 0; i < (size_t)n * P; i++)
+			r[i] += b;
+	}
+}
+
+static void piece_run(const PieceJob *j, int b0, float *col)
+{
+	const Layer *l = j->l;
+	int B = j->B, n = B - b0 < j->nb ? B - b0 : j->nb, k = l->k;
+	if (j->kind == PIECE_CONV) {
+		int K = l->ic * k * k, P = (int)out_plane(l), N = n * P;
+		im2col(j->in, B, b0, col, l->ic, n, l->ih, l->iw, l->oh, l->ow, k, l->stride, l->pad);
+		sgemm(0, 0, l->oc, N, K, 1.0f, l->w, K, col, N, 0.0f, j->out + (size_t)b0 * P, B * P,
+		      NULL);
+		if (l->bias)
+			bias_piece(l, j->out, B, (size_t)P, b0, n);
+	} else if (j->kind == PIECE_CONV_DX) {
+		int K = l->ic * k * k, P = (int)out_plane(l), N = n * P;
+		sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, j->in + (size_t)b0 * P, B * P, 0.0f, col, N,
+		      NULL);
+		col2im(col, j->out, B, b0, l->ic, n, l->ih, l->iw, l->oh, l->ow, k, l->stride, l->pad);
+	} else {
+		int K = l->oc * k * k, P = (int)in_plane(l), N = n * P;
+		sgemm(1, 0, K, N, l->ic, 1.0f, l->w, K, j->in + (size_t)b0 * P, B * P, 0.0f, col, N,
+		      NULL);
+		col2im(col, j->out, B, b0, l->oc, n, l->oh, l->ow, l->ih, l->iw, k, l->stride, l->pad);
+		if (l->bias)
+			bias_piece(l, j->out, B, out_plane(l), b0, n);
+	}
+}
+
+static void piece_task(void *ctx, int t, int tid)
+{
+	const PieceJob *j = ctx;
+	piece_run(j, t * j->nb, j->col + (size_t)tid * j->ncol);
+}
+
+/* samples a piece, for K rows of P columns a sample in the im2col matrix */
+static int piece_rows(int K, size_t P, int B, int nt)
+{
+	size_t nb = COL_PIECE / ((size_t)K * P);
+	if (nt > 1 && nb > (size_t)(B + 4 * nt - 1) / (4 * nt))
+		nb = (size_t)(B + 4 * nt - 1) / (4 * nt);   /* a few pieces a worker */
+	return nb < 1 ? 1 : nb > (size_t)B ? B : (int)nb;
+}
+
+static void by_pieces(PieceJob *j, NnWork *w, int K, size_t P)
+{
+	int nt = nn_in_task() ? 1 : nn_threads(), B = j->B;
+	j->nb = piece_rows(K, P, B, nt);
+	j->ncol = (size_t)K * j->nb * P;
+	j->col = col_scratch(w, ad_mul(j->ncol, (size_t)nt));
+	int np = (B + j->nb - 1) / j->nb;
+	if (nt == 1)
+		for (int t = 0; t < np; t++)
+			piece_run(j, t * j->nb, j->col);
+	else
+		nn_parallel(np, piece_task, j);
+}
+
 /* Conv2d: y = W im2col(x) + b, W [oc][ic*k*k] */
 static int conv_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
 {
 	(void)train;
-	int K = l->ic * l->k * l->k;
-	size_t N = (size_t)B * out_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-	sgemm(0, 0, l->oc, (int)N, K, 1.0f, l->w, K, col, (int)N, 0.0f, y, (int)N, &w->gemm);
-	if (l->bias)
-		bias_add(l, y, B, out_plane(l));
+	PieceJob j = { .l = l, .in = x, .out = y, .kind = PIECE_CONV, .B = B };
+	by_pieces(&j, w, l->ic * l->k * l->k, out_plane(l));
 	return 0;
+}
+
+/* The weight gradient of a convolution, gw += dy im2col(x)^T (of a transposed
+ * one, gw += x im2col(dy)^T), sums over the B * P window positions of the batch:
+ * in pieces of whole K slices of the GEMM (SGEMM_KSLICE positions) so that each
+ * piece's im2col matrix, made of the samples the piece touches, stays in cache.
+ * One worker: the pieces' products are added to gw one after the other (beta =
+ * 1), the same additions as one product over all positions.  Several: each
+ * piece runs on one worker and writes each slice's sum to its own buffer; the
+ * sums are then added to gw in slice order, the same additions again (gw starts
+ * at +0 and so is never -0: adding 0 + s, as a GEMM with beta = 0 stores it,
+ * equals adding s).  A transposed convolution's data gradient, dx = W im2col(dy),
+ * is made from the same pieces. */
+typedef struct {
+	const Layer *l;
+	const float *img, *a;   /* what im2col sees; the other factor [M][B * P] */
+	float *dx;              /* transposed convolution: its data gradient, or NULL */
+	float *col, *part;      /* one ncol part of col a worker; part: a sum a slice */
+	size_t ncol;
+	int B, P, M, K, C, Hs, Ws, Hd, Wd, npix;   /* npix: window positions a piece */
+} GwJob;
+
+static void gw_piece(const GwJob *j, int t, float *col, int par)
+{
+	const Layer *l = j->l;
+	int N = j->B * j->P, a0 = t * j->npix, a1 = a0 + j->npix < N ? a0 + j->npix : N;
+	int s0 = a0 / j->P, s1 = (a1 + j->P - 1) / j->P, ld = (s1 - s0) * j->P;
+	im2col(j->img, j->B, s0, col, j->C, s1 - s0, j->Hs, j->Ws, j->Hd, j->Wd, l->k, l->stride,
+	       l->pad);
+	const float *c0 = col + (a0 - s0 * j->P);
+	if (!par)
+		sgemm(0, 1, j->M, j->K, a1 - a0, 1.0f, j->a + a0, N, c0, ld, 1.0f, l->gw, j->K, NULL);
+	else
+		for (int k0 = a0; k0 < a1; k0 += SGEMM_KSLICE) {
+			int kc = a1 - k0 < SGEMM_KSLICE ? a1 - k0 : SGEMM_KSLICE;
+			float *p = j->part + (size_t)(k0 / SGEMM_KSLICE) * j->M * j->K;
+			sgemm(0, 1, j->M, j->K, kc, 1.0f, j->a + k0, N, c0 + (k0 - a0), ld, 0.0f, p,
+			      j->K, NULL);
+		}
+	if (j->dx)
+		sgemm(0, 0, j->M, a1 - a0, j->K, 1.0f, l->w, j->K, c0, ld, 0.0f, j->dx + a0, N, NULL);
+}
+
+static void gw_task(void *ctx, int t, int tid)
+{
+	const GwJob *j = ctx;
+	gw_piece(j, t, j->col + (size_t)tid * j->ncol, 1);
+}
+
+/* gw row i += the slices' sums, in slice order */
+static void gw_reduce_task(void *ctx, int i, int tid)
+{
+	const GwJob *j = ctx;
+	(void)tid;
+	int ns = (j->B * j->P + SGEMM_KSLICE - 1) / SGEMM_KSLICE;
+	float *g = j->l->gw + (size_t)i * j->K;
+	for (int s = 0; s < ns; s++) {
+		const float *p = j->part + ((size_t)s * j->M + i) * j->K;
+		for (int c = 0; c < j->K; c++)
+			g[c] += p[c];
+	}
+}
+
+static void gw_pieces(GwJob *j, NnWork *w)
+{
+	int nt = nn_in_task() ? 1 : nn_threads(), N = j->B * j->P;
+	/* slices a piece: at least 8 samples' positions (a piece's first and last
+	 * samples are only partly used) */
+	int m = (8 * j->P + SGEMM_KSLICE - 1) / SGEMM_KSLICE;
+	j->npix = m * SGEMM_KSLICE;
+	int np = (N + j->npix - 1) / j->npix;
+	size_t spp = (size_t)(j->npix + j->P - 1) / j->P + 1;   /* samples a piece touches */
+	j->ncol = (size_t)j->K * spp * j->P;
+	j->col = col_scratch(w, ad_mul(j->ncol, (size_t)nt));
+	if (nt == 1 || np == 1) {
+		for (int t = 0; t < np; t++)
+			gw_piece(j, t, j->col, 0);
+		return;
+	}
+	int ns = (N + SGEMM_KSLICE - 1) / SGEMM_KSLICE;
+	size_t need = ad_mul(ad_mul((size_t)ns, (size_t)j->M), (size_t)j->K);
+	if (w->gemm.npart < need) {
+		free(w->gemm.part);
+		w->gemm.part = ad_xmalloc(ad_mul(need, sizeof(float)));
+		w->gemm.npart = need;
+	}
+	j->part = w->gemm.part;
+	nn_parallel(np, gw_task, j);
+	nn_parallel(j->M, gw_reduce_task, j);
 }
 
 static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
@@ -421,15 +597,14 @@ static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
 {
 	(void)y;
 	int K = l->ic * l->k * l->k;
-	int N = B * (int)out_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	im2col(x, col, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
-	sgemm(0, 1, l->oc, K, N, 1.0f, dy, N, col, N, 1.0f, l->gw, K, &w->gemm);
+	GwJob g = { .l = l, .img = x, .a = dy, .B = B, .P = (int)out_plane(l), .M = l->oc,
+	            .K = K, .C = l->ic, .Hs = l->ih, .Ws = l->iw, .Hd = l->oh, .Wd = l->ow };
+	gw_pieces(&g, w);
 	if (l->bias)
 		bias_grad(l, dy, B, out_plane(l));
 	if (dx) {
-		sgemm(1, 0, K, N, l->oc, 1.0f, l->w, K, dy, N, 0.0f, col, N, &w->gemm);
-		col2im(col, dx, l->ic, B, l->ih, l->iw, l->oh, l->ow, l->k, l->stride, l->pad);
+		PieceJob j = { .l = l, .in = dy, .out = dx, .kind = PIECE_CONV_DX, .B = B };
+		by_pieces(&j, w, K, out_plane(l));
 	}
 }
 
@@ -437,13 +612,8 @@ static void conv_backward(Layer *l, NnWork *w, const float *x, const float *y,
 static int convt_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int train)
 {
 	(void)train;
-	int K = l->oc * l->k * l->k;
-	size_t N = (size_t)B * in_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	sgemm(1, 0, K, (int)N, l->ic, 1.0f, l->w, K, x, (int)N, 0.0f, col, (int)N, &w->gemm);
-	col2im(col, y, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-	if (l->bias)
-		bias_add(l, y, B, out_plane(l));
+	PieceJob j = { .l = l, .in = x, .out = y, .kind = PIECE_CONVT, .B = B };
+	by_pieces(&j, w, l->oc * l->k * l->k, in_plane(l));
 	return 0;
 }
 
@@ -451,15 +621,12 @@ static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
                            const float *dy, float *dx, int B)
 {
 	(void)y;
-	int K = l->oc * l->k * l->k;
-	int N = B * (int)in_plane(l);
-	float *col = col_scratch(w, (size_t)K * N);
-	im2col(dy, col, l->oc, B, l->oh, l->ow, l->ih, l->iw, l->k, l->stride, l->pad);
-	sgemm(0, 1, l->ic, K, N, 1.0f, x, N, col, N, 1.0f, l->gw, K, &w->gemm);
+	GwJob g = { .l = l, .img = dy, .a = x, .dx = dx, .B = B, .P = (int)in_plane(l),
+	            .M = l->ic, .K = l->oc * l->k * l->k, .C = l->oc, .Hs = l->oh, .Ws = l->ow,
+	            .Hd = l->ih, .Wd = l->iw };
+	gw_pieces(&g, w);
 	if (l->bias)
 		bias_grad(l, dy, B, out_plane(l));
-	if (dx)
-		sgemm(0, 0, l->ic, N, K, 1.0f, l->w, K, col, N, 0.0f, dx, N, &w->gemm);
 }
 
 /* Batch norm, per channel over batch and plane; j->act: a ReLU / LeakyReLU fused
@@ -1165,37 +1332,86 @@ double layer_macs(const Layer *l)
 	return 0.0;
 }
 
-/* profiling: add the time since *t to s->prof[k] */
-static void tick(Seq *s, int k, double *t)
+/* profiling: add the time since *t to prof[k] */
+static void tick(double *prof, int k, double *t)
 {
-	if (s->prof) {
+	if (prof) {
 		double now = ad_now();
-		s->prof[k] += now - *t;
+		prof[k] += now - *t;
 		*t = now;
 	}
+}
+
+/* the layers' forward passes into act[0 .. s->n) */
+static float *run_forward(Seq *s, float **act, NnWork *w, const float *x, int B, int train,
+                          double *prof)
+{
+	const float *cur = x;
+	double t = prof ? ad_now() : 0.0;
+	for (int i = 0; i < s->n; i++) {
+		Layer *l = &s->L[i];
+		if (fused_bn_act(s, i)) {
+			if (bn_forward_act(l, &s->L[i + 1], cur, act[i], B, train) < 0)
+				return NULL;
+			tick(prof, 2 * i, &t);
+			cur = act[++i];
+			continue;
+		}
+		if (layer_forward(l, w, cur, act[i], B, train) < 0)
+			return NULL;
+		tick(prof, 2 * i, &t);
+		cur = act[i];
+	}
+	return s->n ? act[s->n - 1] : (float *)x;
 }
 
 float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train)
 {
 	ensure_batch(s, B);
 	s->in = x;
-	const float *cur = x;
-	double t = s->prof ? ad_now() : 0.0;
+	return run_forward(s, s->act, w, x, B, train, s->prof);
+}
+
+size_t seq_col_need(const Seq *s, int rows)
+{
+	size_t need = 0;
 	for (int i = 0; i < s->n; i++) {
-		Layer *l = &s->L[i];
-		if (fused_bn_act(s, i)) {
-			if (bn_forward_act(l, &s->L[i + 1], cur, s->act[i], B, train) < 0)
-				return NULL;
-			tick(s, 2 * i, &t);
-			cur = s->act[++i];
-			continue;
+		const Layer *l = &s->L[i];
+		size_t n = 0;
+		if (l->type == NN_CONV) {
+			int K = l->ic * l->k * l->k;
+			n = (size_t)K * piece_rows(K, out_plane(l), rows, 1) * out_plane(l);
+		} else if (l->type == NN_CONVT) {
+			int K = l->oc * l->k * l->k;
+			n = (size_t)K * piece_rows(K, in_plane(l), rows, 1) * in_plane(l);
 		}
-		if (layer_forward(l, w, cur, s->act[i], B, train) < 0)
-			return NULL;
-		tick(s, 2 * i, &t);
-		cur = s->act[i];
+		if (n > need)
+			need = n;
 	}
-	return s->n ? s->act[s->n - 1] : (float *)x;
+	return need;
+}
+
+float *nn_work_col(NnWork *w, size_t n)
+{
+	return col_scratch(w, n);
+}
+
+void seq_reserve(Seq *s, int B)
+{
+	ensure_batch(s, B);
+}
+
+float *seq_forward_part(Seq *s, float *col, size_t ncol, const float *x, int b, int part,
+                        int rows)
+{
+	float **act = ad_xmalloc(ad_mul((size_t)(s->n ? s->n : 1), sizeof *act));
+	for (int i = 0; i < s->n; i++)
+		act[i] = s->act[i] + (size_t)part * rows * layer_out_size(&s->L[i]);
+	NnWork w = { col, ncol, { NULL, 0 } };
+	float *y = run_forward(s, act, &w, x, b, 0, NULL);
+	sgemm_work_free(&w.gemm);
+	free(act);
+	return y;
 }
 
 void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B)
@@ -1208,14 +1424,14 @@ void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B)
 			const float *xin = i ? s->act[i - 1] : s->in;
 			float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 			bn_backward_act(l, &s->L[i + 1], xin, s->act[i + 1], d, out, B);
-			tick(s, 2 * i + 1, &t);
+			tick(s->prof, 2 * i + 1, &t);
 			d = out;
 			continue;
 		}
 		const float *xin = i ? s->act[i - 1] : s->in;
 		float *out = i ? (d == s->g0 ? s->g1 : s->g0) : dx;
 		layer_backward(&s->L[i], w, xin, s->act[i], d, out, B);
-		tick(s, 2 * i + 1, &t);
+		tick(s->prof, 2 * i + 1, &t);
 		d = out;
 	}
 }

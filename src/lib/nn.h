@@ -115,6 +115,18 @@ float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train);
  * its input gradient). */
 void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B);
 
+/* Evaluation passes of several workers at once (nn_parallel() tasks, the model's
+ * scoring): seq_reserve(s, parts * rows) first, from the calling thread, and an
+ * im2col buffer of parts * ncol floats, ncol >= seq_col_need(s, rows) (nn_work_col());
+ * then worker `part` (< parts) forwards b <= rows rows of x in evaluation mode
+ * into its own slice of the activations (returned) with the slice [part * ncol,
+ * (part + 1) * ncol) of the buffer as col.  The same values as seq_forward(). */
+void seq_reserve(Seq *s, int B);
+size_t seq_col_need(const Seq *s, int rows);
+float *nn_work_col(NnWork *w, size_t n);
+float *seq_forward_part(Seq *s, float *col, size_t ncol, const float *x, int b, int part,
+                        int rows);
+
 /* Tests only: nonzero turns off nn.c's stride-2 im2col / col2im path (the results
  * must not change, to the bit). */
 extern int nn_col2_off;

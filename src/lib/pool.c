@@ -2,7 +2,8 @@
  *
  * A job is published by bumping `generation`; idle workers spin on it for a short
  * while (jobs come in quick succession during a training step) and then sleep on
- * a condition variable.  Tasks are handed out by an atomic counter. */
+ * a condition variable.  Tasks are handed out by an atomic counter.  A task that
+ * calls nn_parallel() runs the inner tasks itself, one after the other. */
 #include "pool.h"
 #include "util.h"
 #include <pthread.h>
@@ -23,6 +24,8 @@ static atomic_int next_task;
 static int job_ntasks;
 static nn_task_fn job_fn;
 static void *job_ctx;
+static _Thread_local int my_tid;   /* this thread's worker id (0: the caller's) */
+static _Thread_local int in_task;  /* inside a task of nn_parallel() */
 static float *scratch[POOL_MAX_THREADS];
 static size_t scratch_n[POOL_MAX_THREADS];
 
@@ -49,14 +52,37 @@ static void run_tasks(int tid)
 		int t = atomic_fetch_add(&next_task, 1);
 		if (t >= job_ntasks)
 			break;
+		in_task = 1;
 		job_fn(job_ctx, t, tid);
+		in_task = 0;
 	}
+}
+
+int nn_tid(void)
+{
+	return my_tid;
+}
+
+int nn_in_task(void)
+{
+	return in_task;
+}
+
+/* the tasks one after the other on the calling worker */
+static void run_here(int ntasks, nn_task_fn fn, void *ctx)
+{
+	int was = in_task;
+	in_task = 1;
+	for (int t = 0; t < ntasks; t++)
+		fn(ctx, t, my_tid);
+	in_task = was;
 }
 
 static void *worker(void *arg)
 {
 	int id = (int)(size_t)arg;
 	unsigned long seen = 0;
+	my_tid = id;
 	for (;;) {
 		unsigned long g = atomic_load(&generation);
 		for (int i = 0; i < SPIN && g == seen; i++) {
@@ -110,9 +136,8 @@ void nn_parallel(int ntasks, nn_task_fn fn, void *ctx)
 	int helpers = nthreads - 1 < nstarted ? nthreads - 1 : nstarted;
 	if (helpers > ntasks - 1)
 		helpers = ntasks - 1;
-	if (helpers <= 0) {
-		for (int t = 0; t < ntasks; t++)
-			fn(ctx, t, 0);
+	if (helpers <= 0 || in_task) {
+		run_here(ntasks, fn, ctx);
 		return;
 	}
 	pthread_mutex_lock(&mu);
@@ -139,8 +164,7 @@ void nn_parallel(int ntasks, nn_task_fn fn, void *ctx)
 void nn_parallel_work(int ntasks, size_t work, nn_task_fn fn, void *ctx)
 {
 	if (work < 32768) {
-		for (int t = 0; t < ntasks; t++)
-			fn(ctx, t, 0);
+		run_here(ntasks, fn, ctx);
 		return;
 	}
 	nn_parallel(ntasks, fn, ctx);

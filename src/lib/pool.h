@@ -2,8 +2,9 @@
  *
  * Kernels cut their work into tasks that each write their own outputs only, with a
  * summation order that does not depend on which worker runs them, so results are
- * bit-identical for every thread count.  Not reentrant: one nn_parallel() at a
- * time (tasks must not call it), from one thread. */
+ * bit-identical for every thread count.  One nn_parallel() at a time, from one
+ * thread; a task may call nn_parallel() (and kernels that do): the inner tasks then
+ * run on that task's worker, one after the other, with its tid. */
 #ifndef AD_POOL_H
 #define AD_POOL_H
 #include <stddef.h>
@@ -24,6 +25,11 @@ void nn_parallel(int ntasks, nn_task_fn fn, void *ctx);
 /* The same, run on the calling thread alone when `work` (elements touched) is too
  * small to be worth waking the workers.  Same results either way. */
 void nn_parallel_work(int ntasks, size_t work, nn_task_fn fn, void *ctx);
+
+/* The calling thread's worker id (0 outside the workers) and whether it is
+ * running a task of nn_parallel() (or nn_parallel_work()). */
+int nn_tid(void);
+int nn_in_task(void);
 
 /* Per-worker scratch of at least n floats (grow-only, reused between calls). */
 float *nn_scratch(int tid, size_t n);

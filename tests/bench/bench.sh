@@ -21,7 +21,8 @@
 #   CC         compiler for the two helpers (default cc)
 #
 # Then tests/bench/layers.c prints the per-layer table of a training step of the
-# same conv AE (forward and backward time and GFLOP/s of every layer).
+# same conv AE (forward and backward time and GFLOP/s of every layer), and
+# tests/bench/gemms.c the time of that step's GEMMs alone.
 #
 # Method.  Seconds per epoch = (wall of `ad-train -n EPOCHS` - wall of `-n 0`) /
 # EPOCHS, so start-up, reading the data and writing the model are not counted;
@@ -57,6 +58,8 @@ $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -ffp-contract=fast -pthread -o "$W/pe
 	tests/bench/peak.c || die "cannot build tests/bench/peak.c"
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Isrc/lib -pthread -o "$W/layers" \
 	tests/bench/layers.c src/lib/libad.a -lm || die "cannot build tests/bench/layers.c"
+$CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Isrc/lib -pthread -o "$W/gemms" \
+	tests/bench/gemms.c src/lib/libad.a -lm || die "cannot build tests/bench/gemms.c"
 for t in ad-load ad-split ad-train ad-score; do
 	command -v $t >/dev/null 2>&1 || die "bin/$t missing (run make first)"
 done
@@ -206,6 +209,13 @@ echo "   mean and best of the iterations; GFLOP/s from the mean)"
 for t in $THREADS; do
 	echo "threads $t, load $(load):"
 	"$W/layers" "$t" 200 || die "tests/bench/layers.c failed"
+done
+echo
+echo "== the same step's GEMMs alone (tests/bench/gemms.c: best CPU time of 60 calls on operands"
+echo "   in cache; what the products cost with nothing between them)"
+for t in $THREADS; do
+	echo "threads $t:"
+	"$W/gemms" "$t" || die "tests/bench/gemms.c failed"
 done
 echo
 

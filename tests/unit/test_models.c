@@ -184,6 +184,14 @@ static size_t run_threads(int kind, const char *arch, int c, int h, int w, int t
 	}
 	memcpy(dst + k, model_out(m), (size_t)B * model_out_dim(m) * 4);
 	k += (size_t)B * model_out_dim(m);
+	/* 4B other rows in evaluation mode: passes of a few rows, spread over the
+	 * workers when t > 1 */
+	float *x4 = ad_xmalloc(4 * nx * 4);
+	gc_fill(x4, 4 * nx, 0, 1, &r);
+	model_forward(m, x4, 4 * B, 0);
+	memcpy(dst + k, model_out(m), (size_t)4 * B * model_out_dim(m) * 4);
+	k += (size_t)4 * B * model_out_dim(m);
+	free(x4);
 	adam_free(a);
 	model_free(m);
 	free(x);
