@@ -280,3 +280,29 @@ check_rows() {
 	[ -z "$output" ]
 	[ "$(wc -l < "$OUT/lockin.tsv")" -eq 5 ]
 }
+
+@test "examples: aar-table.sh's means per loss and gamma and its win counts" {
+	{
+		printf 'dataset\tmodel\tloss\tgamma\tclass\tseed\tepochs\tauroc\tseconds\n'
+		printf 'd\tae\tmse\t0.1\t0\t1\t2\t0.50\t1\n'
+		printf 'd\tae\thetero\t0.1\t0\t1\t2\t0.60\t1\n'
+		printf 'd\tae\taar\t0.1\t0\t1\t2\t0.70\t1\n'
+		printf 'd\tae\tmse\t0.1\t1\t1\t2\t0.90\t1\n'
+		printf 'd\tae\thetero\t0.1\t1\t1\t2\t0.80\t1\n'
+		printf 'd\tae\taar\t0.1\t1\t1\t2\t0.80\t1\n'
+		printf 'd\tae\tmse\t0.3\t0\t2\t2\t0.25\t1\n'
+		printf 'd\tae\taar\t0.3\t0\t2\t2\t0.75\t1\n'
+	} > "$TMP/r.tsv"
+	run -0 sh "$EX/aar-table.sh" "$TMP/r.tsv"
+	[ "${lines[0]}" = "| data set | gamma | mse | hetero | aar | aar > hetero | aar > mse |" ]
+	# class 1 is a tie with hetero (no win); gamma 0.3 has no hetero run
+	[ "${lines[2]}" = "| d | 0.1 | 0.700 | 0.700 | 0.750 | 1 of 2 | 1 of 2 |" ]
+	[ "${lines[3]}" = "| d | 0.3 | 0.250 | - | 0.750 | - | 1 of 1 |" ]
+	[ "${#lines[@]}" -eq 4 ]
+	run -0 sh "$EX/aar-table.sh" "$TMP/r.tsv" mse
+	[[ "${lines[0]}" == *"| aar > mse | aar > mse |" ]]
+	printf 'h\nd\tae\tmse\n' > "$TMP/bad.tsv"
+	run -2 sh "$EX/aar-table.sh" "$TMP/bad.tsv"
+	[[ "$output" == *"bad.tsv:2: expected 9 columns"* ]]
+	run -2 sh "$EX/aar-table.sh" "$TMP/missing.tsv"
+}
