@@ -11,7 +11,7 @@ export LC_ALL=C
 [ -r "$1" ] || { echo "aar-table.sh: cannot read $1" >&2; exit 2; }
 awk -F '\t' -v ref="${2:-hetero}" '
 NR == 1 { next }
-NF < 8 { printf "aar-table.sh: %s:%d: expected 9 columns\n", FILENAME, FNR > "/dev/stderr"; bad = 1; exit 2 }
+NF < 9 { printf "aar-table.sh: %s:%d: expected 9 columns\n", FILENAME, FNR > "/dev/stderr"; bad = 1; exit 2 }
 {
 	ds = $1; l = $3; g = $4; k = ds SUBSEP g
 	if (!(l in seen)) { seen[l] = 1; L[++nl] = l }
