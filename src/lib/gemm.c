@@ -81,6 +81,70 @@ static void kernel(int kc, const float *restrict ap, const float *restrict bp, s
 	*(vfu *)(c + 7 * (size_t)ldc) += c7;
 }
 
+/* The same sums for an 8 x 32 tile, two 16-column strips of B side by side (b0
+ * and b1, each with its row stride: in place or packed), into C: 16 accumulators,
+ * 2 loads of B and 8 of A for 16 multiply-adds (the 8 x 16 kernel: 1 and 8 for
+ * 8), which leaves the FMA units less often waiting on loads and on the latency
+ * of the additions.  Each element is still summed over k in order from 0, then
+ * added to (or, store, stored as 0 + it into) C: the same values as two calls of
+ * kernel().  Only where AVX-512 holds the 16 accumulators in registers (wide_ok). */
+KERNEL_CLONES
+static void kernel_w(int kc, const float *restrict ap, const float *restrict b0, size_t ldb0,
+                     const float *restrict b1, size_t ldb1, float *restrict c, int ldc,
+                     int store)
+{
+	vf c00 = { 0 }, c10 = { 0 }, c20 = { 0 }, c30 = { 0 }, c40 = { 0 }, c50 = { 0 },
+	   c60 = { 0 }, c70 = { 0 };
+	vf c01 = { 0 }, c11 = { 0 }, c21 = { 0 }, c31 = { 0 }, c41 = { 0 }, c51 = { 0 },
+	   c61 = { 0 }, c71 = { 0 };
+	for (int k = 0; k < kc; k++) {
+		vf x = *(const vfu *)(b0 + (size_t)k * ldb0), y = *(const vfu *)(b1 + (size_t)k * ldb1);
+		const float *a = ap + (size_t)k * MR;
+		c00 += a[0] * x;
+		c01 += a[0] * y;
+		c10 += a[1] * x;
+		c11 += a[1] * y;
+		c20 += a[2] * x;
+		c21 += a[2] * y;
+		c30 += a[3] * x;
+		c31 += a[3] * y;
+		c40 += a[4] * x;
+		c41 += a[4] * y;
+		c50 += a[5] * x;
+		c51 += a[5] * y;
+		c60 += a[6] * x;
+		c61 += a[6] * y;
+		c70 += a[7] * x;
+		c71 += a[7] * y;
+	}
+#define ROW_W(r, v0, v1) do { float *cr = c + (r) * (size_t)ldc; \
+		if (store) { vf z = { 0 }; *(vfu *)cr = z + v0; *(vfu *)(cr + NR) = z + v1; } \
+		else { *(vfu *)cr += v0; *(vfu *)(cr + NR) += v1; } } while (0)
+	ROW_W(0, c00, c01);
+	ROW_W(1, c10, c11);
+	ROW_W(2, c20, c21);
+	ROW_W(3, c30, c31);
+	ROW_W(4, c40, c41);
+	ROW_W(5, c50, c51);
+	ROW_W(6, c60, c61);
+	ROW_W(7, c70, c71);
+#undef ROW_W
+}
+
+/* kernel_w only where AVX-512 is (with 16-float vectors in two or four registers
+ * its accumulators would live in memory) */
+static int wide_ok(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	static int ok = -1;
+	if (ok < 0)
+		ok = __builtin_cpu_supports("avx512f") ? 1 : 0;
+	return ok;
+#else
+	return 0;
+#endif
+}
+
 /* Packing by blocks transposed in registers: n vectors of 16 go through log2(n)
  * rounds of the perfect shuffle (vector i with vector i + n/2, interleaved), which
  * turns 16 rows of 16 into their transpose, and 8 rows of 16 into the 16 columns
@@ -160,6 +224,35 @@ typedef struct {
 	float *part;        /* K-split mode: nks partial products, each M x N */
 } Job;
 
+/* one 8 x 16 tile (in rows, jn columns of it real) of a slice's product: see slice() */
+static void tile(const Job *g, int kc, const float *ap, const float *b, size_t ldb, float *acc,
+                 float *c0, int ldd, int in, int jn, int add, int zero)
+{
+	if (add && g->alpha == 1.0f && in == MR && jn == NR) {
+		kernel(kc, ap, b, ldb, NULL, c0, ldd, zero);
+		return;
+	}
+	kernel(kc, ap, b, ldb, acc, NULL, 0, 0);
+	for (int r = 0; r < in; r++) {
+		float *c = c0 + (size_t)r * ldd;
+		const float *a = acc + r * NR;
+		if (!add)
+			memcpy(c, a, (size_t)jn * sizeof *c);
+		else if (zero && g->alpha == 1.0f)
+			for (int j = 0; j < jn; j++)
+				c[j] = 0.0f + a[j];
+		else if (zero)
+			for (int j = 0; j < jn; j++)
+				c[j] = 0.0f + g->alpha * a[j];
+		else if (g->alpha == 1.0f)
+			for (int j = 0; j < jn; j++)
+				c[j] += a[j];
+		else
+			for (int j = 0; j < jn; j++)
+				c[j] += g->alpha * a[j];
+	}
+}
+
 /* The product of the K slice [k0, k0+kc) for the block at (i0, j0): if add, C +=
  * alpha * slice (zero: C = 0 + alpha * slice, C not read); else the slice is stored
  * into dst (row stride ldd). */
@@ -217,41 +310,40 @@ static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
 			pack_rows8(src, kc, d);
 		}
 	}
+	int wide = add && g->alpha == 1.0f && wide_ok();
 	for (int sj = 0; sj < nstrip; sj++) {
 		int jn = nc - sj * NR < NR ? nc - sj * NR : NR;
+		const float *b = bp + (size_t)sj * kc * NR;
+		size_t ldb = NR;
+		if (!g->transB && jn == NR) {
+			b = g->B + (size_t)k0 * g->ldb + j0 + sj * NR;
+			ldb = (size_t)g->ldb;
+		}
+		/* two full strips: the 8 x 32 kernel on the full tiles */
+		int jn1 = nc - (sj + 1) * NR < NR ? nc - (sj + 1) * NR : NR;
+		int pair = wide && jn == NR && sj + 1 < nstrip && jn1 == NR;
+		const float *b1 = NULL;
+		size_t ldb1 = NR;
+		if (pair) {
+			b1 = bp + (size_t)(sj + 1) * kc * NR;
+			if (!g->transB) {
+				b1 = g->B + (size_t)k0 * g->ldb + j0 + (sj + 1) * NR;
+				ldb1 = (size_t)g->ldb;
+			}
+		}
 		for (int si = 0; si < mstrip; si++) {
 			int in = mc - si * MR < MR ? mc - si * MR : MR;
 			float *c0 = dst + (size_t)(si * MR) * ldd + sj * NR;
-			const float *b = bp + (size_t)sj * kc * NR;
-			size_t ldb = NR;
-			if (!g->transB && jn == NR) {
-				b = g->B + (size_t)k0 * g->ldb + j0 + sj * NR;
-				ldb = (size_t)g->ldb;
-			}
-			if (add && g->alpha == 1.0f && in == MR && jn == NR) {
-				kernel(kc, ap + (size_t)si * kc * MR, b, ldb, NULL, c0, ldd, zero);
+			if (pair && in == MR) {
+				kernel_w(kc, ap + (size_t)si * kc * MR, b, ldb, b1, ldb1, c0, ldd, zero);
 				continue;
 			}
-			kernel(kc, ap + (size_t)si * kc * MR, b, ldb, acc, NULL, 0, 0);
-			for (int r = 0; r < in; r++) {
-				float *c = dst + (size_t)(si * MR + r) * ldd + sj * NR;
-				const float *a = acc + r * NR;
-				if (!add)
-					memcpy(c, a, (size_t)jn * sizeof *c);
-				else if (zero && g->alpha == 1.0f)
-					for (int j = 0; j < jn; j++)
-						c[j] = 0.0f + a[j];
-				else if (zero)
-					for (int j = 0; j < jn; j++)
-						c[j] = 0.0f + g->alpha * a[j];
-				else if (g->alpha == 1.0f)
-					for (int j = 0; j < jn; j++)
-						c[j] += a[j];
-				else
-					for (int j = 0; j < jn; j++)
-						c[j] += g->alpha * a[j];
-			}
+			tile(g, kc, ap + (size_t)si * kc * MR, b, ldb, acc, c0, ldd, in, jn, add, zero);
+			if (pair)
+				tile(g, kc, ap + (size_t)si * kc * MR, b1, ldb1, acc, c0 + NR, ldd, in, NR,
+				     add, zero);
 		}
+		sj += pair;
 	}
 }
 

