@@ -9,7 +9,9 @@
 #   last_rejected seconds
 # and runs already in it are skipped (the study resumes).  VARIANTS is a space-separated
 # list of NAME=FLAGS with "," for spaces in FLAGS, e.g.
-#   "mse=-L,mse hetero=-L,hetero resid=-L,hetero,--reject-stat,resid"
+#   "mse=-L,mse hetero=-L,hetero,-x,score resid=-L,hetero,-x,resid auto=-L,hetero"
+# (on images ad-train -L hetero is the lock-in remedy, -x resid -m 2: ad-train(1); -x score
+# is the paper's Algorithm 1).
 # DATASETS:CLASSES e.g. "mnist:0,3,5 fmnist:2".  Data: OUT/load/DATASET/{train,test}.adv
 # (binary vector streams as the examples Makefile loads them) must exist.  ARCH (default
 # conv:16-32-64+sigmoid) and SLOPE (0.01) set the network; GAMMA (0.2) the contamination

@@ -42,6 +42,8 @@ static void options_defaults(Options *o)
 	o->loss_kind = LOSS_HETERO;
 	o->threads = sysconf(_SC_NPROCESSORS_ONLN);
 	train_config_defaults(&o->tc);
+	o->tc.reject_stat = TRAIN_STAT_AUTO;     /* train_lockin_resolve() */
+	o->tc.warmup = TRAIN_WARMUP_AUTO;
 }
 
 static char usage[4096];
@@ -91,9 +93,12 @@ static void make_usage(void)
 "  -W, --aar-warmup N       aar: epochs with hard rejection only [%d]\n"
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
 "  -I, --weigh-timeout S    give up on a weigher silent for S seconds [%g; 0 never]\n"
-"  -m, --mse-warmup N       lock-in remedy: N epochs with w = 1, alpha = 2 [0]\n"
-"  -x, --reject-stat STAT   weights from: score (Algorithm 1) or resid (the\n"
-"                           score less its batch line in input energy) [score]\n"
+"  -x, --reject-stat STAT   weights from: score (Algorithm 1), resid (the score\n"
+"                           less its batch line in input energy), or auto: the\n"
+"                           lock-in remedy -x resid -m %d for -M ae -L hetero on\n"
+"                           images, score otherwise [auto]\n"
+"  -m, --mse-warmup N       epochs with w = 1, alpha = 2 before rejection\n"
+"                           [%d where auto chose the remedy, else 0]\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
 "                           validation loss (hard rejection, q = 0.5)\n"
 "  -g, --trace FILE         per-epoch TSV trace ('-': standard output)\n"
@@ -120,7 +125,7 @@ static void make_usage(void)
 	         d.score_mean ? "mean" : "sum", d.tc.epochs, d.tc.pretrain_epochs, d.tc.batch,
 	         d.tc.lr, d.tc.wd, (unsigned long long)d.tc.seed, lh.q, lm.q, lh.ts, lm.ts,
 	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, lh.aar_tau, lh.aar_guard,
-	         lh.aar_warmup, d.tc.weigh_timeout, d.tc.eval_every,
+	         lh.aar_warmup, d.tc.weigh_timeout, TRAIN_REMEDY_WARMUP, TRAIN_REMEDY_WARMUP, d.tc.eval_every,
 	         d.tc.checkpoint_every, mm.mem_slots, (double)mm.entropy_weight,
 	         (double)ma.slope, (double)md.slope);
 }
@@ -203,8 +208,11 @@ static void parse(int argc, char **argv, Options *o)
 				tc->reject_stat = TRAIN_STAT_SCORE;
 			else if (!strcmp(optarg, "resid"))
 				tc->reject_stat = TRAIN_STAT_RESID;
+			else if (!strcmp(optarg, "auto"))
+				tc->reject_stat = TRAIN_STAT_AUTO;
 			else
-				ad_usage_error(usage, "-x: unknown statistic '%s' (score or resid)", optarg);
+				ad_usage_error(usage, "-x: unknown statistic '%s' (score, resid or auto)",
+				               optarg);
 			break;
 		case 'P': tc->weigh = optarg; break;
 		case 'I': tc->weigh_timeout = ad_opt_double(usage, c, optarg, 0, 1e9); break;
@@ -303,6 +311,7 @@ static void build_configs(const Options *o, const AdvInfo *data, TrainConfig *tc
 	if (set['J']) tc->loss.aar_tau = l->aar_tau;
 	if (set['X']) tc->loss.aar_guard = l->aar_guard;
 	if (set['W']) tc->loss.aar_warmup = l->aar_warmup;
+	train_lockin_resolve(tc, o->kind, data);
 
 	model_config_defaults(mc, o->kind);
 	if (set['A']) memcpy(mc->arch, o->mc.arch, sizeof mc->arch);

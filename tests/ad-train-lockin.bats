@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # ad-train -m (MSE warm-up) and -x (rejection statistic), the lock-in remedies of
-# ad-train(1).  Small conv models on generated images, one thread.
+# ad-train(1), and their defaults (-x auto).  Small conv models on generated images, one
+# thread.
 setup_file() {
 	load gen_images
 	D="$BATS_FILE_TMPDIR"
@@ -24,7 +25,7 @@ col() {
 
 @test "ad-train -m, -x: usage errors" {
 	run -2 --separate-stderr ad-train -x energy -o m
-	[ "${stderr_lines[0]}" = "ad-train: -x: unknown statistic 'energy' (score or resid)" ]
+	[ "${stderr_lines[0]}" = "ad-train: -x: unknown statistic 'energy' (score, resid or auto)" ]
 	run -2 --separate-stderr ad-train -m -1 -o m
 	[[ "${stderr_lines[0]}" == "ad-train: -m: bad value '-1' "* ]]
 	run -2 --separate-stderr ad-train -L loe -m 1 -o m
@@ -35,20 +36,46 @@ col() {
 	[ "${stderr_lines[0]}" = "ad-train: -m and -x do not apply with -P (the weigher computes the weights)" ]
 }
 
-@test "ad-train -m, -x: the defaults (no warm-up, the score) are Algorithm 1" {
-	ad-train -h | grep -q -- '--mse-warmup N .*\[0\]$'
-	ad-train -h | grep -q -- '\[score\]$'
-	train a -n 2
-	train b -n 2 -m 0 -x score
+@test "ad-train -m, -x: the default on images is the remedy -x resid -m 2; elsewhere Algorithm 1" {
+	ad-train -h | grep -q -- '\[auto\]$'
+	ad-train -h | grep -q -- '\[2 where auto chose the remedy, else 0\]$'
+	# ae + hetero on images (a 1x8x8 stream): -x auto, the default, is -x resid -m 2
+	train a -n 3
+	train b -n 3 -x resid -m 2
+	train b2 -n 3 --reject-stat=auto
 	cmp "$TMP/a" "$TMP/b"
-	# the residual moves other rows above the median: another network (the scores, not
-	# the model bytes, which differ by the settings line alone)
-	train c -n 2 --reject-stat=resid
+	cmp "$TMP/a" "$TMP/b2"
+	grep -aq '^reject_stat=resid$' "$TMP/a"
+	grep -aq '^warmup=2$' "$TMP/a"
+	# the paper's Algorithm 1 is one flag away: another network, no remedy settings
+	train c -n 3 -x score
 	ad-score "$TMP/a" "$D/train.adv" > "$TMP/sa"
 	ad-score "$TMP/c" "$D/train.adv" > "$TMP/sc"
 	run -1 cmp -s "$TMP/sa" "$TMP/sc"
-	grep -aq '^reject_stat=resid$' "$TMP/c"
-	run -1 grep -aq '^reject_stat=' "$TMP/a"
+	run -1 grep -aq '^reject_stat=' "$TMP/c"
+	run -1 grep -aq '^warmup=' "$TMP/c"
+	# an explicit -x resid keeps no warm-up unless -m says so
+	train r -n 3 -x resid
+	train r0 -n 3 -x resid -m 0
+	cmp "$TMP/r" "$TMP/r0"
+	run -1 grep -aq '^warmup=' "$TMP/r"
+	# everywhere else auto is the score with no warm-up: other losses, other models,
+	# adaptive rejection, and data that are not images
+	for f in "-L mse" "-L huber -Q 0.5" "-M memae" "-j aar"; do
+		# shellcheck disable=SC2086
+		train d $f -n 2
+		# shellcheck disable=SC2086
+		train e $f -n 2 -x score -m 0
+		cmp "$TMP/d" "$TMP/e"
+	done
+	sed '1s/ shape=1x8x8$//' "$D/train.adv" > "$TMP/flat.adv"
+	head -1 "$TMP/flat.adv" | grep -qx '#adv 1 dim=64'
+	ad-train -q -T 1 -A mlp:8-4 -B 20 -r 0.01 -n 3 -o "$TMP/f1" "$TMP/flat.adv"
+	ad-train -q -T 1 -A mlp:8-4 -B 20 -r 0.01 -n 3 -x score -m 0 -o "$TMP/f2" "$TMP/flat.adv"
+	cmp "$TMP/f1" "$TMP/f2"
+	# the same rows as images: the remedy, another network
+	ad-train -q -T 1 -A mlp:8-4 -B 20 -r 0.01 -n 3 -o "$TMP/f3" "$D/train.adv"
+	grep -aq '^reject_stat=resid$' "$TMP/f3"
 }
 
 @test "ad-train -m: no rejection in the warm-up epochs, then median rejection" {

@@ -73,14 +73,14 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 }
 
 @test "ad-train: a conv AE trains, its loss falls, the model reloads" {
-	run -0 --separate-stderr ad-train "${T[@]}" -n 6 -g "$TMP/trace" -o "$TMP/m" "$D/train.adv"
+	run -0 --separate-stderr ad-train "${T[@]}" -n 6 -x score -g "$TMP/trace" -o "$TMP/m" "$D/train.adv"
 	[ -z "$stderr" ]
 	[ -s "$TMP/m" ]
 	head -1 "$TMP/trace" | grep -q '^#epoch	phase	loss	z_mean	z_max	alpha_min	alpha_mean	rejected	anom_of_rejected	anom_rejected	val_loss	eval_auroc	t_hard	t_soft	contam$'
 	[ "$(grep -vc '^#' "$TMP/trace")" -eq 6 ]
 	# the loss of the last epoch is well below the first one
 	awk -F '\t' '!/^#/ { l[++n] = $3 } END { exit !(l[n] < 0.25 * l[1]) }' "$TMP/trace"
-	# hetero defaults: half of every batch soft-rejected, alpha down to alpha_r
+	# hetero as Algorithm 1 (-x score): half of every batch soft-rejected, alpha down to alpha_r
 	awk -F '\t' '!/^#/ && ($8 != 0.5 || $6 != 1.5) { bad = 1 } END { exit bad }' "$TMP/trace"
 	run -0 ad-score "$TMP/m" "$D/test.adv"
 	[ "${#lines[@]}" -eq 61 ]
@@ -112,11 +112,12 @@ KW='ad-zscore | ad-reject | { g=0; while IFS= read -r l; do printf "%s\n" "$l"; 
 }
 
 @test "ad-train: --weigh 'ad-zscore | ad-reject' gives the model of --loss hetero, bit for bit" {
-	ad-train "${T[@]}" -n 3 -o "$TMP/h" "$D/train.adv"
+	# Algorithm 1 (-x score; these are images, where the default is the lock-in remedy)
+	ad-train "${T[@]}" -n 3 -x score -o "$TMP/h" "$D/train.adv"
 	ad-train "${T[@]}" -n 3 --weigh 'ad-zscore | ad-reject' -o "$TMP/w" "$D/train.adv"
 	cmp "$TMP/h" "$TMP/w"
 	# and with non-default knobs on both sides
-	ad-train "${T[@]}" -n 2 -Q 0.75 -t 0 -a 1 -o "$TMP/h2" "$D/train.adv"
+	ad-train "${T[@]}" -n 2 -Q 0.75 -t 0 -a 1 -x score -o "$TMP/h2" "$D/train.adv"
 	ad-train "${T[@]}" -n 2 -Q 0.75 -t 0 -a 1 -P 'ad-zscore -a 1 | ad-reject -Q 0.75 -t 0' \
 		-o "$TMP/w2" "$D/train.adv"
 	run cmp -s "$TMP/h2" "$TMP/h"

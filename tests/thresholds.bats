@@ -80,7 +80,7 @@ quantile() {
 	# fresh format 3 file of the same training run
 	load gen_images
 	gen_images 3 40 4 > "$TMP/v1.adv"
-	ad-train -q -A mlp:8-4 -B 10 -r 0.01 -n 2 -o "$TMP/v2.model" "$TMP/v1.adv"
+	ad-train -q -A mlp:8-4 -B 10 -r 0.01 -n 2 -x score -o "$TMP/v2.model" "$TMP/v1.adv"
 	[ "$(head -c 8 "$TMP/v2.model" | od -An -tx1 | tr -d ' \n')" = "4144504d03000000" ]
 	n1=$(wc -c < "$FIX/model-v1/v1.model")
 	n2=$(wc -c < "$TMP/v2.model")
@@ -207,7 +207,7 @@ same_numbers() {
 		done
 	done
 	# the in-process loss gives the same model, the clean part included
-	ad-train -q -A conv:4-8 -B 20 -r 0.01 -n 3 -t 0 -o "$TMP/h.model" "$TMP/ids.adv"
+	ad-train -q -A conv:4-8 -B 20 -r 0.01 -n 3 -t 0 -x score -o "$TMP/h.model" "$TMP/ids.adv"
 	cmp <(ad-info -w "$TMP/h.model") <(ad-info -w "$TMP/w.model")
 	cmp <(ad-score "$TMP/h.model" "$TMP/ids.adv") "$TMP/w.scores"
 }

@@ -173,7 +173,7 @@ fi
 DEMO=${DEMO_OUT:-$OUT/demo}
 : > "$tmp/demo-ep.list"
 : > "$tmp/demo-roc.list"
-for l in mse hetero; do
+for l in mse hetero alg1; do
 	if [ -s "$DEMO/$l.trace" ]; then
 		awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "eval_auroc") c = i; next }
 			!/^#/ && $2 == "main" && c && $c != "NA" { print $1 "\t" $c }' "$DEMO/$l.trace" \

@@ -23,6 +23,18 @@ void train_config_defaults(TrainConfig *tc)
 	tc->weigh_timeout = WEIGH_TIMEOUT_DEFAULT;
 }
 
+void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvInfo *data)
+{
+	int image = data->has_shape && data->shape[1] > 1 && data->shape[2] > 1;
+	int remedy = tc->reject_stat == TRAIN_STAT_AUTO && model_kind == MODEL_AE &&
+	             tc->loss.kind == LOSS_HETERO && tc->loss.reject == LOSS_REJECT_QUANTILE &&
+	             !tc->weigh && image;
+	if (tc->reject_stat == TRAIN_STAT_AUTO)
+		tc->reject_stat = remedy ? TRAIN_STAT_RESID : TRAIN_STAT_SCORE;
+	if (tc->warmup == TRAIN_WARMUP_AUTO)
+		tc->warmup = remedy ? TRAIN_REMEDY_WARMUP : 0;
+}
+
 static int is_dsvdd(const Trainer *T) { return model_config(T->m)->kind == MODEL_DSVDD; }
 
 /* DSVDD's AE pretraining phase (the other models have the main phase only). */

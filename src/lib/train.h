@@ -52,8 +52,9 @@ typedef struct {
 	int progress;            /* TRAIN_PROGRESS_*: what train_run prints on stderr */
 	volatile sig_atomic_t *stop;  /* set asynchronously: checkpoint and stop */
 	/* lock-in remedies (train.c, "remedies"; man/ad-train.1 LOCK-IN) */
-	int warmup;              /* main epochs with w = 1, alpha = 2 before rejection */
-	int reject_stat;         /* TRAIN_STAT_SCORE or TRAIN_STAT_RESID */
+	int warmup;              /* main epochs with w = 1, alpha = 2 before rejection;
+	                          * TRAIN_WARMUP_AUTO: train_lockin_resolve() sets it */
+	int reject_stat;         /* TRAIN_STAT_SCORE, _RESID, or _AUTO (resolved first) */
 	/* out, or NULL: d->n doubles, each row's rejection weight w in the last
 	 * epoch of the kept model (with a validation set the selected epoch; 1 for
 	 * a row that epoch left out), for the clean-weighted score distribution */
@@ -63,7 +64,19 @@ typedef struct {
 /* The statistic the per-batch weights (w, z, alpha) are computed from:
  * the score s_i (Algorithm 1), or its residual after the batch's
  * least-squares line in the input's energy e_i = ||x_i||^2 (ink). */
-enum { TRAIN_STAT_SCORE, TRAIN_STAT_RESID };
+enum { TRAIN_STAT_SCORE, TRAIN_STAT_RESID, TRAIN_STAT_AUTO };
+
+/* The lock-in remedy's defaults (ad-train -x auto and -m left unset; man
+ * ad-train(1), LOCK-IN).  TRAIN_STAT_AUTO becomes TRAIN_STAT_RESID for the ae
+ * model with the hetero loss and quantile rejection, no weigher, on images (a
+ * stream with a C x H x W shape, H and W > 1), where the seed study of the
+ * README measured it, and TRAIN_STAT_SCORE (Algorithm 1) otherwise; a warm-up
+ * of TRAIN_WARMUP_AUTO becomes TRAIN_REMEDY_WARMUP epochs where the remedy was
+ * chosen so and 0 elsewhere (an explicit resid keeps 0: -x resid -m 0).  train_config_defaults() gives the score and no
+ * warm-up: the library's default is Algorithm 1. */
+#define TRAIN_WARMUP_AUTO (-1)
+#define TRAIN_REMEDY_WARMUP 2
+void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvInfo *data);
 
 typedef struct {
 	int epochs_done;         /* epochs run in total (pretraining included) */
