@@ -774,14 +774,30 @@ static void bn_backward(Layer *l, NnWork *w, const float *x, const float *y,
 }
 
 /* Elementwise activations: LeakyReLU, ReLU, sigmoid */
+/* Elementwise: tasks of ACT_CHUNK values of the whole [C][B][plane] array (a
+ * one-channel sigmoid is spread over the workers too) */
+#define ACT_CHUNK 8192
+
+static size_t act_span(const ChJob *j, int c, size_t *o)
+{
+	size_t n = (size_t)j->l->ic * j->B * j->S;
+	*o = (size_t)c * ACT_CHUNK;
+	return n - *o < ACT_CHUNK ? n - *o : ACT_CHUNK;
+}
+
+static int act_tasks(const Layer *l, int B)
+{
+	return (int)((layer_in_size(l) * B + ACT_CHUNK - 1) / ACT_CHUNK);
+}
+
 static void act_fwd_task(void *ctx, int c, int tid)
 {
 	const ChJob *j = ctx;
 	const Layer *l = j->l;
 	(void)tid;
-	size_t n = (size_t)j->B * j->S;
-	const float *x = j->x + (size_t)c * n;
-	float *y = j->out + (size_t)c * n;
+	size_t o, n = act_span(j, c, &o);
+	const float *x = j->x + o;
+	float *y = j->out + o;
 	switch (l->type) {
 	case NN_LRELU: {
 		float s = l->slope;
@@ -808,10 +824,9 @@ static void act_bwd_task(void *ctx, int c, int tid)
 	const ChJob *j = ctx;
 	const Layer *l = j->l;
 	(void)tid;
-	size_t n = (size_t)j->B * j->S;
-	const float *x = j->x + (size_t)c * n, *y = j->y + (size_t)c * n;
-	const float *dy = j->dy + (size_t)c * n;
-	float *dx = j->dx + (size_t)c * n;
+	size_t o, n = act_span(j, c, &o);
+	const float *x = j->x + o, *y = j->y + o, *dy = j->dy + o;
+	float *dx = j->dx + o;
 	switch (l->type) {
 	case NN_LRELU: {
 		float s = l->slope;
@@ -834,7 +849,7 @@ static int act_forward(Layer *l, NnWork *w, const float *x, float *y, int B, int
 {
 	(void)w; (void)train;
 	ChJob j = { .l = l, .x = x, .out = y, .B = B, .S = in_plane(l) };
-	nn_parallel_work(l->ic, layer_in_size(l) * B, act_fwd_task, &j);
+	nn_parallel_work(act_tasks(l, B), layer_in_size(l) * B, act_fwd_task, &j);
 	return 0;
 }
 
@@ -845,7 +860,7 @@ static void act_backward(Layer *l, NnWork *w, const float *x, const float *y,
 	if (!dx)
 		return;
 	ChJob j = { .l = l, .x = x, .y = y, .dy = dy, .dx = dx, .B = B, .S = in_plane(l) };
-	nn_parallel_work(l->ic, layer_in_size(l) * B, act_bwd_task, &j);
+	nn_parallel_work(act_tasks(l, B), layer_in_size(l) * B, act_bwd_task, &j);
 }
 
 /* Max-pool 2x2 stride 2 (floor); the first maximum in row-major window order wins

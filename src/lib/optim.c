@@ -1,17 +1,15 @@
 /* optim.c: Adam as torch.optim.Adam.  See optim.h. */
 #include "optim.h"
 #include "util.h"
+#include "pool.h"
 #include <math.h>
 #include <stdlib.h>
 
-void adam_update(float *w, const float *g, float *m, float *v, size_t n, float lr,
-                 float wd, float b1, float b2, float eps, long t)
+/* the update of n values */
+static void adam_range(float *restrict w, const float *restrict g, float *restrict m,
+                       float *restrict v, size_t n, float step, float bc2s, float wd,
+                       float b2, float eps, float a1, float a2)
 {
-	double bc1 = 1.0 - pow((double)b1, (double)t);
-	double bc2 = 1.0 - pow((double)b2, (double)t);
-	float step = (float)((double)lr / bc1);
-	float bc2s = (float)sqrt(bc2);
-	float a1 = 1.0f - b1, a2 = 1.0f - b2;
 	for (size_t i = 0; i < n; i++) {
 		float gi = g[i];
 		if (wd != 0.0f)
@@ -23,9 +21,23 @@ void adam_update(float *w, const float *g, float *m, float *v, size_t n, float l
 	}
 }
 
+void adam_update(float *w, const float *g, float *m, float *v, size_t n, float lr,
+                 float wd, float b1, float b2, float eps, long t)
+{
+	double bc1 = 1.0 - pow((double)b1, (double)t);
+	double bc2 = 1.0 - pow((double)b2, (double)t);
+	float step = (float)((double)lr / bc1);
+	float bc2s = (float)sqrt(bc2);
+	adam_range(w, g, m, v, n, step, bc2s, wd, b2, eps, 1.0f - b1, 1.0f - b2);
+}
+
+#define ADAM_CHUNK 4096   /* values a task of adam_step() */
+
 typedef struct {
 	int idx;          /* model tensor index */
 	float *m, *v;
+	size_t n;
+	int nchunk;       /* tasks of ADAM_CHUNK values */
 } Slot;
 
 struct Adam {
@@ -52,6 +64,8 @@ Adam *adam_new(Model *model, float lr, float wd)
 		s->idx = i;
 		s->m = ad_xcalloc(t.n, sizeof(float));
 		s->v = ad_xcalloc(t.n, sizeof(float));
+		s->n = t.n;
+		s->nchunk = (int)((t.n + ADAM_CHUNK - 1) / ADAM_CHUNK);
 	}
 	return a;
 }
@@ -68,14 +82,42 @@ void adam_free(Adam *a)
 	free(a);
 }
 
+/* adam_step() in tasks of ADAM_CHUNK values of one tensor each, spread over the
+ * workers (each value's update is independent of the others) */
+typedef struct {
+	Adam *a;
+	float step, bc2s;
+} StepJob;
+
+static void step_task(void *ctx, int c, int tid)
+{
+	const StepJob *j = ctx;
+	Adam *a = j->a;
+	(void)tid;
+	int i = 0;
+	while (c >= a->s[i].nchunk)
+		c -= a->s[i++].nchunk;
+	ModelTensor t = model_tensor(a->model, a->s[i].idx);
+	size_t o = (size_t)c * ADAM_CHUNK, n = t.n - o < ADAM_CHUNK ? t.n - o : ADAM_CHUNK;
+	adam_range(t.data + o, t.grad + o, a->s[i].m + o, a->s[i].v + o, n, j->step, j->bc2s,
+	           t.decay ? a->wd : 0.0f, ADAM_BETA2, ADAM_EPS, 1.0f - ADAM_BETA1,
+	           1.0f - ADAM_BETA2);
+}
+
 void adam_step(Adam *a)
 {
 	a->t++;
+	/* the constants exactly as adam_update() computes them */
+	double bc1 = 1.0 - pow((double)ADAM_BETA1, (double)a->t);
+	double bc2 = 1.0 - pow((double)ADAM_BETA2, (double)a->t);
+	StepJob j = { a, (float)((double)a->lr / bc1), (float)sqrt(bc2) };
+	int nchunk = 0;
+	size_t work = 0;
 	for (int i = 0; i < a->n; i++) {
-		ModelTensor t = model_tensor(a->model, a->s[i].idx);
-		adam_update(t.data, t.grad, a->s[i].m, a->s[i].v, t.n, a->lr,
-		            t.decay ? a->wd : 0.0f, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, a->t);
+		nchunk += a->s[i].nchunk;
+		work += a->s[i].n;
 	}
+	nn_parallel_work(nchunk, work, step_task, &j);
 }
 
 void adam_set_lr(Adam *a, float lr) { a->lr = lr; }

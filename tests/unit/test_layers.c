@@ -299,6 +299,40 @@ int main(void)
 	CHECK(check_seq("relu", &s, 2, 1, &r) == 0); seq_free(&s);
 	seq_init(&s); seq_input(&s, 2, 3, 3); seq_sigmoid(&s);
 	CHECK(check_seq("sigmoid", &s, 2, 0, &r) == 0); seq_free(&s);
+	{
+		/* elementwise activations over more values than one task takes (17280, in
+		 * tasks of 8192), at 2 threads: every value is the activation's expression
+		 * of its own input, forward and backward */
+		int B = 40, n = 3 * 12 * 12 * B, bad = 0;
+		float *x = ad_xmalloc(n * 4), *dy = ad_xmalloc(n * 4), *dx = ad_xmalloc(n * 4);
+		gc_fill(x, n, -4, 4, &r);
+		gc_fill(dy, n, -1, 1, &r);
+		nn_set_threads(2);
+		for (int a = 0; a < 3; a++) {
+			seq_init(&s); seq_input(&s, 3, 12, 12);
+			if (a == 0) seq_lrelu(&s, 0.2f); else if (a == 1) seq_relu(&s); else seq_sigmoid(&s);
+			const float *y = seq_forward(&s, &work, x, B, 1);
+			seq_backward(&s, &work, dy, dx, B);
+			for (int i = 0; i < n; i++) {
+				float v = x[i], f, g;
+				if (a == 0) {
+					f = v * (v > 0.0f ? 1.0f : 0.2f);
+					g = dy[i] * (v > 0.0f ? 1.0f : 0.2f);
+				} else if (a == 1) {
+					f = v > 0.0f ? v : 0.0f;
+					g = v > 0.0f ? dy[i] : 0.0f;
+				} else {
+					f = 1.0f / (1.0f + expf(-v));
+					g = dy[i] * (f * (1.0f - f));
+				}
+				bad += memcmp(&y[i], &f, 4) != 0 || memcmp(&dx[i], &g, 4) != 0;
+			}
+			seq_free(&s);
+		}
+		nn_set_threads(1);
+		CHECK(bad == 0);
+		free(x); free(dy); free(dx);
+	}
 	seq_init(&s); seq_input(&s, 2, 2, 3); seq_upsample(&s);
 	CHECK(s.h == 4 && s.w == 6);
 	CHECK(check_seq("upsample", &s, 2, 0, &r) == 0); seq_free(&s);

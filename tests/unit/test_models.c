@@ -591,6 +591,66 @@ int main(void)
 		model_free(m);
 	}
 
+	/* ---- adam_step() in tasks over the workers: bit for bit adam_update() on
+	 * each tensor (the conv AE's tensors span up to 5 tasks of values) ---- */
+	{
+		Model *p = make(MODEL_AE, NULL, 1, 28, 28, 5), *q = make(MODEL_AE, NULL, 1, 28, 28, 5);
+		Adam *a = adam_new(p, 1e-3f, 1e-2f);
+		int nt = model_ntensors(q), same = 1, states = 0;
+		float **qm = ad_xcalloc((size_t)nt, sizeof *qm), **qv = ad_xcalloc((size_t)nt, sizeof *qv);
+		Rng gr;
+		rng_seed(&gr, 77);
+		nn_set_threads(2);
+		for (long step = 1; step <= 3; step++) {
+			for (int i = 0; i < nt; i++) {
+				ModelTensor tp = model_tensor(p, i), tq = model_tensor(q, i);
+				if (!tq.grad)
+					continue;
+				for (size_t k = 0; k < tq.n; k++)
+					tp.grad[k] = tq.grad[k] = (float)(rng_uniform(&gr) - 0.5);
+			}
+			adam_step(a);
+			for (int i = 0; i < nt; i++) {
+				ModelTensor tq = model_tensor(q, i);
+				if (!tq.grad || !tq.active)
+					continue;
+				if (!qm[i]) {
+					qm[i] = ad_xcalloc(tq.n, sizeof(float));
+					qv[i] = ad_xcalloc(tq.n, sizeof(float));
+				}
+				adam_update(tq.data, tq.grad, qm[i], qv[i], tq.n, 1e-3f, tq.decay ? 1e-2f : 0.0f,
+				            ADAM_BETA1, ADAM_BETA2, ADAM_EPS, step);
+			}
+		}
+		nn_set_threads(1);
+		for (int i = 0; i < nt; i++) {
+			ModelTensor tp = model_tensor(p, i), tq = model_tensor(q, i);
+			same &= tp.n == tq.n && !memcmp(tp.data, tq.data, tq.n * sizeof(float));
+		}
+		for (int s = 0; s < adam_nstate(a); s++) {
+			float *am, *av;
+			size_t n;
+			const char *name = adam_state(a, s, &am, &av, &n);
+			for (int i = 0; i < nt; i++)
+				if (qm[i] && !strcmp(model_tensor(q, i).name, name)) {
+					same &= !memcmp(am, qm[i], n * sizeof(float)) &&
+					        !memcmp(av, qv[i], n * sizeof(float));
+					states++;
+				}
+		}
+		CHECK(same);
+		CHECK(states == adam_nstate(a) && states > 0);
+		for (int i = 0; i < nt; i++) {
+			free(qm[i]);
+			free(qv[i]);
+		}
+		free(qm);
+		free(qv);
+		adam_free(a);
+		model_free(p);
+		model_free(q);
+	}
+
 	for (size_t i = 0; i < sizeof goldens / sizeof goldens[0]; i++)
 		golden(&goldens[i]);
 
