@@ -295,6 +295,49 @@ check_rows() {
 	[ "$(wc -l < "$OUT/lockin.tsv")" -eq 5 ]
 }
 
+@test "examples: ink-slope.sh: the untrained network's line of scores on ink, and the table by its sign" {
+	tiny_images
+	ARCH=conv:4-8 SLOPE=0.2 run -0 sh "$EX/lockin.sh" "$OUT" "mse=-L,mse" img:0 1 1
+	ARCH=conv:4-8 SLOPE=0.2 run -0 --separate-stderr sh "$EX/ink-slope.sh" "$OUT" img:0 "1 2"
+	[ "${lines[0]}" = "dataset	class	seed	slope	corr" ]
+	[ "${#lines[@]}" -eq 3 ]
+	printf '%s\n' "${lines[@]:1}" > "$TMP/sl"
+	[ "$(cut -f 1-3 "$TMP/sl" | tr '\t\n' ' ,')" = "img 0 1,img 0 2," ]
+	# an untrained network without a sigmoid outputs about 0: its squared error grows
+	# with the ink, a positive slope and a strong correlation
+	awk -F '\t' '!($4 > 0 && $5 > 0.5) { exit 1 }' "$TMP/sl"
+	# the slope of seed 2 again, two-pass (centred) from the same model and data
+	tr=$OUT/data/img/c0-g0.2-s1-train.adv
+	ad-train -q -M ae -A conv:4-8 -l 0.2 -L mse -n 0 -s 2 -T 1 -o "$TMP/m" "$tr"
+	ad-load "$tr" | awk -F '\t' 'NR > 1 { e = 0; for (i = 2; i <= NF; i++) e += $i * $i; print e }' > "$TMP/e"
+	ad-score "$TMP/m" "$tr" | awk 'NR > 1 { print $2 }' | paste "$TMP/e" - | awk -F '\t' -v got="$(sed -n 2p "$TMP/sl" | cut -f 4)" '
+		{ x[NR] = $1; y[NR] = $2; mx += $1; my += $2 }
+		END { mx /= NR; my /= NR
+			for (i = 1; i <= NR; i++) { sxx += (x[i] - mx) ^ 2; sxy += (x[i] - mx) * (y[i] - my) }
+			b = sxy / sxx; exit !(b > 0 && (got - b) ^ 2 < (1e-4 * b) ^ 2) }'
+	# -t: runs, bad mode (anomalies < 0.25 of the rejected rows) and mean AUROC per sign
+	{
+		printf 'dataset\tclass\tseed\tslope\tcorr\n'
+		printf 'd\t0\t1\t0.5\t0.9\nd\t0\t2\t-0.1\t-0.3\nd\t0\t3\t0.2\t0.4\n'
+	} > "$TMP/slopes"
+	{
+		printf 'dataset\tclass\tvariant\tseed\tepoch1_auroc\tlast_auroc\tbest_auroc\tlast_anom_of_rejected\tlast_rejected\tseconds\n'
+		printf 'd\t0\thetero\t1\t0.3\t0.40\t0.4\t0.10\t0.5\t1\n'
+		printf 'd\t0\thetero\t2\t0.8\t0.90\t0.9\t0.38\t0.5\t1\n'
+		printf 'd\t0\thetero\t3\t0.3\t0.60\t0.6\t0.30\t0.5\t1\n'
+		printf 'd\t0\tmse\t1\t0.3\t0.70\t0.7\tNA\t0\t1\n'
+		printf 'd\t0\tmse\t9\t0.3\t0.70\t0.7\tNA\t0\t1\n'
+	} > "$TMP/lockin"
+	run -0 sh "$EX/ink-slope.sh" -t "$TMP/slopes" "$TMP/lockin"
+	[ "${lines[0]}" = "dataset	class	variant	slope	runs	bad_mode	mean_auroc" ]
+	[ "${lines[1]}" = "d	0	hetero	pos	2	1	0.5000" ]
+	[ "${lines[2]}" = "d	0	hetero	neg	1	0	0.9000" ]
+	[ "${lines[3]}" = "d	0	mse	pos	1	-	0.7000" ]
+	[ "${#lines[@]}" -eq 4 ]
+	run -2 sh "$EX/ink-slope.sh" "$OUT" img "1"
+	[ "$output" = "ink-slope.sh: 'img': expected DATASET:CLASSES" ]
+}
+
 @test "examples: aar-table.sh's means per loss and gamma and its win counts" {
 	{
 		printf 'dataset\tmodel\tloss\tgamma\tclass\tseed\tepochs\tauroc\tseconds\n'
