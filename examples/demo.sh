@@ -2,7 +2,7 @@
 # demo.sh: the whole pipeline on the Fashion-MNIST subset shipped in examples/data.
 # One normal class, 20 % of the training rows are anomalies (other classes); an autoencoder
 # is trained with the plain MSE loss, with the heterogeneous loss (Hetero) as ad-train's
-# defaults make it on images and as the paper's plain Algorithm 1, and all three are scored
+# defaults make it on pixel images and as the paper's plain Algorithm 1, and all three are scored
 # on the test part.  Prints every command, the AUROCs and the rejection diagnostics.
 # Deterministic: fixed seeds, one thread per model.  `make demo` builds and runs it.
 #
@@ -39,7 +39,7 @@ ad-split -v -k "$CLASS" -g "$GAMMA" -s "$SEED" -p val -t all-test.adv all-train.
 	sed 's/^ad-split: /  /'
 echo
 echo "== train: conv autoencoder 16-32-64, $EPOCHS epochs, Adam lr $LR, batch 100, model of the"
-echo "   lowest validation loss kept; MSE, Hetero (ad-train's default on images: with the lock-in"
+echo "   lowest validation loss kept; MSE, Hetero (ad-train's default on pixel images: the lock-in"
 echo "   remedy -x resid -m 2) and alg1 (Hetero as the paper's Algorithm 1, -x score) side by side"
 # the name of each run, and its ad-train loss flags
 runs="mse hetero alg1"

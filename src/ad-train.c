@@ -96,7 +96,7 @@ static void make_usage(void)
 "  -x, --reject-stat STAT   weights from: score (Algorithm 1), resid (the score\n"
 "                           less its batch line in input energy), or auto: the\n"
 "                           lock-in remedy -x resid -m %d for -M ae -L hetero on\n"
-"                           images, score otherwise [auto]\n"
+"                           pixel images, score otherwise [auto]\n"
 "  -m, --mse-warmup N       epochs with w = 1, alpha = 2 before rejection\n"
 "                           [%d where auto chose the remedy, else 0]\n"
 "  -y, --val FILE           validation stream: keep the model of the lowest\n"
@@ -290,7 +290,7 @@ static void check(const Options *o)
 /* The loss and model configurations: the library's defaults for the chosen
  * kinds, then every option that was given.  The MemAE shrinkage left unset stays
  * the default 1/N of the slots in use (model.h). */
-static void build_configs(const Options *o, const AdvInfo *data, TrainConfig *tc,
+static void build_configs(const Options *o, const AdvData *d, TrainConfig *tc,
                           ModelConfig *mc)
 {
 	const unsigned char *set = o->set;
@@ -311,7 +311,7 @@ static void build_configs(const Options *o, const AdvInfo *data, TrainConfig *tc
 	if (set['J']) tc->loss.aar_tau = l->aar_tau;
 	if (set['X']) tc->loss.aar_guard = l->aar_guard;
 	if (set['W']) tc->loss.aar_warmup = l->aar_warmup;
-	train_lockin_resolve(tc, o->kind, data);
+	train_lockin_resolve(tc, o->kind, d);
 
 	model_config_defaults(mc, o->kind);
 	if (set['A']) memcpy(mc->arch, o->mc.arch, sizeof mc->arch);
@@ -321,8 +321,8 @@ static void build_configs(const Options *o, const AdvInfo *data, TrainConfig *tc
 	if (set['k']) mc->shrink = o->mc.shrink;
 	if (set['Z']) mc->entropy_weight = o->mc.entropy_weight;
 	if (set['d']) mc->rep_dim = o->mc.rep_dim;
-	mc->dim = data->dim;
-	memcpy(mc->shape, data->shape, sizeof mc->shape);
+	mc->dim = d->info.dim;
+	memcpy(mc->shape, d->info.shape, sizeof mc->shape);
 	mc->seed = tc->seed;
 }
 
@@ -431,7 +431,7 @@ int main(int argc, char **argv)
 		load(o.valf, &val, data.info.dim);
 	if (o.evalf)
 		load(o.evalf, &eval, data.info.dim);
-	build_configs(&o, &data.info, &tc, &mc);
+	build_configs(&o, &data, &tc, &mc);
 	tc.val = o.valf ? &val : NULL;
 	tc.eval = o.evalf ? &eval : NULL;
 	if (!(m = model_new(&mc)))

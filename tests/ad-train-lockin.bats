@@ -5,7 +5,8 @@
 setup_file() {
 	load gen_images
 	D="$BATS_FILE_TMPDIR"
-	gen_images 3 200 5 > "$D/train.adv"
+	gen_pixels 3 200 5 > "$D/train.adv"
+	gen_images 3 200 5 > "$D/cont.adv"
 }
 setup() {
 	load test_helper
@@ -36,10 +37,11 @@ col() {
 	[ "${stderr_lines[0]}" = "ad-train: -m and -x do not apply with -P (the weigher computes the weights)" ]
 }
 
-@test "ad-train -m, -x: the default on images is the remedy -x resid -m 2; elsewhere Algorithm 1" {
+@test "ad-train -m, -x: the default on pixel images is the remedy -x resid -m 2; elsewhere Algorithm 1" {
 	ad-train -h | grep -q -- '\[auto\]$'
 	ad-train -h | grep -q -- '\[2 where auto chose the remedy, else 0\]$'
-	# ae + hetero on images (a 1x8x8 stream): -x auto, the default, is -x resid -m 2
+	# ae + hetero on images given as pixels (a 1x8x8 stream of k/255 values): -x auto, the
+	# default, is -x resid -m 2
 	train a -n 3
 	train b -n 3 -x resid -m 2
 	train b2 -n 3 --reject-stat=auto
@@ -68,12 +70,17 @@ col() {
 		train e $f -n 2 -x score -m 0
 		cmp "$TMP/d" "$TMP/e"
 	done
+	# images that are not pixels (more than 256 distinct values, as after ad-scale -c):
+	# Algorithm 1, where the study measured the residual harmful
+	ad-train -q -T 1 -A conv:4-8 -B 20 -r 0.01 -n 2 -o "$TMP/g1" "$D/cont.adv"
+	ad-train -q -T 1 -A conv:4-8 -B 20 -r 0.01 -n 2 -x score -m 0 -o "$TMP/g2" "$D/cont.adv"
+	cmp "$TMP/g1" "$TMP/g2"
 	sed '1s/ shape=1x8x8$//' "$D/train.adv" > "$TMP/flat.adv"
 	head -1 "$TMP/flat.adv" | grep -qx '#adv 1 dim=64'
 	ad-train -q -T 1 -A mlp:8-4 -B 20 -r 0.01 -n 3 -o "$TMP/f1" "$TMP/flat.adv"
 	ad-train -q -T 1 -A mlp:8-4 -B 20 -r 0.01 -n 3 -x score -m 0 -o "$TMP/f2" "$TMP/flat.adv"
 	cmp "$TMP/f1" "$TMP/f2"
-	# the same rows as images: the remedy, another network
+	# the same rows as pixel images: the remedy, another network
 	ad-train -q -T 1 -A mlp:8-4 -B 20 -r 0.01 -n 3 -o "$TMP/f3" "$D/train.adv"
 	grep -aq '^reject_stat=resid$' "$TMP/f3"
 }

@@ -187,9 +187,11 @@ check_rows() {
 	m=$OUT/models/tiny/ae_hetero+xresid+m1_g0.1_c0_s1_e2.model
 	grep -a -q '^reject_stat=resid$' "$m"
 	grep -a -q '^warmup=1$' "$m"
-	# on images plain hetero is the paper's Algorithm 1 (run.sh adds -x score), not
+	# on pixel images plain hetero is the paper's Algorithm 1 (run.sh adds -x score), not
 	# ad-train's default there; +xauto asks for that default, the remedy -x resid -m 2
-	tiny_images
+	mkdir -p "$OUT/load/img"
+	gen_pixels 3 120 2 > "$OUT/load/img/train.adv"
+	gen_pixels 5 60 2 > "$OUT/load/img/test.adv"
 	run -0 --separate-stderr make -s --no-print-directory -C "$EX" BIN="$BINDIR" OUT="$OUT" \
 		PROTO_img=image ARCH=mlp:8-4 runs \
 		RUNS="img/ae_hetero_g0.2_c0_s1_e2 img/ae_hetero+xauto_g0.2_c0_s1_e2"

@@ -29,3 +29,10 @@ gen_tiny() {
 			for (j = 0; j < 6; j++) printf "\t%.4f", rand() + rand() - 1 + 2 * c * (j % 2)
 			printf "\n" } }'
 }
+
+# gen_pixels SEED N EVERY: gen_images rounded to k/255 (at most 256 distinct values), as
+# ad-load -S 255 gives pixels: what ad-train holds in the compact form and calls pixels.
+gen_pixels() {
+	gen_images "$@" | awk -F '\t' -v OFS='\t' '/^#/ { print; next }
+		{ for (i = 2; i <= NF; i++) $i = sprintf("%.9g", int($i * 255 + 0.5) / 255); print }'
+}

@@ -23,12 +23,13 @@ void train_config_defaults(TrainConfig *tc)
 	tc->weigh_timeout = WEIGH_TIMEOUT_DEFAULT;
 }
 
-void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvInfo *data)
+void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvData *data)
 {
-	int image = data->has_shape && data->shape[1] > 1 && data->shape[2] > 1;
+	const AdvInfo *in = &data->info;
+	int pixels = in->has_shape && in->shape[1] > 1 && in->shape[2] > 1 && data->code;
 	int remedy = tc->reject_stat == TRAIN_STAT_AUTO && model_kind == MODEL_AE &&
 	             tc->loss.kind == LOSS_HETERO && tc->loss.reject == LOSS_REJECT_QUANTILE &&
-	             !tc->weigh && image;
+	             !tc->weigh && pixels;
 	if (tc->reject_stat == TRAIN_STAT_AUTO)
 		tc->reject_stat = remedy ? TRAIN_STAT_RESID : TRAIN_STAT_SCORE;
 	if (tc->warmup == TRAIN_WARMUP_AUTO)

@@ -68,15 +68,18 @@ enum { TRAIN_STAT_SCORE, TRAIN_STAT_RESID, TRAIN_STAT_AUTO };
 
 /* The lock-in remedy's defaults (ad-train -x auto and -m left unset; man
  * ad-train(1), LOCK-IN).  TRAIN_STAT_AUTO becomes TRAIN_STAT_RESID for the ae
- * model with the hetero loss and quantile rejection, no weigher, on images (a
- * stream with a C x H x W shape, H and W > 1), where the seed study of the
- * README measured it, and TRAIN_STAT_SCORE (Algorithm 1) otherwise; a warm-up
- * of TRAIN_WARMUP_AUTO becomes TRAIN_REMEDY_WARMUP epochs where the remedy was
- * chosen so and 0 elsewhere (an explicit resid keeps 0: -x resid -m 0).  train_config_defaults() gives the score and no
- * warm-up: the library's default is Algorithm 1. */
+ * model with the hetero loss and quantile rejection, no weigher, on images
+ * given as pixels (a stream with a C x H x W shape, H and W > 1, loaded in the
+ * compact form of adv_load_compact(): at most 256 distinct values), where the
+ * seed study of the README measured it, and TRAIN_STAT_SCORE (Algorithm 1)
+ * otherwise, contrast-normalised images (ad-scale -c) included, where the
+ * study measured the residual harmful.  A warm-up of TRAIN_WARMUP_AUTO becomes
+ * TRAIN_REMEDY_WARMUP epochs where the remedy was chosen so and 0 elsewhere (an
+ * explicit resid keeps 0: -x resid -m 0).  train_config_defaults() gives the
+ * score and no warm-up: the library's default is Algorithm 1. */
 #define TRAIN_WARMUP_AUTO (-1)
 #define TRAIN_REMEDY_WARMUP 2
-void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvInfo *data);
+void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvData *data);
 
 typedef struct {
 	int epochs_done;         /* epochs run in total (pretraining included) */
