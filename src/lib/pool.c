@@ -9,16 +9,25 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 /* How long an idle worker, or the caller waiting for the workers, spins before it
- * sleeps on a condition variable: 1 ms.  A training step runs some 40 jobs with
- * stretches of work on the calling thread alone between them (the loss, Adam, the
- * small layers), many longer than the 10 us spin this used to be; every sleep then
- * cost a futex wake-up and a context switch on each side, some 27 a batch of the
- * conv AE at 2 threads.  Waking within 1 ms of the last job costs no system call. */
-#define SPIN_NS 1000000L
-#define SPIN_CHECK 32   /* pause loops between two looks at the clock */
+ * sleeps on a condition variable.  A training step runs some 40 jobs with stretches
+ * of work on the calling thread alone between them (the loss, the small layers),
+ * many longer than 10 us; a sleep then costs a futex wake-up and a context switch on
+ * each side (some 27 a batch of the conv AE at 2 threads with a 10 us spin).  So a
+ * wait spins up to SPIN_NS, 1 ms.  But with more runnable threads than cores, a
+ * thread spinning while the one it waits for is off the core wastes that core (a 1
+ * ms spin made 2-thread training 2.6 to 4 times as slow beside two busy processes).
+ * The process's involuntary context switches (getrusage) tell: counted every
+ * SPIN_LOOK_NS, more than SPIN_PREEMPT of them in that time make every wait spin
+ * only SPIN_SHORT pause loops (some 10 us) until the next count. */
+#define SPIN_NS 1000000LL
+#define SPIN_CHECK 32              /* pause loops between two looks at the clock */
+#define SPIN_SHORT 500
+#define SPIN_LOOK_NS 10000000LL
+#define SPIN_PREEMPT 2
 
 static int nthreads = 1;          /* requested workers */
 static int nstarted;              /* helper threads running (workers 1..nstarted) */
@@ -49,6 +58,41 @@ static inline void relax(void)
 #if defined(__x86_64__) || defined(__i386__)
 	__builtin_ia32_pause();
 #endif
+}
+
+static atomic_llong look_at;    /* now_ns() of the next count of preemptions */
+static atomic_long nivcsw;      /* the count then */
+static atomic_int crowded;      /* spin short: the threads are being preempted */
+
+/* Spin until *gen differs from v (gen != NULL) or *cnt is 0; 1 if so, 0 when the
+ * caller should sleep. */
+static int spin_wait(atomic_ulong *gen, unsigned long v, atomic_int *cnt)
+{
+#define SPIN_DONE() (gen ? atomic_load(gen) != v : atomic_load(cnt) <= 0)
+	long long t0 = now_ns(), at = atomic_load(&look_at);
+	if (t0 >= at && atomic_compare_exchange_strong(&look_at, &at, t0 + SPIN_LOOK_NS)) {
+		struct rusage ru;
+		if (getrusage(RUSAGE_SELF, &ru) == 0) {
+			long was = atomic_exchange(&nivcsw, ru.ru_nivcsw);
+			atomic_store(&crowded, ru.ru_nivcsw - was > SPIN_PREEMPT);
+		}
+	}
+	if (atomic_load(&crowded)) {
+		for (int i = 0; i < SPIN_SHORT; i++) {
+			if (SPIN_DONE())
+				return 1;
+			relax();
+		}
+		return SPIN_DONE();
+	}
+	for (int i = 1;; i++) {
+		if (SPIN_DONE())
+			return 1;
+		relax();
+		if (i % SPIN_CHECK == 0 && now_ns() - t0 > SPIN_NS)
+			return SPIN_DONE();
+	}
+#undef SPIN_DONE
 }
 
 float *nn_scratch(int tid, size_t n)
@@ -100,14 +144,8 @@ static void *worker(void *arg)
 	my_tid = id;
 	for (;;) {
 		unsigned long g = atomic_load(&generation);
-		if (g == seen) {
-			long long t0 = now_ns();
-			for (int i = 1; (g = atomic_load(&generation)) == seen; i++) {
-				relax();
-				if (i % SPIN_CHECK == 0 && now_ns() - t0 > SPIN_NS)
-					break;
-			}
-		}
+		if (g == seen && spin_wait(&generation, seen, NULL))
+			g = atomic_load(&generation);
 		if (g == seen) {
 			pthread_mutex_lock(&mu);
 			while ((g = atomic_load(&generation)) == seen)
@@ -170,14 +208,8 @@ void nn_parallel(int ntasks, nn_task_fn fn, void *ctx)
 	pthread_cond_broadcast(&cv_go);
 	pthread_mutex_unlock(&mu);
 	run_tasks(0);
-	if (atomic_load(&pending) > 0) {
-		long long t0 = now_ns();
-		for (int i = 1; atomic_load(&pending) > 0; i++) {
-			relax();
-			if (i % SPIN_CHECK == 0 && now_ns() - t0 > SPIN_NS)
-				break;
-		}
-	}
+	if (atomic_load(&pending) > 0)
+		spin_wait(NULL, 0, &pending);
 	if (atomic_load(&pending) > 0) {
 		pthread_mutex_lock(&mu);
 		while (atomic_load(&pending) > 0)
