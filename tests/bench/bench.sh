@@ -148,11 +148,13 @@ header() {
 # conv AE: 1,097,856 multiply-adds per sample forward; training 3x less the first
 # layer's data gradient (28,224)
 conv_fw=$((2 * 1097856)) conv_tr=$((2 * (3 * 1097856 - 28224)))
-echo "== conv AE conv:16-32-64+sigmoid, LeakyReLU 0.01, hetero loss, batch 100, $EPOCHS epochs"
+echo "== conv AE conv:16-32-64+sigmoid, LeakyReLU 0.01, hetero loss (Algorithm 1), batch 100, $EPOCHS epochs"
 echo "   data: $nimg rows 1x28x28, $what"
 header
 : > "$W/table"
-adpipe adpipe "$W/img.adv" "$nimg" "$conv_tr" "$conv_fw" -M ae -A conv:16-32-64+sigmoid -l 0.01 -L hetero -B 100
+# -x score: the paper's Algorithm 1, what the PyTorch reference computes (on these pixels
+# ad-train's default adds the lock-in remedy, ad-train(1))
+adpipe adpipe "$W/img.adv" "$nimg" "$conv_tr" "$conv_fw" -M ae -A conv:16-32-64+sigmoid -l 0.01 -L hetero -x score -B 100
 
 if [ $have_mnist = 0 ]; then
 	echo "PyTorch reference skipped: no MNIST in MNIST_DIR=$MNIST_DIR (set MNIST_DIR)"
