@@ -23,24 +23,19 @@ usage() {
 }
 if [ "${1:-}" = -t ]; then
 	[ $# -eq 3 ] || usage
-	awk -F '\t' 'FNR == 1 { f++; next }
+	here=$(cd "$(dirname "$0")" && pwd)
+	tmp=$(mktemp)
+	trap 'rm -f "$tmp"' EXIT
+	# the study's rows with the variant named VARIANT/SIGN, counted by lockin-summary.sh
+	# (the one place of the bad-mode criterion)
+	awk -F '\t' -v OFS='\t' 'FNR == 1 { f++; if (f == 2) print; next }
 	f == 1 { sign[$1 "\t" $2 "\t" $3] = $4 > 0 ? "pos" : "neg"; next }
-	{
-		s = $1 "\t" $2 "\t" $4
-		if (!(s in sign)) next
-		k = $1 "\t" $2 "\t" $3 "\t" sign[s]
-		if (!(k in n)) order[++K] = k
-		n[k]++; a[k] += $6
-		if ($8 == "NA") nomode[k] = 1
-		else if ($8 + 0 < 0.25) bad[k]++
-	}
-	END {
-		print "dataset\tclass\tvariant\tslope\truns\tbad_mode\tmean_auroc"
-		for (i = 1; i <= K; i++) {
-			k = order[i]
-			printf "%s\t%d\t%s\t%.4f\n", k, n[k], (k in nomode) ? "-" : bad[k] + 0, a[k] / n[k]
-		}
-	}' "$2" "$3" | { IFS= read -r h; printf '%s\n' "$h"; sort -t "$(printf '\t')" -k1,1 -k2,2n -k3,3 -k4,4r; }
+	($1 "\t" $2 "\t" $4) in sign { $3 = $3 "/" sign[$1 "\t" $2 "\t" $4]; print }' \
+		"$2" "$3" > "$tmp"
+	sh "$here/lockin-summary.sh" "$tmp" | awk -F '\t' -v OFS='\t' '
+		NR == 1 { print "dataset", "class", "variant", "slope", "runs", "bad_mode", "mean_auroc"; next }
+		{ split($3, v, "/"); print $1, $2, v[1], v[2], $4, $5, $6 }' |
+		{ IFS= read -r h; printf '%s\n' "$h"; sort -t "$(printf '\t')" -k1,1 -k2,2n -k3,3 -k4,4r; }
 	exit 0
 fi
 [ $# -eq 3 ] || usage
