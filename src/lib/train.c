@@ -128,7 +128,8 @@ void train_energy_resid(const float *x, size_t dim, const double *s, int nb, dou
 /* The rejection statistic of a batch: s itself, or (TRAIN_STAT_RESID) its
  * residual after the batch's line in input energy (train_energy_resid): a
  * network that has not learnt the normal class yet ranks rows by ink, and the
- * residual takes the linear ink trend out of the ranking.  r: nb doubles. */
+ * residual takes the linear ink trend out of the ranking.  r: nb doubles (the
+ * trainer's scratch buffer). */
 static const double *reject_statistic(const Trainer *T, int nb, double *r)
 {
 	if (T->tc->reject_stat != TRAIN_STAT_RESID)
@@ -189,12 +190,9 @@ static int run_batch(Trainer *T, int b, int nb)
 			return -1;
 		weigh_last_aar(T->wg, &T->aar[0], &T->aar[1], &T->aar[2]);
 	} else {
-		double *r = tc->reject_stat == TRAIN_STAT_RESID ?
-		            ad_xmalloc(ad_mul((size_t)nb, sizeof *r)) : NULL;
-		loss_weights_at(loss, phase_epoch(T), reject_statistic(T, nb, r), nb, T->w,
+		loss_weights_at(loss, phase_epoch(T), reject_statistic(T, nb, T->scratch), nb, T->w,
 		                T->alpha, T->z);
 		loss_aar_info(loss, &T->aar[0], &T->aar[1], &T->aar[2]);
-		free(r);
 	}
 	warmup_weights(T, nb);
 	for (int i = 0; i < nb; i++)

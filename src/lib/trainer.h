@@ -37,7 +37,8 @@ typedef struct {
 	/* per-batch buffers */
 	int *perm, *lab;
 	float *x, *dout;
-	double *s, *w, *alpha, *z, *scratch;
+	double *s, *w, *alpha, *z;
+	double *scratch;             /* the batch's rejection statistic with -x resid */
 	int *rej;
 	double aar[3];               /* the batch's t_hard, t_soft, contam (NaN: none) */
 	int D;
