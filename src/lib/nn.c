@@ -198,14 +198,17 @@ static void im2col2_task(void *ctx, int t, int tid)
 	}
 }
 
-AD_CLONES NO_MEMCPY
-static void col2im2_task(void *ctx, int t, int tid)
+/* The body of col2im2_task() for k taps a row and, if !wide (Ws + p <= 16: every
+ * image column comes from the first 16 lanes of the row), without the upper 16
+ * lanes, which then only reach the values written past the row's end, which
+ * later rows overwrite; called with constant k and wide, so that the kx loop
+ * unrolls and the lane maps stay in registers */
+static inline __attribute__((always_inline))
+void col2im2_body(const Col2Job *j, int t, int k, int wide)
 {
-	const Col2Job *j = ctx;
-	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Hd = j->Hd, Ws = j->Ws;
-	int k = j->k, p = j->p;
+	int p = j->p;
 	size_t nd = (size_t)Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
 	size_t ncol = (size_t)j->C * k * k * ncols;
 	v16i lo[P2KMAX], hi[P2KMAX], sh0, sh1;
@@ -221,6 +224,7 @@ static void col2im2_task(void *ctx, int t, int tid)
 	}
 	const v16 z = { 0 };
 	float tmp[32];
+	const float *rows = j->src + (size_t)c * k * k * ncols;
 	for (int b = b0; b < b1; b++) {
 		float *img = j->dst + (size_t)c * j->cs + (size_t)b * ns;
 		for (int iy = 0; iy < j->Hs; iy++) {
@@ -230,19 +234,21 @@ static void col2im2_task(void *ctx, int t, int tid)
 				int y = (py - ky) / 2;
 				if (y >= Hd)
 					continue;
-				for (int kx = 0; kx < k; kx++) {
-					size_t o = ((size_t)c * k * k + ky * k + kx) * ncols + (size_t)b * nd +
-					           (size_t)y * Wd;
+				const float *r = rows + (size_t)ky * k * ncols + (size_t)b * nd +
+				                 (size_t)y * Wd;
+				size_t o = (size_t)(r - j->src);
+				for (int kx = 0; kx < k; kx++, r += ncols, o += ncols) {
 					v16 v;
 					if (o + 16 <= ncol)
-						v = lanes_below(*(const v16u *)(j->src + o), Wd);
+						v = lanes_below(*(const v16u *)r, Wd);
 					else {
 						for (int x = 0; x < 16; x++)
-							tmp[x] = x < Wd ? j->src[o + (size_t)x] : 0.0f;
+							tmp[x] = x < Wd ? r[x] : 0.0f;
 						v = *(const v16u *)tmp;
 					}
 					a0 += __builtin_shuffle(v, z, lo[kx]);
-					a1 += __builtin_shuffle(v, z, hi[kx]);
+					if (wide)
+						a1 += __builtin_shuffle(v, z, hi[kx]);
 				}
 			}
 			v16 o0 = __builtin_shuffle(a0, a1, sh0), o1 = __builtin_shuffle(a0, a1, sh1);
@@ -259,6 +265,20 @@ static void col2im2_task(void *ctx, int t, int tid)
 			}
 		}
 	}
+}
+
+AD_CLONES NO_MEMCPY
+static void col2im2_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	(void)tid;
+	int wide = j->Ws + j->p > 16;
+	if (j->k == 3 && !wide)
+		col2im2_body(j, t, 3, 0);
+	else if (j->k == 3)
+		col2im2_body(j, t, 3, 1);
+	else
+		col2im2_body(j, t, j->k, 1);
 }
 
 #endif
