@@ -198,6 +198,52 @@ static void im2col2_task(void *ctx, int t, int tid)
 	}
 }
 
+/* im2col of the 7 x 7 planes seen through a 3 x 3 window at stride 2, padding 1
+ * (4 x 4 window positions: conv:16-32-64's third layer and the data gradient of
+ * its first transposed one), where the path above would use 4 of 16 lanes: the
+ * plane is copied into a bordered one of row pitch 8 (image at row and column 1;
+ * a window's ninth column, past the image, reads the next row's left border,
+ * also 0), so that the 16 values of a tap (ky, kx) are those at 16 y + 2 x +
+ * 8 ky + kx (y, x < 4): four 16-float loads, two shuffles of even elements and
+ * one that joins their halves, one store. */
+static int col4_fits(int Hs, int Ws, int k, int s, int p)
+{
+	return !nn_col2_off && s == 2 && k == 3 && p == 1 && Hs == 7 && Ws == 7 &&
+	       __builtin_cpu_supports("avx512f");
+}
+
+AD_CLONES NO_MEMCPY
+static void im2col4_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	size_t ncols = (size_t)j->B * 16;
+	float *pl = nn_scratch(tid, 96);
+	const v16i ev = { 0, 2, 4, 6, 16, 18, 20, 22, 0, 2, 4, 6, 16, 18, 20, 22 };
+	const v16i join = { 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23 };
+	memset(pl, 0, 96 * sizeof *pl);
+	for (int b = b0; b < b1; b++) {
+		size_t o = (size_t)c * j->cs + (size_t)b * 49;
+		for (int y = 0; y < 7; y++, o += 7) {
+			float *d = pl + (y + 1) * 8 + 1;   /* lanes past the row: border zeros */
+			if (o + 16 <= j->nimg)
+				*(v16u *)d = lanes_below(*(const v16u *)(j->src + o), 7);
+			else
+				for (int x = 0; x < 7; x++)
+					d[x] = j->src[o + (size_t)x];
+		}
+		float *r = j->dst + (size_t)c * 9 * ncols + (size_t)b * 16;
+		for (int kk = 0; kk < 9; kk++, r += ncols) {
+			const float *s0 = pl + (kk / 3) * 8 + kk % 3;
+			v16 lo = __builtin_shuffle(*(const v16u *)s0, *(const v16u *)(s0 + 16), ev);
+			v16 hi = __builtin_shuffle(*(const v16u *)(s0 + 32), *(const v16u *)(s0 + 48),
+			                           ev);
+			*(v16u *)r = __builtin_shuffle(lo, hi, join);
+		}
+	}
+}
+
 /* The body of col2im2_task() for k taps a row and, if !wide (Ws + p <= 16: every
  * image column comes from the first 16 lanes of the row), without the upper 16
  * lanes, which then only reach the values written past the row's end, which
@@ -295,6 +341,11 @@ static void im2col(const float *img, int Bi, int b0, float *col, int C, int B, i
 	if (col2_fits(Ws, Wd, k, s, p) && Wd >= IM2COL2_MIN_WD) {
 		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
 		nn_parallel_work(ntask, work, im2col2_task, &j);
+		return;
+	}
+	if (col4_fits(Hs, Ws, k, s, p)) {
+		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
+		nn_parallel_work(ntask, work, im2col4_task, &j);
 		return;
 	}
 #endif
