@@ -6,7 +6,8 @@
 # a value: +qX (--q), +tX (--ts), +aX (--alpha-r), +cX (--c), +fX (--loe-ratio),
 # +uN (--loe-warmup), +h (--loe-hard); e.g. mse+q0.5+t0.1 is the ablation's MSE(0.5, 0.1).
 # The lock-in remedy (ad-train(1), LOCK-IN): +xSTAT (--reject-stat), +mN (--mse-warmup),
-# e.g. hetero+xresid+m2 (the same as hetero+xauto on pixel images).  Without +x, hetero is the
+# e.g. hetero+xresid+m2 (the same as hetero+xauto on pixel images); +xresidK is
+# --reject-stat resid:K (a make target cannot hold the colon).  Without +x, hetero is the
 # paper's Algorithm 1 (--reject-stat score), not ad-train's default for images.
 # Adaptive rejection (ad-reject(1) "ADAPTIVE REJECTION"): the loss "aar" is hetero with
 # --reject aar; +j adds --reject aar to another loss (mse+j); +wN (--aar-warmup),
@@ -60,6 +61,7 @@ for f in "$@"; do
 	w*) lflags="$lflags --aar-warmup $v" ;;
 	k*) lflags="$lflags --aar-guard $v" ;;
 	z*) lflags="$lflags --aar-tau $v" ;;
+	xresid[0-9]*) lflags="$lflags --reject-stat resid:${v#resid}" ;;
 	x*) lflags="$lflags --reject-stat $v" ;;
 	m*) lflags="$lflags --mse-warmup $v" ;;
 	*) bad "unknown loss setting '+$f' (q t a c f u h j w k z x m)" ;;

@@ -94,7 +94,8 @@ static void make_usage(void)
 "  -P, --weigh CMD          per-batch weights from the co-process sh -c CMD\n"
 "  -I, --weigh-timeout S    give up on a weigher silent for S seconds [%g; 0 never]\n"
 "  -x, --reject-stat STAT   weights from: score (Algorithm 1), resid (the score\n"
-"                           less its batch line in input energy), or auto: the\n"
+"                           less its batch line in input energy), resid:K (resid\n"
+"                           up to epoch K, then score), or auto: the\n"
 "                           lock-in remedy -x resid -m %d for -M ae -L hetero on\n"
 "                           pixel images, score otherwise [auto]\n"
 "  -m, --mse-warmup N       epochs with w = 1, alpha = 2 before rejection\n"
@@ -207,11 +208,15 @@ static void parse(int argc, char **argv, Options *o)
 			if (!strcmp(optarg, "score"))
 				tc->reject_stat = TRAIN_STAT_SCORE;
 			else if (!strcmp(optarg, "resid"))
+				tc->reject_stat = TRAIN_STAT_RESID, tc->resid_epochs = 0;
+			else if (!strncmp(optarg, "resid:", 6)) {
 				tc->reject_stat = TRAIN_STAT_RESID;
+				tc->resid_epochs = (int)ad_opt_long(usage, c, optarg + 6, 1, 1000000);
+			}
 			else if (!strcmp(optarg, "auto"))
 				tc->reject_stat = TRAIN_STAT_AUTO;
 			else
-				ad_usage_error(usage, "-x: unknown statistic '%s' (score, resid or auto)",
+				ad_usage_error(usage, "-x: unknown statistic '%s' (score, resid, resid:K or auto)",
 				               optarg);
 			break;
 		case 'P': tc->weigh = optarg; break;

@@ -26,7 +26,11 @@ col() {
 
 @test "ad-train -m, -x: usage errors" {
 	run -2 --separate-stderr ad-train -x energy -o m
-	[ "${stderr_lines[0]}" = "ad-train: -x: unknown statistic 'energy' (score, resid or auto)" ]
+	[ "${stderr_lines[0]}" = "ad-train: -x: unknown statistic 'energy' (score, resid, resid:K or auto)" ]
+	for k in 0 -1 x 2x ''; do
+		run -2 --separate-stderr ad-train -x "resid:$k" -o m
+		[[ "${stderr_lines[0]}" == "ad-train: -x: bad value '$k' "* ]]
+	done
 	run -2 --separate-stderr ad-train -m -1 -o m
 	[[ "${stderr_lines[0]}" == "ad-train: -m: bad value '-1' "* ]]
 	run -2 --separate-stderr ad-train -L loe -m 1 -o m
@@ -108,4 +112,34 @@ col() {
 	train t1 -n 2 -x resid
 	ad-train -q -T 2 -A conv:4-8 -B 20 -r 0.01 -n 2 -x resid -o "$TMP/t2" "$D/train.adv"
 	cmp "$TMP/t1" "$TMP/t2"
+}
+
+@test "ad-train -x resid:K: the residual up to epoch K, then the score (Algorithm 1)" {
+	# K at or beyond the last epoch: -x resid (the same network), recorded in the model
+	train k -n 3 -m 1 -x resid:3
+	train kk -n 3 -m 1 -x resid:9
+	train r -n 3 -m 1 -x resid
+	ad-score "$TMP/k" "$D/train.adv" > "$TMP/sk"
+	ad-score "$TMP/kk" "$D/train.adv" > "$TMP/skk"
+	ad-score "$TMP/r" "$D/train.adv" > "$TMP/sr"
+	cmp "$TMP/sk" "$TMP/sr"
+	cmp "$TMP/skk" "$TMP/sr"
+	grep -aq '^resid_epochs=3$' "$TMP/k"
+	grep -aq '^reject_stat=resid$' "$TMP/k"
+	run -1 grep -aq '^resid_epochs=' "$TMP/r"
+	# K = 2: epochs 1-2 as -x resid (the warm-up epoch and one of the residual), epoch 3
+	# ranks by the score: its trace row leaves -x resid's
+	train k2 -n 3 -m 1 -x resid:2 -g "$TMP/t2"
+	train r3 -n 3 -m 1 -x resid -g "$TMP/tr"
+	[ "$(sed -n 2,3p "$TMP/t2")" = "$(sed -n 2,3p "$TMP/tr")" ]
+	[ "$(sed -n 4p "$TMP/t2" | cut -f 1-2)" = "$(sed -n 4p "$TMP/tr" | cut -f 1-2)" ]
+	[ "$(sed -n 4p "$TMP/t2" | cut -f 4)" != "$(sed -n 4p "$TMP/tr" | cut -f 4)" ]
+	# and it is not the score from the start either
+	train s -n 3 -m 1 -x score -g "$TMP/ts"
+	[ "$(sed -n 3p "$TMP/t2")" != "$(sed -n 3p "$TMP/ts")" ]
+	# a checkpoint of one K does not resume under another
+	train c -n 2 -m 1 -x resid:1 -C "$TMP/ck"
+	run -1 --separate-stderr ad-train "${T[@]}" -n 3 -m 1 -x resid -R "$TMP/ck" -o "$TMP/c2" "$D/train.adv"
+	[ "${stderr_lines[0]}" = "ad-train: $TMP/ck: the checkpoint was made with other settings or data" ]
+	ad-train "${T[@]}" -n 3 -m 1 -x resid:1 -R "$TMP/ck" -o "$TMP/c3" "$D/train.adv"
 }

@@ -182,11 +182,15 @@ check_rows() {
 	[ "$(printf '%s\n' "$output" | awk '$1 == "hetero" && $2 == "AUROC" { print $3 }')" = "$het" ]
 }
 
-@test "examples: the lock-in remedy in run names (+xresid, +m1, +xauto) reaches the model" {
-	run -0 --separate-stderr "${MK[@]}" runs RUNS="tiny/ae_hetero+xresid+m1_g0.1_c0_s1_e2"
+@test "examples: the lock-in remedy in run names (+xresid, +xresidK, +m1, +xauto) reaches the model" {
+	run -0 --separate-stderr "${MK[@]}" runs RUNS="tiny/ae_hetero+xresid+m1_g0.1_c0_s1_e2 tiny/ae_hetero+xresid7+m1_g0.1_c0_s1_e2"
 	m=$OUT/models/tiny/ae_hetero+xresid+m1_g0.1_c0_s1_e2.model
 	grep -a -q '^reject_stat=resid$' "$m"
 	grep -a -q '^warmup=1$' "$m"
+	run -1 grep -a -q '^resid_epochs=' "$m"
+	m=$OUT/models/tiny/ae_hetero+xresid7+m1_g0.1_c0_s1_e2.model
+	grep -a -q '^reject_stat=resid$' "$m"
+	grep -a -q '^resid_epochs=7$' "$m"
 	# on pixel images plain hetero is the paper's Algorithm 1 (run.sh adds -x score), not
 	# ad-train's default there; +xauto asks for that default, the remedy -x resid -m 2
 	mkdir -p "$OUT/load/img"

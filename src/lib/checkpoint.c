@@ -40,6 +40,14 @@ char *ckpt_fingerprint(const TrainConfig *tc, const AdvData *d, Model *m)
 		snprintf(buf + k, sizeof buf - k, " reject=aar aar_tau=%.17g aar_guard=%.17g "
 		         "aar_warmup=%d", l->aar_tau, l->aar_guard, l->aar_warmup);
 	}
+	/* the lock-in remedy (ad-train -m, -x), only when set: the checkpoints of
+	 * runs without it keep their key */
+	if (tc->warmup || tc->reject_stat == TRAIN_STAT_RESID) {
+		size_t k = strlen(buf);
+		snprintf(buf + k, sizeof buf - k, " warmup=%d reject_stat=%s resid_epochs=%d",
+		         tc->warmup, tc->reject_stat == TRAIN_STAT_RESID ? "resid" : "score",
+		         tc->reject_stat == TRAIN_STAT_RESID ? tc->resid_epochs : 0);
+	}
 	return ad_xstrdup(buf);
 }
 

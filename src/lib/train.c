@@ -128,11 +128,15 @@ void train_energy_resid(const float *x, size_t dim, const double *s, int nb, dou
 /* The rejection statistic of a batch: s itself, or (TRAIN_STAT_RESID) its
  * residual after the batch's line in input energy (train_energy_resid): a
  * network that has not learnt the normal class yet ranks rows by ink, and the
- * residual takes the linear ink trend out of the ranking.  r: nb doubles (the
+ * residual takes the linear ink trend out of the ranking.  With resid_epochs
+ * K > 0 the residual ranks only up to main epoch K, while the mode is being
+ * set, and the score itself afterwards (-x resid:K).  r: nb doubles (the
  * trainer's scratch buffer). */
 static const double *reject_statistic(const Trainer *T, int nb, double *r)
 {
-	if (T->tc->reject_stat != TRAIN_STAT_RESID)
+	const TrainConfig *tc = T->tc;
+	if (tc->reject_stat != TRAIN_STAT_RESID ||
+	    (tc->resid_epochs && phase_epoch(T) > tc->resid_epochs))
 		return T->s;
 	train_energy_resid(T->x, (size_t)T->d->info.dim, T->s, nb, r);
 	return r;
@@ -561,6 +565,8 @@ void train_settings(const TrainConfig *tc, const Model *m, const TrainResult *re
 		PUT("warmup=%d\n", tc->warmup);
 	if (tc->reject_stat == TRAIN_STAT_RESID)
 		PUT("reject_stat=resid\n");
+	if (tc->reject_stat == TRAIN_STAT_RESID && tc->resid_epochs)
+		PUT("resid_epochs=%d\n", tc->resid_epochs);
 	if (res->best_epoch)
 		PUT("best_epoch=%d\nval_loss=%.17g\n", res->best_epoch, res->best_val);
 	if (res->interrupted)

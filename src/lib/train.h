@@ -55,6 +55,8 @@ typedef struct {
 	int warmup;              /* main epochs with w = 1, alpha = 2 before rejection;
 	                          * TRAIN_WARMUP_AUTO: train_lockin_resolve() sets it */
 	int reject_stat;         /* TRAIN_STAT_SCORE, _RESID, or _AUTO (resolved first) */
+	int resid_epochs;        /* with _RESID: the residual up to this main epoch, the
+	                          * score after it (Algorithm 1); 0: every epoch */
 	/* out, or NULL: d->n doubles, each row's rejection weight w in the last
 	 * epoch of the kept model (with a validation set the selected epoch; 1 for
 	 * a row that epoch left out), for the clean-weighted score distribution */
