@@ -700,61 +700,153 @@ static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
 		bias_grad(l, dy, B, out_plane(l));
 }
 
+/* 8 doubles: the 8 interleaved lanes of sum8() and of the batch norm's sums as one
+ * vector (with AVX-512 one register) */
+typedef double v8d __attribute__((vector_size(8 * sizeof(double))));
+typedef float v8f __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
+
+static double hsum8(v8d a)
+{
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/* channels a batch-norm forward task: their sums run side by side (independent
+ * chains of additions; each channel's own sums in the order of sum8()) */
+#define BN_GROUP 4
+
+/* mean and sum of squared deviations of G channels of n values, x[q] the q-th */
+static inline __attribute__((always_inline))
+void bn_moments(const float *const *x, size_t n, int G, double *mean, double *ss)
+{
+	v8d a[BN_GROUP] = { { 0 } };
+	size_t i = 0, n8 = n & ~(size_t)7;
+	for (i = 0; i < n8; i += 8)
+		for (int q = 0; q < G; q++)
+			a[q] += __builtin_convertvector(*(const v8f *)(x[q] + i), v8d);
+	for (int q = 0; q < G; q++) {
+		for (i = n8; i < n; i++)
+			a[q][i & 7] += x[q][i];
+		mean[q] = hsum8(a[q]) / (double)n;
+		a[q] = (v8d){ 0 };
+	}
+	for (i = 0; i < n8; i += 8)
+		for (int q = 0; q < G; q++) {
+			v8d d = __builtin_convertvector(*(const v8f *)(x[q] + i), v8d) - mean[q];
+			a[q] += d * d;
+		}
+	for (int q = 0; q < G; q++) {
+		for (i = n8; i < n; i++) {
+			double d = x[q][i] - mean[q];
+			a[q][i & 7] += d * d;
+		}
+		ss[q] = hsum8(a[q]);
+	}
+}
+
 /* Batch norm, per channel over batch and plane; j->act: a ReLU / LeakyReLU fused
- * after it (seq_forward()), applied with the activation's own expressions */
+ * after it (seq_forward()), applied with the activation's own expressions.  Task t:
+ * channels [BN_GROUP t, BN_GROUP (t + 1)). */
 AD_CLONES
-static void bn_fwd_task(void *ctx, int c, int tid)
+static void bn_fwd_task(void *ctx, int t, int tid)
 {
 	const ChJob *j = ctx;
 	Layer *l = j->l;
 	(void)tid;
 	size_t n = (size_t)j->B * j->S;
-	const float *x = j->x + (size_t)c * n;
-	float *y = j->out + (size_t)c * n;
-	double mean, invstd;
+	int c0 = t * BN_GROUP, G = l->ic - c0 < BN_GROUP ? l->ic - c0 : BN_GROUP;
+	double means[BN_GROUP], sss[BN_GROUP];
 	if (j->train) {
-		mean = sum8(x, n) / (double)n;
-		double a[8] = { 0 }, ss;
-		size_t i = 0;
-		for (; i + 8 <= n; i += 8)
-			for (int u = 0; u < 8; u++) {
-				double d = x[i + u] - mean;
-				a[u] += d * d;
-			}
-		for (; i < n; i++) {
-			double d = x[i] - mean;
-			a[i & 7] += d * d;
-		}
-		ss = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-		double var = ss / (double)n;
-		invstd = 1.0 / sqrt(var + l->eps);
-		l->mean[c] = mean;
-		l->invstd[c] = invstd;
-		l->rmean[c] = (float)((1.0 - l->momentum) * l->rmean[c] + l->momentum * mean);
-		l->rvar[c] = (float)((1.0 - l->momentum) * l->rvar[c] +
-		                     l->momentum * ss / (double)(n - 1));
-	} else {
-		mean = l->rmean[c];
-		invstd = 1.0 / sqrt((double)l->rvar[c] + l->eps);
+		const float *xs[BN_GROUP];
+		for (int q = 0; q < G; q++)
+			xs[q] = j->x + (size_t)(c0 + q) * n;
+		if (G == BN_GROUP)
+			bn_moments(xs, n, BN_GROUP, means, sss);
+		else
+			for (int q = 0; q < G; q++)
+				bn_moments(xs + q, n, 1, means + q, sss + q);
 	}
-	double g = l->affine ? l->w[c] : 1.0, b = l->affine ? l->b[c] : 0.0;
-	float a = (float)(g * invstd), m = (float)mean, o = (float)b;
-	if (!j->act)
-		for (size_t i = 0; i < n; i++)
-			y[i] = (x[i] - m) * a + o;
-	else if (j->act->type == NN_LRELU) {   /* the activation's own expressions */
-		float s = j->act->slope;
-		for (size_t i = 0; i < n; i++) {
-			float v = (x[i] - m) * a + o;
-			y[i] = v * (v > 0.0f ? 1.0f : s);
+	for (int c = c0; c < c0 + G; c++) {
+		const float *x = j->x + (size_t)c * n;
+		float *y = j->out + (size_t)c * n;
+		double mean, invstd;
+		if (j->train) {
+			double ss = sss[c - c0];
+			mean = means[c - c0];
+			double var = ss / (double)n;
+			invstd = 1.0 / sqrt(var + l->eps);
+			l->mean[c] = mean;
+			l->invstd[c] = invstd;
+			l->rmean[c] = (float)((1.0 - l->momentum) * l->rmean[c] + l->momentum * mean);
+			l->rvar[c] = (float)((1.0 - l->momentum) * l->rvar[c] +
+			                     l->momentum * ss / (double)(n - 1));
+		} else {
+			mean = l->rmean[c];
+			invstd = 1.0 / sqrt((double)l->rvar[c] + l->eps);
 		}
-	} else
-		for (size_t i = 0; i < n; i++) {
-			float v = (x[i] - m) * a + o;
-			y[i] = v > 0.0f ? v : 0.0f;
-		}
+		double g = l->affine ? l->w[c] : 1.0, b = l->affine ? l->b[c] : 0.0;
+		float a = (float)(g * invstd), m = (float)mean, o = (float)b;
+		if (!j->act)
+			for (size_t i = 0; i < n; i++)
+				y[i] = (x[i] - m) * a + o;
+		else if (j->act->type == NN_LRELU) {   /* the activation's own expressions */
+			float s = j->act->slope;
+			for (size_t i = 0; i < n; i++) {
+				float v = (x[i] - m) * a + o;
+				y[i] = v * (v > 0.0f ? 1.0f : s);
+			}
+		} else
+			for (size_t i = 0; i < n; i++) {
+				float v = (x[i] - m) * a + o;
+				y[i] = v > 0.0f ? v : 0.0f;
+			}
+	}
 }
 
+typedef int v8i __attribute__((vector_size(8 * sizeof(int))));
+
+/* The first pass of bn_bwd_task() for mode 0 (no activation), 1 (LeakyReLU of
+ * slope s), 2 (ReLU), a constant in each call */
+static inline __attribute__((always_inline))
+void bn_bwd_sums(const float *dy, const float *ay, const float *x, float *g, size_t n,
+                 double mean, double invstd, int mode, float s, double *sdy, double *sdyx)
+{
+	v8d sa = { 0 }, sb = { 0 };
+	const v8f one = { 1, 1, 1, 1, 1, 1, 1, 1 }, slope = { s, s, s, s, s, s, s, s };
+	const v8f zero = { 0 };
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		v8f d = *(const v8f *)(dy + i);
+		if (mode) {   /* the activation's own expressions, lanes chosen by masks */
+			v8i pos = *(const v8f *)(ay + i) > zero;
+			if (mode == 1)
+				d = d * (v8f)(((v8i)one & pos) | ((v8i)slope & ~pos));
+			else
+				d = (v8f)((v8i)d & pos);
+			*(v8f *)(g + i) = d;
+		}
+		v8d dd = __builtin_convertvector(d, v8d);
+		v8d xd = __builtin_convertvector(*(const v8f *)(x + i), v8d);
+		sa += dd;
+		sb += dd * ((xd - mean) * invstd);
+	}
+	for (; i < n; i++) {
+		float d = dy[i];
+		if (mode) {
+			d = mode == 2 ? (ay[i] > 0.0f ? d : 0.0f) : d * (ay[i] > 0.0f ? 1.0f : s);
+			g[i] = d;
+		}
+		sa[i & 7] += d;
+		sb[i & 7] += d * ((x[i] - mean) * invstd);
+	}
+	*sdy = hsum8(sa);
+	*sdyx = hsum8(sb);
+}
+
+/* The backward pass of a batch norm (and of the activation fused after it): one
+ * pass makes the activation's gradient g (into the worker's scratch, in cache)
+ * and both sums over g, sum8(g) and the sum of g (x - mean) invstd, in the same
+ * 8 lanes and order as sum8() (two independent chains of additions instead of
+ * two passes of one each); a second pass writes dx. */
 AD_CLONES
 static void bn_bwd_task(void *ctx, int c, int tid)
 {
@@ -762,29 +854,19 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	Layer *l = j->l;
 	size_t n = (size_t)j->B * j->S;
 	const float *x = j->x + (size_t)c * n, *dy = j->dy + (size_t)c * n;
-	if (j->act) {
-		/* the fused activation's backward first, into this worker's scratch (in
-		 * cache), with its own expressions; y is the activation's output */
+	double mean = l->mean[c], invstd = l->invstd[c], sdy, sdyx;
+	if (!j->act)
+		bn_bwd_sums(dy, NULL, x, NULL, n, mean, invstd, 0, 0.0f, &sdy, &sdyx);
+	else {
+		/* y is the activation's output */
 		const float *ay = j->y + (size_t)c * n;
 		float *g = nn_scratch(tid, n);
-		if (j->act->type == NN_LRELU) {
-			float s = j->act->slope;
-			for (size_t i = 0; i < n; i++)
-				g[i] = dy[i] * (ay[i] > 0.0f ? 1.0f : s);
-		} else
-			for (size_t i = 0; i < n; i++)
-				g[i] = ay[i] > 0.0f ? dy[i] : 0.0f;
+		if (j->act->type == NN_LRELU)
+			bn_bwd_sums(dy, ay, x, g, n, mean, invstd, 1, j->act->slope, &sdy, &sdyx);
+		else
+			bn_bwd_sums(dy, ay, x, g, n, mean, invstd, 2, 0.0f, &sdy, &sdyx);
 		dy = g;
 	}
-	double mean = l->mean[c], invstd = l->invstd[c];
-	double sdy = sum8(dy, n), acc[8] = { 0 }, sdyx;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8)
-		for (int u = 0; u < 8; u++)
-			acc[u] += dy[i + u] * ((x[i + u] - mean) * invstd);
-	for (; i < n; i++)
-		acc[i & 7] += dy[i] * ((x[i] - mean) * invstd);
-	sdyx = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 	if (l->affine) {
 		l->gw[c] += (float)sdyx;
 		l->gb[c] += (float)sdy;
@@ -792,13 +874,13 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	if (!j->dx)
 		return;
 	float *dx = j->dx + (size_t)c * n;
-	double g = l->affine ? l->w[c] : 1.0;
-	double k = g * invstd;
+	double gm = l->affine ? l->w[c] : 1.0;
+	double k = gm * invstd;
 	/* dx = k (dy - sdy/n - xhat sdyx/n), xhat = (x - mean) invstd */
 	float a = (float)k, m = (float)mean;
 	float bx = (float)(-k * invstd * sdyx / (double)n);
 	float o = (float)(-k * sdy / (double)n);
-	for (i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		dx[i] = a * dy[i] + bx * (x[i] - m) + o;
 }
 
@@ -818,7 +900,7 @@ static int bn_forward_act(Layer *l, const Layer *act, const float *x, float *y, 
 		return -1;
 	ChJob j = { .l = l, .act = act, .x = x, .out = y, .B = B, .train = train,
 	            .S = in_plane(l) };
-	nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
+	nn_parallel_work((l->ic + BN_GROUP - 1) / BN_GROUP, layer_in_size(l) * B, bn_fwd_task, &j);
 	return 0;
 }
 
