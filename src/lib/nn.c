@@ -165,6 +165,11 @@ static void im2col2_task(void *ctx, int t, int tid)
 	size_t np = (size_t)Hp * P2W + 32;
 	float *pl = nn_scratch(tid, np), tmp[16];
 	const v16i even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
+	/* Wd <= 8: two window rows a store, the even elements of two 16-float loads */
+	int pair = Wd <= 8;
+	v16i two;
+	for (int i = 0; i < 16; i++)
+		two[i] = i < Wd ? 2 * i : i < 2 * Wd ? 16 + 2 * (i - Wd) : 0;
 	memset(pl, 0, np * sizeof *pl);   /* the border stays 0 */
 	for (int b = b0; b < b1; b++) {
 		size_t o = (size_t)c * j->cs + (size_t)b * ns;
@@ -179,14 +184,31 @@ static void im2col2_task(void *ctx, int t, int tid)
 				for (int x = 0; x < Ws; x++)
 					d[x] = j->src[o + (size_t)x];
 		}
+		/* a store may spill past the plane onto the next sample's, which this
+		 * task writes afterwards, unless b is its last */
+		size_t lim = b + 1 < b1 ? nd + nd : nd;
 		for (int ky = 0; ky < k; ky++)
 			for (int kx = 0; kx < k; kx++) {
 				float *r = j->dst + ((size_t)c * k * k + ky * k + kx) * ncols + (size_t)b * nd;
-				for (int y = 0; y < j->Hd; y++) {
+				int y = 0;
+				if (pair)   /* rows y and y + 1 at once */
+					for (; y + 1 < j->Hd; y += 2) {
+						const float *s0 = pl + (size_t)(2 * y + ky) * P2W + kx;
+						v16 v = __builtin_shuffle(*(const v16u *)s0,
+						                          *(const v16u *)(s0 + 2 * P2W), two);
+						if ((size_t)y * Wd + 16 <= lim)
+							*(v16u *)(r + (size_t)y * Wd) = v;
+						else {
+							*(v16u *)tmp = v;
+							for (int x = 0; x < 2 * Wd; x++)
+								r[(size_t)y * Wd + x] = tmp[x];
+						}
+					}
+				for (; y < j->Hd; y++) {
 					const float *s0 = pl + (size_t)(2 * y + ky) * P2W + kx;
 					v16 v = __builtin_shuffle(*(const v16u *)s0, *(const v16u *)(s0 + 16),
 					                          even);
-					if ((size_t)y * Wd + 16 <= nd)
+					if ((size_t)y * Wd + 16 <= lim)
 						*(v16u *)(r + (size_t)y * Wd) = v;
 					else {
 						*(v16u *)tmp = v;
