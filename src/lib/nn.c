@@ -439,27 +439,57 @@ static void bias_add_task(void *ctx, int c, int tid)
 		y[i] += b;
 }
 
-/* sum of x[0..n) in double, in 8 interleaved lanes (a fixed order that vectorises) */
-AD_CLONES
-static double sum8(const float *x, size_t n)
+/* 8 doubles: the 8 interleaved lanes of a per-channel sum as one
+ * vector (with AVX-512 one register) */
+typedef double v8d __attribute__((vector_size(8 * sizeof(double))));
+typedef float v8f __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
+
+static double hsum8(v8d a)
 {
-	double a[8] = { 0 };
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8)
-		for (int l = 0; l < 8; l++)
-			a[l] += x[i + l];
-	for (; i < n; i++)
-		a[i & 7] += x[i];
 	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
+/* The per-channel sums (bias gradient, batch-norm statistics) are in double in 8
+ * interleaved lanes, element i into lane i mod 8 in order, the lanes then added
+ * pairwise (hsum8()): a fixed order that vectorises.  Each lane is a chain of
+ * dependent additions, so a task sums BN_GROUP channels side by side. */
+#define BN_GROUP 4
+
+/* s[q] = the sum of x[q][0..n) in that order, q < G */
+static inline __attribute__((always_inline))
+void sum8_group(const float *const *x, size_t n, int G, double *s)
+{
+	v8d a[BN_GROUP] = { { 0 } };
+	size_t i, n8 = n & ~(size_t)7;
+	for (i = 0; i < n8; i += 8)
+		for (int q = 0; q < G; q++)
+			a[q] += __builtin_convertvector(*(const v8f *)(x[q] + i), v8d);
+	for (int q = 0; q < G; q++) {
+		for (i = n8; i < n; i++)
+			a[q][i & 7] += x[q][i];
+		s[q] = hsum8(a[q]);
+	}
+}
+
+/* channels [BN_GROUP t, BN_GROUP (t + 1)) */
 AD_CLONES
-static void bias_grad_task(void *ctx, int c, int tid)
+static void bias_grad_task(void *ctx, int t, int tid)
 {
 	const ChJob *j = ctx;
 	(void)tid;
 	size_t n = (size_t)j->B * j->S;
-	j->l->gb[c] += (float)sum8(j->dy + (size_t)c * n, n);
+	int c0 = t * BN_GROUP, G = j->l->oc - c0 < BN_GROUP ? j->l->oc - c0 : BN_GROUP;
+	const float *xs[BN_GROUP];
+	double s[BN_GROUP];
+	for (int q = 0; q < G; q++)
+		xs[q] = j->dy + (size_t)(c0 + q) * n;
+	if (G == BN_GROUP)
+		sum8_group(xs, n, BN_GROUP, s);
+	else
+		for (int q = 0; q < G; q++)
+			sum8_group(xs + q, n, 1, s + q);
+	for (int q = 0; q < G; q++)
+		j->l->gb[c0 + q] += (float)s[q];
 }
 
 static void bias_add(Layer *l, float *y, int B, size_t S)
@@ -471,7 +501,7 @@ static void bias_add(Layer *l, float *y, int B, size_t S)
 static void bias_grad(Layer *l, const float *dy, int B, size_t S)
 {
 	ChJob j = { .l = l, .dy = dy, .B = B, .S = S };
-	nn_parallel_work(l->oc, (size_t)l->oc * B * S, bias_grad_task, &j);
+	nn_parallel_work((l->oc + BN_GROUP - 1) / BN_GROUP, (size_t)l->oc * B * S, bias_grad_task, &j);
 }
 
 /* ---- layers: forward and backward side by side -----------------------------------
@@ -644,6 +674,7 @@ static void gw_task(void *ctx, int t, int tid)
 }
 
 /* gw row i += the slices' sums, in slice order */
+AD_CLONES
 static void gw_reduce_task(void *ctx, int i, int tid)
 {
 	const GwJob *j = ctx;
@@ -722,35 +753,15 @@ static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
 		bias_grad(l, dy, B, out_plane(l));
 }
 
-/* 8 doubles: the 8 interleaved lanes of sum8() and of the batch norm's sums as one
- * vector (with AVX-512 one register) */
-typedef double v8d __attribute__((vector_size(8 * sizeof(double))));
-typedef float v8f __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
-
-static double hsum8(v8d a)
-{
-	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-}
-
-/* channels a batch-norm forward task: their sums run side by side (independent
- * chains of additions; each channel's own sums in the order of sum8()) */
-#define BN_GROUP 4
-
 /* mean and sum of squared deviations of G channels of n values, x[q] the q-th */
 static inline __attribute__((always_inline))
 void bn_moments(const float *const *x, size_t n, int G, double *mean, double *ss)
 {
 	v8d a[BN_GROUP] = { { 0 } };
-	size_t i = 0, n8 = n & ~(size_t)7;
-	for (i = 0; i < n8; i += 8)
-		for (int q = 0; q < G; q++)
-			a[q] += __builtin_convertvector(*(const v8f *)(x[q] + i), v8d);
-	for (int q = 0; q < G; q++) {
-		for (i = n8; i < n; i++)
-			a[q][i & 7] += x[q][i];
-		mean[q] = hsum8(a[q]) / (double)n;
-		a[q] = (v8d){ 0 };
-	}
+	size_t i, n8 = n & ~(size_t)7;
+	sum8_group(x, n, G, mean);
+	for (int q = 0; q < G; q++)
+		mean[q] /= (double)n;
 	for (i = 0; i < n8; i += 8)
 		for (int q = 0; q < G; q++) {
 			v8d d = __builtin_convertvector(*(const v8f *)(x[q] + i), v8d) - mean[q];
@@ -866,8 +877,8 @@ void bn_bwd_sums(const float *dy, const float *ay, const float *x, float *g, siz
 
 /* The backward pass of a batch norm (and of the activation fused after it): one
  * pass makes the activation's gradient g (into the worker's scratch, in cache)
- * and both sums over g, sum8(g) and the sum of g (x - mean) invstd, in the same
- * 8 lanes and order as sum8() (two independent chains of additions instead of
+ * and both sums over g, of g and of g (x - mean) invstd, in the same
+ * 8 lanes and order as sum8_group() (two independent chains of additions instead of
  * two passes of one each); a second pass writes dx. */
 AD_CLONES
 static void bn_bwd_task(void *ctx, int c, int tid)

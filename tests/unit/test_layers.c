@@ -249,6 +249,36 @@ static void bn_exact(int C, int B, int S, Rng *r)
 	seq_free(&s);
 }
 
+/* A convolution's bias gradient (5 channels: a group summed side by side and one
+ * alone) against the per-channel sums of dy in the 8-lane order, to the bit, with
+ * +-2^60 in one lane (another lane order changes the sum) */
+static void bias_exact(Rng *r)
+{
+	Seq s;
+	seq_init(&s);
+	seq_input(&s, 2, 5, 5);
+	seq_conv(&s, "c", 5, 3, 1, 1, 1, r);
+	Layer *l = &s.L[0];
+	int B = 3;
+	size_t n = (size_t)B * 25, nin = layer_in_size(l) * B;
+	float *x = ad_xmalloc(nin * 4), *dy = ad_xmalloc(5 * n * 4);
+	gc_fill(x, nin, -1, 1, r);
+	gc_fill(dy, 5 * n, -1, 1, r);
+	for (int c = 0; c < 5; c++) {
+		dy[c * n + 1] = 0x1p60f;   /* lane 1 */
+		dy[c * n + 72] = -0x1p60f;   /* in the tail (n = 75), lane 0 */
+	}
+	seq_forward(&s, &work, x, B, 1);
+	memset(l->gb, 0, 5 * 4);
+	seq_backward(&s, &work, dy, NULL, B);
+	int bad = 0;
+	for (int c = 0; c < 5; c++)
+		bad += l->gb[c] != (float)lanes8(dy + c * n, NULL, 0, 0, n, 0);
+	CHECK(bad == 0);
+	free(x); free(dy);
+	seq_free(&s);
+}
+
 /* forward + backward of a small conv net with t threads; gradients and outputs copied */
 static void run_threads(int t, float *out, size_t nout, float *grads, size_t ng, float *dxo)
 {
@@ -362,6 +392,7 @@ int main(void)
 
 	bn_exact(5, 3, 7, &r);
 	bn_exact(8, 4, 49, &r);
+	bias_exact(&r);
 
 	/* activations, pooling, upsampling, flatten */
 	seq_init(&s); seq_input(&s, 2, 3, 3); seq_lrelu(&s, 0.2f);
