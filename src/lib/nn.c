@@ -165,6 +165,11 @@ static void im2col2_task(void *ctx, int t, int tid)
 	size_t np = (size_t)Hp * P2W + 32;
 	float *pl = nn_scratch(tid, np), tmp[16];
 	const v16i even = { 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 };
+	/* Wd <= 8: two window rows a store, the even elements of two 16-float loads */
+	int pair = Wd <= 8;
+	v16i two;
+	for (int i = 0; i < 16; i++)
+		two[i] = i < Wd ? 2 * i : i < 2 * Wd ? 16 + 2 * (i - Wd) : 0;
 	memset(pl, 0, np * sizeof *pl);   /* the border stays 0 */
 	for (int b = b0; b < b1; b++) {
 		size_t o = (size_t)c * j->cs + (size_t)b * ns;
@@ -179,14 +184,31 @@ static void im2col2_task(void *ctx, int t, int tid)
 				for (int x = 0; x < Ws; x++)
 					d[x] = j->src[o + (size_t)x];
 		}
+		/* a store may spill past the plane onto the next sample's, which this
+		 * task writes afterwards, unless b is its last */
+		size_t lim = b + 1 < b1 ? nd + nd : nd;
 		for (int ky = 0; ky < k; ky++)
 			for (int kx = 0; kx < k; kx++) {
 				float *r = j->dst + ((size_t)c * k * k + ky * k + kx) * ncols + (size_t)b * nd;
-				for (int y = 0; y < j->Hd; y++) {
+				int y = 0;
+				if (pair)   /* rows y and y + 1 at once */
+					for (; y + 1 < j->Hd; y += 2) {
+						const float *s0 = pl + (size_t)(2 * y + ky) * P2W + kx;
+						v16 v = __builtin_shuffle(*(const v16u *)s0,
+						                          *(const v16u *)(s0 + 2 * P2W), two);
+						if ((size_t)y * Wd + 16 <= lim)
+							*(v16u *)(r + (size_t)y * Wd) = v;
+						else {
+							*(v16u *)tmp = v;
+							for (int x = 0; x < 2 * Wd; x++)
+								r[(size_t)y * Wd + x] = tmp[x];
+						}
+					}
+				for (; y < j->Hd; y++) {
 					const float *s0 = pl + (size_t)(2 * y + ky) * P2W + kx;
 					v16 v = __builtin_shuffle(*(const v16u *)s0, *(const v16u *)(s0 + 16),
 					                          even);
-					if ((size_t)y * Wd + 16 <= nd)
+					if ((size_t)y * Wd + 16 <= lim)
 						*(v16u *)(r + (size_t)y * Wd) = v;
 					else {
 						*(v16u *)tmp = v;
@@ -198,14 +220,63 @@ static void im2col2_task(void *ctx, int t, int tid)
 	}
 }
 
+/* im2col of the 7 x 7 planes seen through a 3 x 3 window at stride 2, padding 1
+ * (4 x 4 window positions: conv:16-32-64's third layer and the data gradient of
+ * its first transposed one), where the path above would use 4 of 16 lanes: the
+ * plane is copied into a bordered one of row pitch 8 (image at row and column 1;
+ * a window's ninth column, past the image, reads the next row's left border,
+ * also 0), so that the 16 values of a tap (ky, kx) are those at 16 y + 2 x +
+ * 8 ky + kx (y, x < 4): four 16-float loads, two shuffles of even elements and
+ * one that joins their halves, one store. */
+static int col4_fits(int Hs, int Ws, int k, int s, int p)
+{
+	return !nn_col2_off && s == 2 && k == 3 && p == 1 && Hs == 7 && Ws == 7 &&
+	       __builtin_cpu_supports("avx512f");
+}
+
 AD_CLONES NO_MEMCPY
-static void col2im2_task(void *ctx, int t, int tid)
+static void im2col4_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
-	(void)tid;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	size_t ncols = (size_t)j->B * 16;
+	float *pl = nn_scratch(tid, 96);
+	const v16i ev = { 0, 2, 4, 6, 16, 18, 20, 22, 0, 2, 4, 6, 16, 18, 20, 22 };
+	const v16i join = { 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23 };
+	memset(pl, 0, 96 * sizeof *pl);
+	for (int b = b0; b < b1; b++) {
+		size_t o = (size_t)c * j->cs + (size_t)b * 49;
+		for (int y = 0; y < 7; y++, o += 7) {
+			float *d = pl + (y + 1) * 8 + 1;   /* lanes past the row: border zeros */
+			if (o + 16 <= j->nimg)
+				*(v16u *)d = lanes_below(*(const v16u *)(j->src + o), 7);
+			else
+				for (int x = 0; x < 7; x++)
+					d[x] = j->src[o + (size_t)x];
+		}
+		float *r = j->dst + (size_t)c * 9 * ncols + (size_t)b * 16;
+		for (int kk = 0; kk < 9; kk++, r += ncols) {
+			const float *s0 = pl + (kk / 3) * 8 + kk % 3;
+			v16 lo = __builtin_shuffle(*(const v16u *)s0, *(const v16u *)(s0 + 16), ev);
+			v16 hi = __builtin_shuffle(*(const v16u *)(s0 + 32), *(const v16u *)(s0 + 48),
+			                           ev);
+			*(v16u *)r = __builtin_shuffle(lo, hi, join);
+		}
+	}
+}
+
+/* The body of col2im2_task() for k taps a row and, if !wide (Ws + p <= 16: every
+ * image column comes from the first 16 lanes of the row), without the upper 16
+ * lanes, which then only reach the values written past the row's end, which
+ * later rows overwrite; called with constant k and wide, so that the kx loop
+ * unrolls and the lane maps stay in registers */
+static inline __attribute__((always_inline))
+void col2im2_body(const Col2Job *j, int t, int k, int wide)
+{
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Hd = j->Hd, Ws = j->Ws;
-	int k = j->k, p = j->p;
+	int p = j->p;
 	size_t nd = (size_t)Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
 	size_t ncol = (size_t)j->C * k * k * ncols;
 	v16i lo[P2KMAX], hi[P2KMAX], sh0, sh1;
@@ -221,6 +292,7 @@ static void col2im2_task(void *ctx, int t, int tid)
 	}
 	const v16 z = { 0 };
 	float tmp[32];
+	const float *rows = j->src + (size_t)c * k * k * ncols;
 	for (int b = b0; b < b1; b++) {
 		float *img = j->dst + (size_t)c * j->cs + (size_t)b * ns;
 		for (int iy = 0; iy < j->Hs; iy++) {
@@ -230,19 +302,21 @@ static void col2im2_task(void *ctx, int t, int tid)
 				int y = (py - ky) / 2;
 				if (y >= Hd)
 					continue;
-				for (int kx = 0; kx < k; kx++) {
-					size_t o = ((size_t)c * k * k + ky * k + kx) * ncols + (size_t)b * nd +
-					           (size_t)y * Wd;
+				const float *r = rows + (size_t)ky * k * ncols + (size_t)b * nd +
+				                 (size_t)y * Wd;
+				size_t o = (size_t)(r - j->src);
+				for (int kx = 0; kx < k; kx++, r += ncols, o += ncols) {
 					v16 v;
 					if (o + 16 <= ncol)
-						v = lanes_below(*(const v16u *)(j->src + o), Wd);
+						v = lanes_below(*(const v16u *)r, Wd);
 					else {
 						for (int x = 0; x < 16; x++)
-							tmp[x] = x < Wd ? j->src[o + (size_t)x] : 0.0f;
+							tmp[x] = x < Wd ? r[x] : 0.0f;
 						v = *(const v16u *)tmp;
 					}
 					a0 += __builtin_shuffle(v, z, lo[kx]);
-					a1 += __builtin_shuffle(v, z, hi[kx]);
+					if (wide)
+						a1 += __builtin_shuffle(v, z, hi[kx]);
 				}
 			}
 			v16 o0 = __builtin_shuffle(a0, a1, sh0), o1 = __builtin_shuffle(a0, a1, sh1);
@@ -261,6 +335,20 @@ static void col2im2_task(void *ctx, int t, int tid)
 	}
 }
 
+AD_CLONES NO_MEMCPY
+static void col2im2_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	(void)tid;
+	int wide = j->Ws + j->p > 16;
+	if (j->k == 3 && !wide)
+		col2im2_body(j, t, 3, 0);
+	else if (j->k == 3)
+		col2im2_body(j, t, 3, 1);
+	else
+		col2im2_body(j, t, j->k, 1);
+}
+
 #endif
 
 /* The image holds Bi samples, of which samples [b0, b0 + B) are seen: the
@@ -275,6 +363,11 @@ static void im2col(const float *img, int Bi, int b0, float *col, int C, int B, i
 	if (col2_fits(Ws, Wd, k, s, p) && Wd >= IM2COL2_MIN_WD) {
 		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
 		nn_parallel_work(ntask, work, im2col2_task, &j);
+		return;
+	}
+	if (col4_fits(Hs, Ws, k, s, p)) {
+		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
+		nn_parallel_work(ntask, work, im2col4_task, &j);
 		return;
 	}
 #endif
@@ -346,27 +439,57 @@ static void bias_add_task(void *ctx, int c, int tid)
 		y[i] += b;
 }
 
-/* sum of x[0..n) in double, in 8 interleaved lanes (a fixed order that vectorises) */
-AD_CLONES
-static double sum8(const float *x, size_t n)
+/* 8 doubles: the 8 interleaved lanes of a per-channel sum as one
+ * vector (with AVX-512 one register) */
+typedef double v8d __attribute__((vector_size(8 * sizeof(double))));
+typedef float v8f __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
+
+static double hsum8(v8d a)
 {
-	double a[8] = { 0 };
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8)
-		for (int l = 0; l < 8; l++)
-			a[l] += x[i + l];
-	for (; i < n; i++)
-		a[i & 7] += x[i];
 	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
+/* The per-channel sums (bias gradient, batch-norm statistics) are in double in 8
+ * interleaved lanes, element i into lane i mod 8 in order, the lanes then added
+ * pairwise (hsum8()): a fixed order that vectorises.  Each lane is a chain of
+ * dependent additions, so a task sums BN_GROUP channels side by side. */
+#define BN_GROUP 4
+
+/* s[q] = the sum of x[q][0..n) in that order, q < G */
+static inline __attribute__((always_inline))
+void sum8_group(const float *const *x, size_t n, int G, double *s)
+{
+	v8d a[BN_GROUP] = { { 0 } };
+	size_t i, n8 = n & ~(size_t)7;
+	for (i = 0; i < n8; i += 8)
+		for (int q = 0; q < G; q++)
+			a[q] += __builtin_convertvector(*(const v8f *)(x[q] + i), v8d);
+	for (int q = 0; q < G; q++) {
+		for (i = n8; i < n; i++)
+			a[q][i & 7] += x[q][i];
+		s[q] = hsum8(a[q]);
+	}
+}
+
+/* channels [BN_GROUP t, BN_GROUP (t + 1)) */
 AD_CLONES
-static void bias_grad_task(void *ctx, int c, int tid)
+static void bias_grad_task(void *ctx, int t, int tid)
 {
 	const ChJob *j = ctx;
 	(void)tid;
 	size_t n = (size_t)j->B * j->S;
-	j->l->gb[c] += (float)sum8(j->dy + (size_t)c * n, n);
+	int c0 = t * BN_GROUP, G = j->l->oc - c0 < BN_GROUP ? j->l->oc - c0 : BN_GROUP;
+	const float *xs[BN_GROUP];
+	double s[BN_GROUP];
+	for (int q = 0; q < G; q++)
+		xs[q] = j->dy + (size_t)(c0 + q) * n;
+	if (G == BN_GROUP)
+		sum8_group(xs, n, BN_GROUP, s);
+	else
+		for (int q = 0; q < G; q++)
+			sum8_group(xs + q, n, 1, s + q);
+	for (int q = 0; q < G; q++)
+		j->l->gb[c0 + q] += (float)s[q];
 }
 
 static void bias_add(Layer *l, float *y, int B, size_t S)
@@ -378,7 +501,7 @@ static void bias_add(Layer *l, float *y, int B, size_t S)
 static void bias_grad(Layer *l, const float *dy, int B, size_t S)
 {
 	ChJob j = { .l = l, .dy = dy, .B = B, .S = S };
-	nn_parallel_work(l->oc, (size_t)l->oc * B * S, bias_grad_task, &j);
+	nn_parallel_work((l->oc + BN_GROUP - 1) / BN_GROUP, (size_t)l->oc * B * S, bias_grad_task, &j);
 }
 
 /* ---- layers: forward and backward side by side -----------------------------------
@@ -551,6 +674,7 @@ static void gw_task(void *ctx, int t, int tid)
 }
 
 /* gw row i += the slices' sums, in slice order */
+AD_CLONES
 static void gw_reduce_task(void *ctx, int i, int tid)
 {
 	const GwJob *j = ctx;
@@ -629,61 +753,133 @@ static void convt_backward(Layer *l, NnWork *w, const float *x, const float *y,
 		bias_grad(l, dy, B, out_plane(l));
 }
 
+/* mean and sum of squared deviations of G channels of n values, x[q] the q-th */
+static inline __attribute__((always_inline))
+void bn_moments(const float *const *x, size_t n, int G, double *mean, double *ss)
+{
+	v8d a[BN_GROUP] = { { 0 } };
+	size_t i, n8 = n & ~(size_t)7;
+	sum8_group(x, n, G, mean);
+	for (int q = 0; q < G; q++)
+		mean[q] /= (double)n;
+	for (i = 0; i < n8; i += 8)
+		for (int q = 0; q < G; q++) {
+			v8d d = __builtin_convertvector(*(const v8f *)(x[q] + i), v8d) - mean[q];
+			a[q] += d * d;
+		}
+	for (int q = 0; q < G; q++) {
+		for (i = n8; i < n; i++) {
+			double d = x[q][i] - mean[q];
+			a[q][i & 7] += d * d;
+		}
+		ss[q] = hsum8(a[q]);
+	}
+}
+
 /* Batch norm, per channel over batch and plane; j->act: a ReLU / LeakyReLU fused
- * after it (seq_forward()), applied with the activation's own expressions */
+ * after it (seq_forward()), applied with the activation's own expressions.  Task t:
+ * channels [BN_GROUP t, BN_GROUP (t + 1)). */
 AD_CLONES
-static void bn_fwd_task(void *ctx, int c, int tid)
+static void bn_fwd_task(void *ctx, int t, int tid)
 {
 	const ChJob *j = ctx;
 	Layer *l = j->l;
 	(void)tid;
 	size_t n = (size_t)j->B * j->S;
-	const float *x = j->x + (size_t)c * n;
-	float *y = j->out + (size_t)c * n;
-	double mean, invstd;
+	int c0 = t * BN_GROUP, G = l->ic - c0 < BN_GROUP ? l->ic - c0 : BN_GROUP;
+	double means[BN_GROUP], sss[BN_GROUP];
 	if (j->train) {
-		mean = sum8(x, n) / (double)n;
-		double a[8] = { 0 }, ss;
-		size_t i = 0;
-		for (; i + 8 <= n; i += 8)
-			for (int u = 0; u < 8; u++) {
-				double d = x[i + u] - mean;
-				a[u] += d * d;
-			}
-		for (; i < n; i++) {
-			double d = x[i] - mean;
-			a[i & 7] += d * d;
-		}
-		ss = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
-		double var = ss / (double)n;
-		invstd = 1.0 / sqrt(var + l->eps);
-		l->mean[c] = mean;
-		l->invstd[c] = invstd;
-		l->rmean[c] = (float)((1.0 - l->momentum) * l->rmean[c] + l->momentum * mean);
-		l->rvar[c] = (float)((1.0 - l->momentum) * l->rvar[c] +
-		                     l->momentum * ss / (double)(n - 1));
-	} else {
-		mean = l->rmean[c];
-		invstd = 1.0 / sqrt((double)l->rvar[c] + l->eps);
+		const float *xs[BN_GROUP];
+		for (int q = 0; q < G; q++)
+			xs[q] = j->x + (size_t)(c0 + q) * n;
+		if (G == BN_GROUP)
+			bn_moments(xs, n, BN_GROUP, means, sss);
+		else
+			for (int q = 0; q < G; q++)
+				bn_moments(xs + q, n, 1, means + q, sss + q);
 	}
-	double g = l->affine ? l->w[c] : 1.0, b = l->affine ? l->b[c] : 0.0;
-	float a = (float)(g * invstd), m = (float)mean, o = (float)b;
-	if (!j->act)
-		for (size_t i = 0; i < n; i++)
-			y[i] = (x[i] - m) * a + o;
-	else if (j->act->type == NN_LRELU) {   /* the activation's own expressions */
-		float s = j->act->slope;
-		for (size_t i = 0; i < n; i++) {
-			float v = (x[i] - m) * a + o;
-			y[i] = v * (v > 0.0f ? 1.0f : s);
+	for (int c = c0; c < c0 + G; c++) {
+		const float *x = j->x + (size_t)c * n;
+		float *y = j->out + (size_t)c * n;
+		double mean, invstd;
+		if (j->train) {
+			double ss = sss[c - c0];
+			mean = means[c - c0];
+			double var = ss / (double)n;
+			invstd = 1.0 / sqrt(var + l->eps);
+			l->mean[c] = mean;
+			l->invstd[c] = invstd;
+			l->rmean[c] = (float)((1.0 - l->momentum) * l->rmean[c] + l->momentum * mean);
+			l->rvar[c] = (float)((1.0 - l->momentum) * l->rvar[c] +
+			                     l->momentum * ss / (double)(n - 1));
+		} else {
+			mean = l->rmean[c];
+			invstd = 1.0 / sqrt((double)l->rvar[c] + l->eps);
 		}
-	} else
-		for (size_t i = 0; i < n; i++) {
-			float v = (x[i] - m) * a + o;
-			y[i] = v > 0.0f ? v : 0.0f;
-		}
+		double g = l->affine ? l->w[c] : 1.0, b = l->affine ? l->b[c] : 0.0;
+		float a = (float)(g * invstd), m = (float)mean, o = (float)b;
+		if (!j->act)
+			for (size_t i = 0; i < n; i++)
+				y[i] = (x[i] - m) * a + o;
+		else if (j->act->type == NN_LRELU) {   /* the activation's own expressions */
+			float s = j->act->slope;
+			for (size_t i = 0; i < n; i++) {
+				float v = (x[i] - m) * a + o;
+				y[i] = v * (v > 0.0f ? 1.0f : s);
+			}
+		} else
+			for (size_t i = 0; i < n; i++) {
+				float v = (x[i] - m) * a + o;
+				y[i] = v > 0.0f ? v : 0.0f;
+			}
+	}
 }
 
+typedef int v8i __attribute__((vector_size(8 * sizeof(int))));
+
+/* The first pass of bn_bwd_task() for mode 0 (no activation), 1 (LeakyReLU of
+ * slope s), 2 (ReLU), a constant in each call */
+static inline __attribute__((always_inline))
+void bn_bwd_sums(const float *dy, const float *ay, const float *x, float *g, size_t n,
+                 double mean, double invstd, int mode, float s, double *sdy, double *sdyx)
+{
+	v8d sa = { 0 }, sb = { 0 };
+	const v8f one = { 1, 1, 1, 1, 1, 1, 1, 1 }, slope = { s, s, s, s, s, s, s, s };
+	const v8f zero = { 0 };
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		v8f d = *(const v8f *)(dy + i);
+		if (mode) {   /* the activation's own expressions, lanes chosen by masks */
+			v8i pos = *(const v8f *)(ay + i) > zero;
+			if (mode == 1)
+				d = d * (v8f)(((v8i)one & pos) | ((v8i)slope & ~pos));
+			else
+				d = (v8f)((v8i)d & pos);
+			*(v8f *)(g + i) = d;
+		}
+		v8d dd = __builtin_convertvector(d, v8d);
+		v8d xd = __builtin_convertvector(*(const v8f *)(x + i), v8d);
+		sa += dd;
+		sb += dd * ((xd - mean) * invstd);
+	}
+	for (; i < n; i++) {
+		float d = dy[i];
+		if (mode) {
+			d = mode == 2 ? (ay[i] > 0.0f ? d : 0.0f) : d * (ay[i] > 0.0f ? 1.0f : s);
+			g[i] = d;
+		}
+		sa[i & 7] += d;
+		sb[i & 7] += d * ((x[i] - mean) * invstd);
+	}
+	*sdy = hsum8(sa);
+	*sdyx = hsum8(sb);
+}
+
+/* The backward pass of a batch norm (and of the activation fused after it): one
+ * pass makes the activation's gradient g (into the worker's scratch, in cache)
+ * and both sums over g, of g and of g (x - mean) invstd, in the same
+ * 8 lanes and order as sum8_group() (two independent chains of additions instead of
+ * two passes of one each); a second pass writes dx. */
 AD_CLONES
 static void bn_bwd_task(void *ctx, int c, int tid)
 {
@@ -691,29 +887,19 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	Layer *l = j->l;
 	size_t n = (size_t)j->B * j->S;
 	const float *x = j->x + (size_t)c * n, *dy = j->dy + (size_t)c * n;
-	if (j->act) {
-		/* the fused activation's backward first, into this worker's scratch (in
-		 * cache), with its own expressions; y is the activation's output */
+	double mean = l->mean[c], invstd = l->invstd[c], sdy, sdyx;
+	if (!j->act)
+		bn_bwd_sums(dy, NULL, x, NULL, n, mean, invstd, 0, 0.0f, &sdy, &sdyx);
+	else {
+		/* y is the activation's output */
 		const float *ay = j->y + (size_t)c * n;
 		float *g = nn_scratch(tid, n);
-		if (j->act->type == NN_LRELU) {
-			float s = j->act->slope;
-			for (size_t i = 0; i < n; i++)
-				g[i] = dy[i] * (ay[i] > 0.0f ? 1.0f : s);
-		} else
-			for (size_t i = 0; i < n; i++)
-				g[i] = ay[i] > 0.0f ? dy[i] : 0.0f;
+		if (j->act->type == NN_LRELU)
+			bn_bwd_sums(dy, ay, x, g, n, mean, invstd, 1, j->act->slope, &sdy, &sdyx);
+		else
+			bn_bwd_sums(dy, ay, x, g, n, mean, invstd, 2, 0.0f, &sdy, &sdyx);
 		dy = g;
 	}
-	double mean = l->mean[c], invstd = l->invstd[c];
-	double sdy = sum8(dy, n), acc[8] = { 0 }, sdyx;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8)
-		for (int u = 0; u < 8; u++)
-			acc[u] += dy[i + u] * ((x[i + u] - mean) * invstd);
-	for (; i < n; i++)
-		acc[i & 7] += dy[i] * ((x[i] - mean) * invstd);
-	sdyx = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 	if (l->affine) {
 		l->gw[c] += (float)sdyx;
 		l->gb[c] += (float)sdy;
@@ -721,13 +907,13 @@ static void bn_bwd_task(void *ctx, int c, int tid)
 	if (!j->dx)
 		return;
 	float *dx = j->dx + (size_t)c * n;
-	double g = l->affine ? l->w[c] : 1.0;
-	double k = g * invstd;
+	double gm = l->affine ? l->w[c] : 1.0;
+	double k = gm * invstd;
 	/* dx = k (dy - sdy/n - xhat sdyx/n), xhat = (x - mean) invstd */
 	float a = (float)k, m = (float)mean;
 	float bx = (float)(-k * invstd * sdyx / (double)n);
 	float o = (float)(-k * sdy / (double)n);
-	for (i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		dx[i] = a * dy[i] + bx * (x[i] - m) + o;
 }
 
@@ -747,7 +933,7 @@ static int bn_forward_act(Layer *l, const Layer *act, const float *x, float *y, 
 		return -1;
 	ChJob j = { .l = l, .act = act, .x = x, .out = y, .B = B, .train = train,
 	            .S = in_plane(l) };
-	nn_parallel_work(l->ic, layer_in_size(l) * B, bn_fwd_task, &j);
+	nn_parallel_work((l->ic + BN_GROUP - 1) / BN_GROUP, layer_in_size(l) * B, bn_fwd_task, &j);
 	return 0;
 }
 

@@ -181,6 +181,104 @@ static size_t run_col(const int *c, int transposed, int B, int off, float *out)
 	return n;
 }
 
+/* sum in double in 8 interleaved lanes, element i into lane i mod 8, the lanes
+ * added pairwise: the order nn.h promises for the batch-norm statistics */
+static double lanes8(const float *x, const float *w, double m, double sc, size_t n, int sq)
+{
+	double a[8] = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		double d = sq ? (x[i] - m) : (w ? w[i] * ((x[i] - m) * sc) : (double)x[i]);
+		a[i % 8] += sq ? d * d : d;
+	}
+	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+}
+
+/* Batch norm + LeakyReLU (fused) over C channels of B x S values, forward and
+ * backward, against the formulas in that order: outputs, running statistics,
+ * dx and the parameter gradients to the bit (C = 5: a group of channels side by
+ * side and one alone; n = B S not a multiple of 8: the lanes' tails; n > 17) */
+static void bn_exact(int C, int B, int S, Rng *r)
+{
+	Seq s;
+	seq_init(&s);
+	seq_input(&s, C, 1, S);
+	seq_bn(&s, "bn", 1, 1e-5f);
+	seq_lrelu(&s, 0.1f);
+	Layer *l = &s.L[0];
+	size_t n = (size_t)B * S, N = (size_t)C * n;
+	gc_fill(l->w, C, 0.5, 1.5, r);
+	gc_fill(l->b, C, -0.5, 0.5, r);
+	float *x = ad_xmalloc(N * 4), *dy = ad_xmalloc(N * 4), *dx = ad_xmalloc(N * 4);
+	float *y = ad_xmalloc(N * 4), *g = ad_xmalloc(n * 4);
+	gc_fill(x, N, -2, 3, r);
+	gc_fill(dy, N, -1, 1, r);
+	for (int c = 0; c < C; c++) {   /* +-2^60 in lane 1: the values between them are
+	                                   lost in another order of the lanes */
+		x[c * n + 1] = 0x1p60f;
+		x[c * n + 17] = -0x1p60f;
+	}
+	memcpy(y, seq_forward(&s, &work, x, B, 1), N * 4);
+	memset(l->gw, 0, C * 4);
+	memset(l->gb, 0, C * 4);
+	seq_backward(&s, &work, dy, dx, B);
+	int bad = 0;
+	for (int c = 0; c < C; c++) {
+		const float *xc = x + c * n, *dc = dy + c * n;
+		double mean = lanes8(xc, NULL, 0, 0, n, 0) / (double)n;
+		double ss = lanes8(xc, NULL, mean, 0, n, 1), invstd = 1.0 / sqrt(ss / n + 1e-5f);
+		float a = (float)(l->w[c] * invstd), m = (float)mean, o = l->b[c];
+		double mo = l->momentum;   /* running statistics from 0 and 1 */
+		bad += l->rmean[c] != (float)((1.0 - mo) * 0.0 + mo * mean);
+		bad += l->rvar[c] != (float)((1.0 - mo) * 1.0 + mo * ss / (double)(n - 1));
+		for (size_t i = 0; i < n; i++) {
+			float v = (xc[i] - m) * a + o, yv = v * (v > 0.0f ? 1.0f : 0.1f);
+			bad += memcmp(&yv, &y[c * n + i], 4) != 0;
+			g[i] = dc[i] * (yv > 0.0f ? 1.0f : 0.1f);
+		}
+		double sdy = lanes8(g, NULL, 0, 0, n, 0), sdyx = lanes8(xc, g, mean, invstd, n, 0);
+		bad += l->gw[c] != (float)sdyx || l->gb[c] != (float)sdy;
+		double k = l->w[c] * invstd;
+		float bx = (float)(-k * invstd * sdyx / (double)n), ob = (float)(-k * sdy / (double)n);
+		for (size_t i = 0; i < n; i++) {
+			float d = (float)k * g[i] + bx * (xc[i] - m) + ob;
+			bad += memcmp(&d, &dx[c * n + i], 4) != 0;
+		}
+	}
+	CHECK(bad == 0);
+	free(x); free(dy); free(dx); free(y); free(g);
+	seq_free(&s);
+}
+
+/* A convolution's bias gradient (5 channels: a group summed side by side and one
+ * alone) against the per-channel sums of dy in the 8-lane order, to the bit, with
+ * +-2^60 in one lane (another lane order changes the sum) */
+static void bias_exact(Rng *r)
+{
+	Seq s;
+	seq_init(&s);
+	seq_input(&s, 2, 5, 5);
+	seq_conv(&s, "c", 5, 3, 1, 1, 1, r);
+	Layer *l = &s.L[0];
+	int B = 3;
+	size_t n = (size_t)B * 25, nin = layer_in_size(l) * B;
+	float *x = ad_xmalloc(nin * 4), *dy = ad_xmalloc(5 * n * 4);
+	gc_fill(x, nin, -1, 1, r);
+	gc_fill(dy, 5 * n, -1, 1, r);
+	for (int c = 0; c < 5; c++) {
+		dy[c * n + 1] = 0x1p60f;   /* lane 1 */
+		dy[c * n + 72] = -0x1p60f;   /* in the tail (n = 75), lane 0 */
+	}
+	seq_forward(&s, &work, x, B, 1);
+	memset(l->gb, 0, 5 * 4);
+	seq_backward(&s, &work, dy, NULL, B);
+	int bad = 0;
+	for (int c = 0; c < 5; c++)
+		bad += l->gb[c] != (float)lanes8(dy + c * n, NULL, 0, 0, n, 0);
+	CHECK(bad == 0);
+	free(x); free(dy);
+	seq_free(&s);
+}
+
 /* forward + backward of a small conv net with t threads; gradients and outputs copied */
 static void run_threads(int t, float *out, size_t nout, float *grads, size_t ng, float *dxo)
 {
@@ -291,6 +389,10 @@ int main(void)
 		seq_free(&t); seq_free(&u);
 	}
 	seq_free(&s);
+
+	bn_exact(5, 3, 7, &r);
+	bn_exact(8, 4, 49, &r);
+	bias_exact(&r);
 
 	/* activations, pooling, upsampling, flatten */
 	seq_init(&s); seq_input(&s, 2, 3, 3); seq_lrelu(&s, 0.2f);
