@@ -40,7 +40,7 @@ ad-split -v -k "$CLASS" -g "$GAMMA" -s "$SEED" -p val -t all-test.adv all-train.
 echo
 echo "== train: conv autoencoder 16-32-64, $EPOCHS epochs, Adam lr $LR, batch 100, model of the"
 echo "   lowest validation loss kept; MSE, Hetero (ad-train's default on pixel images: the lock-in"
-echo "   remedy -x resid -m 2) and alg1 (Hetero as the paper's Algorithm 1, -x score) side by side"
+echo "   remedy -x resid:30 -m 2) and alg1 (Hetero as the paper's Algorithm 1, -x score) side by side"
 # the name of each run, and its ad-train loss flags
 runs="mse hetero alg1"
 flags() { case $1 in mse) echo "-L mse" ;; hetero) echo "-L hetero" ;; alg1) echo "-L hetero -x score" ;; esac; }

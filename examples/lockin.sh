@@ -10,7 +10,7 @@
 # and runs already in it are skipped (the study resumes).  VARIANTS is a space-separated
 # list of NAME=FLAGS with "," for spaces in FLAGS, e.g.
 #   "mse=-L,mse hetero=-L,hetero,-x,score resid=-L,hetero,-x,resid auto=-L,hetero"
-# (on pixel images ad-train -L hetero is the lock-in remedy, -x resid -m 2: ad-train(1); -x score
+# (on pixel images ad-train -L hetero is the lock-in remedy, -x resid:30 -m 2: ad-train(1); -x score
 # is the paper's Algorithm 1).
 # DATASETS:CLASSES e.g. "mnist:0,3,5 fmnist:2".  Data: OUT/load/DATASET/{train,test}.adv
 # (binary vector streams as the examples Makefile loads them) must exist.  ARCH (default

@@ -6,7 +6,7 @@
 # a value: +qX (--q), +tX (--ts), +aX (--alpha-r), +cX (--c), +fX (--loe-ratio),
 # +uN (--loe-warmup), +h (--loe-hard); e.g. mse+q0.5+t0.1 is the ablation's MSE(0.5, 0.1).
 # The lock-in remedy (ad-train(1), LOCK-IN): +xSTAT (--reject-stat), +mN (--mse-warmup),
-# e.g. hetero+xresid+m2 (the same as hetero+xauto on pixel images); +xresidK is
+# e.g. hetero+xresid30+m2 (the same as hetero+xauto on pixel images); +xresidK is
 # --reject-stat resid:K (a make target cannot hold the colon).  Without +x, hetero is the
 # paper's Algorithm 1 (--reject-stat score), not ad-train's default for images.
 # Adaptive rejection (ad-reject(1) "ADAPTIVE REJECTION"): the loss "aar" is hetero with
@@ -70,7 +70,7 @@ done
 
 [ "$loss" = aar ] && loss=hetero lflags="--reject aar$lflags"
 # The examples replicate the paper: hetero is its Algorithm 1 (ad-train -x score) unless the
-# name asks for the lock-in remedy, ad-train's default on pixel images (+xauto, or +xresid+m2).
+# name asks for the lock-in remedy, ad-train's default on pixel images (+xauto, or +xresid30+m2).
 case "$loss $lflags" in
 "hetero "*--reject-stat*) ;;
 "hetero "*) lflags="$lflags --reject-stat score" ;;

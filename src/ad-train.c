@@ -96,7 +96,7 @@ static void make_usage(void)
 "  -x, --reject-stat STAT   weights from: score (Algorithm 1), resid (the score\n"
 "                           less its batch line in input energy), resid:K (resid\n"
 "                           up to epoch K, then score), or auto: the\n"
-"                           lock-in remedy -x resid -m %d for -M ae -L hetero on\n"
+"                           lock-in remedy -x resid:%d -m %d for -M ae -L hetero on\n"
 "                           pixel images, score otherwise [auto]\n"
 "  -m, --mse-warmup N       epochs with w = 1, alpha = 2 before rejection\n"
 "                           [%d where auto chose the remedy, else 0]\n"
@@ -126,7 +126,8 @@ static void make_usage(void)
 	         d.score_mean ? "mean" : "sum", d.tc.epochs, d.tc.pretrain_epochs, d.tc.batch,
 	         d.tc.lr, d.tc.wd, (unsigned long long)d.tc.seed, lh.q, lm.q, lh.ts, lm.ts,
 	         lh.alpha_r, lh.c, lh.loe_ratio, lh.loe_warmup, lh.aar_tau, lh.aar_guard,
-	         lh.aar_warmup, d.tc.weigh_timeout, TRAIN_REMEDY_WARMUP, TRAIN_REMEDY_WARMUP, d.tc.eval_every,
+	         lh.aar_warmup, d.tc.weigh_timeout, TRAIN_REMEDY_RESID_EPOCHS, TRAIN_REMEDY_WARMUP,
+	         TRAIN_REMEDY_WARMUP, d.tc.eval_every,
 	         d.tc.checkpoint_every, mm.mem_slots, (double)mm.entropy_weight,
 	         (double)ma.slope, (double)md.slope);
 }

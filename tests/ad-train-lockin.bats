@@ -41,17 +41,19 @@ col() {
 	[ "${stderr_lines[0]}" = "ad-train: -m and -x do not apply with -P (the weigher computes the weights)" ]
 }
 
-@test "ad-train -m, -x: the default on pixel images is the remedy -x resid -m 2; elsewhere Algorithm 1" {
+@test "ad-train -m, -x: the default on pixel images is the remedy -x resid:30 -m 2; elsewhere Algorithm 1" {
 	ad-train -h | grep -q -- '\[auto\]$'
 	ad-train -h | grep -q -- '\[2 where auto chose the remedy, else 0\]$'
+	ad-train -h | grep -q -- 'lock-in remedy -x resid:30 -m 2 for'
 	# ae + hetero on images given as pixels (a 1x8x8 stream of k/255 values): -x auto, the
-	# default, is -x resid -m 2
+	# default, is -x resid:30 -m 2
 	train a -n 3
-	train b -n 3 -x resid -m 2
+	train b -n 3 -x resid:30 -m 2
 	train b2 -n 3 --reject-stat=auto
 	cmp "$TMP/a" "$TMP/b"
 	cmp "$TMP/a" "$TMP/b2"
 	grep -aq '^reject_stat=resid$' "$TMP/a"
+	grep -aq '^resid_epochs=30$' "$TMP/a"
 	grep -aq '^warmup=2$' "$TMP/a"
 	# the paper's Algorithm 1 is one flag away: another network, no remedy settings
 	train c -n 3 -x score

@@ -192,7 +192,7 @@ check_rows() {
 	grep -a -q '^reject_stat=resid$' "$m"
 	grep -a -q '^resid_epochs=7$' "$m"
 	# on pixel images plain hetero is the paper's Algorithm 1 (run.sh adds -x score), not
-	# ad-train's default there; +xauto asks for that default, the remedy -x resid -m 2
+	# ad-train's default there; +xauto asks for that default, the remedy -x resid:30 -m 2
 	mkdir -p "$OUT/load/img"
 	gen_pixels 3 120 2 > "$OUT/load/img/train.adv"
 	gen_pixels 5 60 2 > "$OUT/load/img/test.adv"
@@ -203,6 +203,7 @@ check_rows() {
 	run -1 grep -a -q '^reject_stat=' "$m/ae_hetero_g0.2_c0_s1_e2.model"
 	grep -a -q '^reject_stat=resid$' "$m/ae_hetero+xauto_g0.2_c0_s1_e2.model"
 	grep -a -q '^warmup=2$' "$m/ae_hetero+xauto_g0.2_c0_s1_e2.model"
+	grep -a -q '^resid_epochs=30$' "$m/ae_hetero+xauto_g0.2_c0_s1_e2.model"
 }
 
 @test "examples: IMAGE_SCALE scales every part of an image split with the training part's statistics" {

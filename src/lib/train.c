@@ -30,8 +30,10 @@ void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvData *data)
 	int remedy = tc->reject_stat == TRAIN_STAT_AUTO && model_kind == MODEL_AE &&
 	             tc->loss.kind == LOSS_HETERO && tc->loss.reject == LOSS_REJECT_QUANTILE &&
 	             !tc->weigh && pixels;
-	if (tc->reject_stat == TRAIN_STAT_AUTO)
+	if (tc->reject_stat == TRAIN_STAT_AUTO) {
 		tc->reject_stat = remedy ? TRAIN_STAT_RESID : TRAIN_STAT_SCORE;
+		tc->resid_epochs = remedy ? TRAIN_REMEDY_RESID_EPOCHS : 0;
+	}
 	if (tc->warmup == TRAIN_WARMUP_AUTO)
 		tc->warmup = remedy ? TRAIN_REMEDY_WARMUP : 0;
 }

@@ -75,12 +75,16 @@ enum { TRAIN_STAT_SCORE, TRAIN_STAT_RESID, TRAIN_STAT_AUTO };
  * compact form of adv_load_compact(): at most 256 distinct values), where the
  * seed study of the README measured it, and TRAIN_STAT_SCORE (Algorithm 1)
  * otherwise, contrast-normalised images (ad-scale -c) included, where the
- * study measured the residual harmful.  A warm-up of TRAIN_WARMUP_AUTO becomes
- * TRAIN_REMEDY_WARMUP epochs where the remedy was chosen so and 0 elsewhere (an
- * explicit resid keeps 0: -x resid -m 0).  train_config_defaults() gives the
- * score and no warm-up: the library's default is Algorithm 1. */
+ * study measured the residual harmful; the remedy's residual ranks up to main
+ * epoch TRAIN_REMEDY_RESID_EPOCHS, the score after it (-x resid:30), where
+ * the 300-epoch rows of the README measured it.  A warm-up of
+ * TRAIN_WARMUP_AUTO becomes TRAIN_REMEDY_WARMUP epochs where the remedy was
+ * chosen so and 0 elsewhere (an explicit resid keeps 0: -x resid -m 0).
+ * train_config_defaults() gives the score and no warm-up: the library's
+ * default is Algorithm 1. */
 #define TRAIN_WARMUP_AUTO (-1)
 #define TRAIN_REMEDY_WARMUP 2
+#define TRAIN_REMEDY_RESID_EPOCHS 30
 void train_lockin_resolve(TrainConfig *tc, int model_kind, const AdvData *data);
 
 typedef struct {
