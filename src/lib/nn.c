@@ -444,8 +444,9 @@ static void bias_add_task(void *ctx, int c, int tid)
 typedef double v8d __attribute__((vector_size(8 * sizeof(double))));
 typedef float v8f __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
 
-static double hsum8(v8d a)
+static double hsum8(const v8d *v)   /* (by address: a 64-byte argument has no settled ABI) */
 {
+	v8d a = *v;
 	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
@@ -467,7 +468,7 @@ void sum8_group(const float *const *x, size_t n, int G, double *s)
 	for (int q = 0; q < G; q++) {
 		for (i = n8; i < n; i++)
 			a[q][i & 7] += x[q][i];
-		s[q] = hsum8(a[q]);
+		s[q] = hsum8(&a[q]);
 	}
 }
 
@@ -772,7 +773,7 @@ void bn_moments(const float *const *x, size_t n, int G, double *mean, double *ss
 			double d = x[q][i] - mean[q];
 			a[q][i & 7] += d * d;
 		}
-		ss[q] = hsum8(a[q]);
+		ss[q] = hsum8(&a[q]);
 	}
 }
 
@@ -871,8 +872,8 @@ void bn_bwd_sums(const float *dy, const float *ay, const float *x, float *g, siz
 		sa[i & 7] += d;
 		sb[i & 7] += d * ((x[i] - mean) * invstd);
 	}
-	*sdy = hsum8(sa);
-	*sdyx = hsum8(sb);
+	*sdy = hsum8(&sa);
+	*sdyx = hsum8(&sb);
 }
 
 /* The backward pass of a batch norm (and of the activation fused after it): one
