@@ -124,6 +124,9 @@ int nn_col2_off;
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define COL2_FAST 1
+/* these paths run only where AVX-512 is (col2_fits(), col4_fits()): compiled for
+ * that alone, not in the three clones of AD_CLONES */
+#define COL2_TARGET __attribute__((target("arch=x86-64-v4")))
 typedef float v16 __attribute__((vector_size(16 * sizeof(float))));
 typedef float v16u __attribute__((vector_size(16 * sizeof(float)), aligned(4)));
 typedef int v16i __attribute__((vector_size(16 * sizeof(int))));
@@ -153,7 +156,7 @@ static int col2_fits(int Ws, int Wd, int k, int s, int p)
 /* the short copies of the last rows stay loops, not calls to memcpy */
 #define NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
-AD_CLONES NO_MEMCPY
+COL2_TARGET NO_MEMCPY
 static void im2col2_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
@@ -234,7 +237,7 @@ static int col4_fits(int Hs, int Ws, int k, int s, int p)
 	       __builtin_cpu_supports("avx512f");
 }
 
-AD_CLONES NO_MEMCPY
+COL2_TARGET NO_MEMCPY
 static void im2col4_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
@@ -335,7 +338,7 @@ void col2im2_body(const Col2Job *j, int t, int k, int wide)
 	}
 }
 
-AD_CLONES NO_MEMCPY
+COL2_TARGET NO_MEMCPY
 static void col2im2_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
