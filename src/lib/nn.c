@@ -124,6 +124,9 @@ int nn_col2_off;
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define COL2_FAST 1
+/* these paths run only where AVX-512 is (col2_fits(), col4_fits()): compiled for
+ * that alone, not in the three clones of AD_CLONES */
+#define COL2_TARGET __attribute__((target("arch=x86-64-v4")))
 typedef float v16 __attribute__((vector_size(16 * sizeof(float))));
 typedef float v16u __attribute__((vector_size(16 * sizeof(float)), aligned(4)));
 typedef int v16i __attribute__((vector_size(16 * sizeof(int))));
@@ -153,7 +156,7 @@ static int col2_fits(int Ws, int Wd, int k, int s, int p)
 /* the short copies of the last rows stay loops, not calls to memcpy */
 #define NO_MEMCPY __attribute__((optimize("no-tree-loop-distribute-patterns")))
 
-AD_CLONES NO_MEMCPY
+COL2_TARGET NO_MEMCPY
 static void im2col2_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
@@ -234,7 +237,7 @@ static int col4_fits(int Hs, int Ws, int k, int s, int p)
 	       __builtin_cpu_supports("avx512f");
 }
 
-AD_CLONES NO_MEMCPY
+COL2_TARGET NO_MEMCPY
 static void im2col4_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
@@ -335,7 +338,7 @@ void col2im2_body(const Col2Job *j, int t, int k, int wide)
 	}
 }
 
-AD_CLONES NO_MEMCPY
+COL2_TARGET NO_MEMCPY
 static void col2im2_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
@@ -444,8 +447,9 @@ static void bias_add_task(void *ctx, int c, int tid)
 typedef double v8d __attribute__((vector_size(8 * sizeof(double))));
 typedef float v8f __attribute__((vector_size(8 * sizeof(float)), aligned(4)));
 
-static double hsum8(v8d a)
+static double hsum8(const v8d *v)   /* (by address: a 64-byte argument has no settled ABI) */
 {
+	v8d a = *v;
 	return ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
 }
 
@@ -467,7 +471,7 @@ void sum8_group(const float *const *x, size_t n, int G, double *s)
 	for (int q = 0; q < G; q++) {
 		for (i = n8; i < n; i++)
 			a[q][i & 7] += x[q][i];
-		s[q] = hsum8(a[q]);
+		s[q] = hsum8(&a[q]);
 	}
 }
 
@@ -772,7 +776,7 @@ void bn_moments(const float *const *x, size_t n, int G, double *mean, double *ss
 			double d = x[q][i] - mean[q];
 			a[q][i & 7] += d * d;
 		}
-		ss[q] = hsum8(a[q]);
+		ss[q] = hsum8(&a[q]);
 	}
 }
 
@@ -871,8 +875,8 @@ void bn_bwd_sums(const float *dy, const float *ay, const float *x, float *g, siz
 		sa[i & 7] += d;
 		sb[i & 7] += d * ((x[i] - mean) * invstd);
 	}
-	*sdy = hsum8(sa);
-	*sdyx = hsum8(sb);
+	*sdy = hsum8(&sa);
+	*sdyx = hsum8(&sb);
 }
 
 /* The backward pass of a batch norm (and of the activation fused after it): one
