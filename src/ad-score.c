@@ -100,9 +100,8 @@ static long next_block(Scorer *S, AdvReader *r, const char *path)
 		ad_die("%s", ad_errmsg());
 	if (n == 0)
 		return 0;
-	if (model_forward(S->m, S->x, (int)n, 0))
+	if (model_eval_scores(S->m, S->x, (size_t)dim, (int)n, S->score_mean, S->s))
 		ad_die("%s: %s", ad_name(path), ad_errmsg());
-	model_scores(S->m, (int)n, S->score_mean, S->s);
 	return n;
 }
 
