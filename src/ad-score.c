@@ -52,8 +52,28 @@ typedef struct {
 	float *x;
 	int *lab;
 	double *s;
+	char (*txt)[SCORES_DOUBLE_LEN];   /* the block's scores as text */
 	long cap;
 } Scorer;
+
+/* The scores of a block formatted by the worker threads (scores_format_double()
+ * tries up to three precisions, each read back: a few microseconds a row), in
+ * tasks of FMT_ROWS rows; the main thread then writes them in order. */
+#define FMT_ROWS 64
+typedef struct {
+	const double *s;
+	char (*txt)[SCORES_DOUBLE_LEN];
+	long n;
+} FmtJob;
+
+static void fmt_task(void *ctx, int t, int tid)
+{
+	const FmtJob *j = ctx;
+	long i0 = (long)t * FMT_ROWS, i1 = j->n - i0 < FMT_ROWS ? j->n : i0 + FMT_ROWS;
+	(void)tid;
+	for (long i = i0; i < i1; i++)
+		scores_format_double(j->txt[i], j->s[i]);
+}
 
 /* Open path and check its dimension (and shape) against the model. */
 static AdvReader *open_input(const Scorer *S, const char *path, const char *mpath)
@@ -100,9 +120,8 @@ static long next_block(Scorer *S, AdvReader *r, const char *path)
 		ad_die("%s", ad_errmsg());
 	if (n == 0)
 		return 0;
-	if (model_forward(S->m, S->x, (int)n, 0))
+	if (model_eval_scores(S->m, S->x, (size_t)dim, (int)n, S->score_mean, S->s))
 		ad_die("%s: %s", ad_name(path), ad_errmsg());
-	model_scores(S->m, (int)n, S->score_mean, S->s);
 	return n;
 }
 
@@ -151,10 +170,10 @@ int main(int argc, char **argv)
 	double contam = -1, rate = -1, crate = -1, thr = NAN;
 	const char *mpath, *in, *valf = NULL, *thrf = NULL, *save = NULL;
 	char rule[512] = "";
-	Scorer S = { NULL, 0, 256, NULL, NULL, NULL, 0 };
+	Scorer S = { NULL, 0, 256, NULL, NULL, NULL, NULL, 0 };
 	ScoreDist dist;
 	AdvReader *r;
-	long n, row = 0;
+	long n, row = 0, ntxt = 0;
 
 	ad_setprogname(argv[0]);
 	ad_stdopts(argc, argv, usage);
@@ -240,9 +259,15 @@ int main(int argc, char **argv)
 	r = open_input(&S, in, mpath);
 	printf("#label\tscore%s%s\n", nrules ? "\tpred" : "", ids ? "\tid" : "");
 	while ((n = next_block(&S, r, in)) > 0) {
+		if (n > ntxt) {   /* as the block's other buffers: the rows read */
+			ntxt = n;
+			S.txt = ad_xrealloc(S.txt, ad_mul((size_t)ntxt, sizeof *S.txt));
+		}
+		FmtJob fj = { S.s, S.txt, n };
+		nn_parallel((int)((n + FMT_ROWS - 1) / FMT_ROWS), fmt_task, &fj);
 		for (long i = 0; i < n; i++) {
 			printf("%d\t", S.lab[i]);
-			scores_write_double(stdout, S.s[i]);
+			fputs(S.txt[i], stdout);
 			if (nrules)
 				fputs(S.s[i] > thr ? "\t1" : "\t0", stdout);
 			if (ids)
@@ -257,5 +282,6 @@ int main(int argc, char **argv)
 	free(S.x);
 	free(S.lab);
 	free(S.s);
+	free(S.txt);
 	return ad_finish_stdout();
 }

@@ -25,6 +25,8 @@ struct AdvReader {
 	int pending;            /* text: a data row is already in `line` (header-less stream) */
 	unsigned char hdr[ADVB_HDR];
 	unsigned char *rec;     /* binary record buffer */
+	unsigned char *chunk;   /* binary, own file: bytes read ahead (bread()) */
+	size_t cpos, clen;
 };
 
 struct AdvWriter {
@@ -33,6 +35,32 @@ struct AdvWriter {
 	AdvInfo info;
 	unsigned char *rec;
 };
+
+/* Binary records of a file the reader opened are read through a chunk of its own,
+ * 64 KB at a time (through stdio's 4 KB buffer, a record of 785 floats took a
+ * read(2) each); a stream it was given is read with fread() alone, so that its
+ * owner finds the stream where the reader stopped. */
+#define ADV_CHUNK (1 << 16)
+
+static size_t bread(AdvReader *r, void *dst, size_t n)
+{
+	size_t got = 0;
+	if (!r->chunk)
+		return fread(dst, 1, n, r->f);
+	while (got < n) {
+		if (r->cpos == r->clen) {
+			r->cpos = 0;
+			r->clen = fread(r->chunk, 1, ADV_CHUNK, r->f);
+			if (!r->clen)
+				break;
+		}
+		size_t k = r->clen - r->cpos < n - got ? r->clen - r->cpos : n - got;
+		memcpy((unsigned char *)dst + got, r->chunk + r->cpos, k);
+		r->cpos += k;
+		got += k;
+	}
+	return got;
+}
 
 static int host_is_le(void)
 {
@@ -258,6 +286,8 @@ static AdvReader *open_common(FILE *f, const char *name, int own)
 		r->info.shape[0] = (int)C; r->info.shape[1] = (int)H; r->info.shape[2] = (int)W;
 		r->info.has_shape = !(C == dim && H == 1 && W == 1);
 		r->rec = ad_xmalloc(4 + (size_t)dim * 4);
+		if (own)
+			r->chunk = ad_xmalloc(ADV_CHUNK);
 		return r;
 	}
 	if (ungetc(c, f) == EOF) {
@@ -376,7 +406,7 @@ int adv_read(AdvReader *r, int *label, float *x)
 	if (r->binary) {
 		size_t rs = 4 + (size_t)r->info.dim * 4, got;
 		for (;;) {
-			got = fread(r->rec, 1, 4, r->f);
+			got = bread(r, r->rec, 4);
 			if (got == 0) {
 				if (ferror(r->f))
 					return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
@@ -386,7 +416,7 @@ int adv_read(AdvReader *r, int *label, float *x)
 				/* a repeated header: concatenated streams must agree */
 				unsigned char h[ADVB_HDR];
 				memcpy(h, "ADVB", 4);
-				if (fread(h + 4, 1, ADVB_HDR - 4, r->f) != ADVB_HDR - 4)
+				if (bread(r, h + 4, ADVB_HDR - 4) != ADVB_HDR - 4)
 					return ad_error("%s: truncated binary header", r->name);
 				if (memcmp(h, r->hdr, ADVB_HDR))
 					return ad_error("%s: record %ld: concatenated stream with a different header",
@@ -400,8 +430,11 @@ int adv_read(AdvReader *r, int *label, float *x)
 			break;
 		}
 		r->lineno++;
+		/* the values straight into x on a little-endian host (no copy through
+		 * the record buffer) */
+		int le = host_is_le();
 		if (got == 4)
-			got += fread(r->rec + 4, 1, rs - 4, r->f);
+			got += bread(r, le ? (void *)x : (void *)(r->rec + 4), rs - 4);
 		if (got != rs) {
 			if (ferror(r->f))
 				return ad_error("%s: %s", r->name, ad_ferror_msg(r->f));
@@ -410,20 +443,26 @@ int adv_read(AdvReader *r, int *label, float *x)
 		}
 		int32_t lab;
 		memcpy(&lab, r->rec, 4);
-		if (!host_is_le())
+		if (!le)
 			lab = (int32_t)ad_le32(r->rec);
 		*label = lab;
-		if (host_is_le())
-			memcpy(x, r->rec + 4, (size_t)r->info.dim * 4);
-		else
+		if (!le)
 			for (int j = 0; j < r->info.dim; j++) {
 				uint32_t u = ad_le32(r->rec + 4 + 4 * (size_t)j);
 				memcpy(&x[j], &u, 4);
 			}
-		for (int j = 0; j < r->info.dim; j++)
-			if (!isfinite(x[j]))
-				return ad_error("%s: record %ld: value %d is not finite", r->name,
-				                r->lineno, j + 1);
+		/* all exponent bits set: Inf or NaN; the loop without an exit vectorises */
+		uint32_t nonfinite = 0;
+		for (int j = 0; j < r->info.dim; j++) {
+			uint32_t u;
+			memcpy(&u, &x[j], 4);
+			nonfinite |= (u & 0x7f800000u) == 0x7f800000u;
+		}
+		if (nonfinite)
+			for (int j = 0; j < r->info.dim; j++)
+				if (!isfinite(x[j]))
+					return ad_error("%s: record %ld: value %d is not finite", r->name,
+					                r->lineno, j + 1);
 		return 1;
 	}
 	for (;;) {
@@ -460,6 +499,7 @@ void adv_close(AdvReader *r)
 	free(r->name);
 	free(r->line);
 	free(r->rec);
+	free(r->chunk);
 	free(r);
 }
 

@@ -58,6 +58,10 @@ struct Model {
 	int phase;
 	int B, maxB, out_dim;
 	float *xin, *out, *target, *dbuf, *dz, *dh;
+	float *ev;               /* evaluation passes' buffers, per worker (eval_task()) */
+	size_t nev;
+	SgemmWork *evg;          /* their sgemm scratch, per worker */
+	int nevg;
 	Entry *t;
 	int nt;
 };
@@ -427,6 +431,10 @@ void model_free(Model *m)
 		mem_free(&m->mem);
 	free(m->center);
 	free(m->xin); free(m->out); free(m->target); free(m->dbuf); free(m->dz); free(m->dh);
+	free(m->ev);
+	for (int i = 0; i < m->nevg; i++)
+		sgemm_work_free(&m->evg[i]);
+	free(m->evg);
 	free(m->t);
 	free(m);
 }
@@ -485,15 +493,24 @@ static int forward_rows(Model *m, const float *x, int r0, int b, int train)
 }
 
 /* Evaluation passes spread over the workers, each pass of EVAL_ROWS rows on one
- * worker (the layers' kernels then run on it alone), in its own slices of the
- * activations, of xin and of the im2col buffer: no fork and join per layer. */
+ * worker (the layers' kernels then run on it alone) with buffers of its own: the
+ * input in the [C][B][HW] layout (none when the rows are already in it: one
+ * channel, rows contiguous), two activation buffers the layers write in turn
+ * (seq_forward_eval()), its slice of the im2col buffer and its sgemm scratch, all
+ * kept from call to call: no fork and join per layer, and a pass's data stays in
+ * the worker's cache.  The outputs go to m->out (model_forward()) or straight into
+ * scores (model_eval_scores()). */
 typedef struct {
 	Model *m;
 	const float *x;
+	size_t ldx;              /* floats from one row of x to the next */
 	int B;
 	float *col;
 	size_t ncol;
-	atomic_int fail;
+	size_t amax, nper;       /* activation floats per row; floats per worker */
+	double *s;               /* NULL: outputs to m->out */
+	int mean;
+	atomic_int fail;         /* 1: a pass failed; 2: an output is not finite */
 } EvalJob;
 
 static void eval_task(void *ctx, int t, int tid)
@@ -501,38 +518,116 @@ static void eval_task(void *ctx, int t, int tid)
 	EvalJob *j = ctx;
 	Model *m = j->m;
 	int r0 = t * EVAL_ROWS, b = j->B - r0 < EVAL_ROWS ? j->B - r0 : EVAL_ROWS;
-	size_t dim = (size_t)m->cfg.dim;
-	float *xin = m->xin + (size_t)r0 * dim, *col = j->col + (size_t)tid * j->ncol;
-	nn_to_cnhw(j->x + (size_t)r0 * dim, xin, b, m->C, m->S);
-	float *h = seq_forward_part(&m->enc, col, j->ncol, xin, b, tid, EVAL_ROWS);
-	if (h && ae_mode(m)) {
-		float *y = seq_forward_part(&m->dec, col, j->ncol, h, b, tid, EVAL_ROWS);
-		if (y)
-			nn_from_cnhw(y, m->out + (size_t)r0 * dim, b, m->C, m->S);
-		h = y;
-	} else if (h) {
-		int R = m->cfg.rep_dim;
-		nn_from_cnhw(h, m->out + (size_t)r0 * R, b, R, 1);
+	int ae = ae_mode(m), C = ae ? m->C : m->cfg.rep_dim, S = ae ? m->S : 1;
+	size_t D = (size_t)C * S, ldx = j->ldx;
+	float *w0 = m->ev + (size_t)tid * j->nper;
+	float *const pp[2] = { w0, w0 + EVAL_ROWS * j->amax };
+	float *xin = pp[1] + EVAL_ROWS * j->amax;
+	const float *xr = j->x + (size_t)r0 * ldx, *in = xr;
+	if (m->C != 1 || ldx != (size_t)m->cfg.dim) {
+		for (int n = 0; n < b; n++)
+			for (int c = 0; c < m->C; c++)
+				memcpy(xin + ((size_t)c * b + n) * m->S, xr + n * ldx + (size_t)c * m->S,
+				       (size_t)m->S * sizeof *xin);
+		in = xin;
 	}
-	if (!h)
+	NnWork w = { j->col + (size_t)tid * j->ncol, j->ncol, m->evg[tid] };
+	const float *o = seq_forward_eval(&m->enc, &w, in, b, pp);
+	if (o && ae)
+		o = seq_forward_eval(&m->dec, &w, o, b, pp);
+	m->evg[tid] = w.gemm;
+	if (!o) {
 		atomic_store(&j->fail, 1);
+		return;
+	}
+	if (!j->s) {
+		nn_from_cnhw(o, m->out + (size_t)r0 * D, b, C, S);
+		return;
+	}
+	int bad = 0;
+	for (size_t i = 0; i < D * b; i++)
+		bad |= !isfinite(o[i]);
+	if (bad) {
+		atomic_store(&j->fail, 2);
+		return;
+	}
+	/* model_scores() on these rows: the same sums in the same order, with x (or
+	 * the centre) as the target */
+	for (int n = 0; n < b; n++) {
+		double a = 0.0;
+		if (ae) {
+			const float *tr = xr + n * ldx;
+			for (int c = 0; c < C; c++) {
+				const float *oc = o + ((size_t)c * b + n) * S, *tc = tr + (size_t)c * S;
+				for (int q = 0; q < S; q++) {
+					double d = (double)oc[q] - tc[q];
+					a += d * d;
+				}
+			}
+		} else {
+			for (int c = 0; c < C; c++) {
+				double d = (double)o[(size_t)c * b + n] - m->center[c];
+				a += d * d;
+			}
+		}
+		j->s[r0 + n] = j->mean ? a / (double)D : a;
+	}
 }
 
-static int forward_eval_parallel(Model *m, const float *x, int B)
+/* Evaluation forward of B rows of x (row stride ldx) in passes over the workers:
+ * 0, or -1 / MODEL_DIVERGED + ad_error (the latter only with s: see eval_task()). */
+static int forward_eval(Model *m, const float *x, size_t ldx, int B, double *s, int mean)
 {
-	int parts = nn_threads();
-	seq_reserve(&m->enc, parts * EVAL_ROWS);
-	size_t ncol = seq_col_need(&m->enc, EVAL_ROWS);
-	if (ae_mode(m)) {
-		seq_reserve(&m->dec, parts * EVAL_ROWS);
-		size_t nd = seq_col_need(&m->dec, EVAL_ROWS);
+	int parts = nn_threads(), ae = ae_mode(m);
+	size_t ncol = seq_col_need(&m->enc, EVAL_ROWS), amax = seq_act_max(&m->enc);
+	if (ae) {
+		size_t nd = seq_col_need(&m->dec, EVAL_ROWS), ad = seq_act_max(&m->dec);
 		ncol = nd > ncol ? nd : ncol;
+		amax = ad > amax ? ad : amax;
 	}
-	EvalJob j = { m, x, B, nn_work_col(&m->work, ad_mul(ncol, (size_t)parts)), ncol, 0 };
+	size_t nper = ad_mul(EVAL_ROWS, ad_mul(2, amax) + (size_t)m->cfg.dim);
+	if (m->nev < ad_mul(nper, (size_t)parts)) {
+		free(m->ev);
+		m->nev = ad_mul(nper, (size_t)parts);
+		m->ev = ad_xmalloc(ad_mul(m->nev, sizeof(float)));
+	}
+	if (m->nevg < parts) {
+		m->evg = ad_xrealloc(m->evg, ad_mul((size_t)parts, sizeof *m->evg));
+		memset(m->evg + m->nevg, 0, (size_t)(parts - m->nevg) * sizeof *m->evg);
+		m->nevg = parts;
+	}
+	EvalJob j = { m, x, ldx, B, nn_work_col(&m->work, ad_mul(ncol, (size_t)parts)), ncol,
+	              amax, nper, s, mean, 0 };
 	nn_parallel((B + EVAL_ROWS - 1) / EVAL_ROWS, eval_task, &j);
-	if (atomic_load(&j.fail))
+	int fail = atomic_load(&j.fail);
+	if (fail == 2) {
+		ad_error("model output is not finite (diverged?)");
+		return MODEL_DIVERGED;
+	}
+	if (fail)
 		return ad_error("model: an evaluation pass failed");
 	return 0;
+}
+
+int model_eval_scores(Model *m, const float *x, size_t ldx, int B, int mean, double *s)
+{
+	if (B < 1)
+		return ad_error("model: empty batch");
+	if (!m->has_mem)
+		return forward_eval(m, x, ldx, B, s, mean);
+	/* MemAE: one pass over the whole batch (model_forward()), rows contiguous */
+	float *c = NULL;
+	size_t dim = (size_t)m->cfg.dim;
+	if (ldx != dim) {
+		c = ad_xmalloc(ad_mul(ad_mul((size_t)B, dim), sizeof *c));
+		for (int i = 0; i < B; i++)
+			memcpy(c + (size_t)i * dim, x + (size_t)i * ldx, dim * sizeof *c);
+	}
+	int rc = model_forward(m, c ? c : x, B, 0);
+	free(c);
+	if (rc == 0)
+		model_scores(m, B, mean, s);
+	return rc;
 }
 
 int model_forward(Model *m, const float *x, int B, int train)
@@ -542,14 +637,11 @@ int model_forward(Model *m, const float *x, int B, int train)
 	ensure(m, B);
 	m->B = B;
 	/* MemAE's entropy term is a mean over the whole batch: one pass */
-	int step = train || m->has_mem ? B : EVAL_ROWS;
-	if (step == EVAL_ROWS && nn_threads() > 1 && B > EVAL_ROWS) {
-		if (forward_eval_parallel(m, x, B) < 0)
+	if (!train && !m->has_mem) {
+		if (forward_eval(m, x, (size_t)m->cfg.dim, B, NULL, 0) < 0)
 			return -1;
-	} else
-		for (int r0 = 0; r0 < B; r0 += step)
-			if (forward_rows(m, x, r0, B - r0 < step ? B - r0 : step, train) < 0)
-				return -1;
+	} else if (forward_rows(m, x, 0, B, train) < 0)
+		return -1;
 	if (ae_mode(m)) {
 		memcpy(m->target, x, (size_t)B * m->cfg.dim * sizeof *x);
 	} else {

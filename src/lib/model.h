@@ -61,6 +61,12 @@ const float *model_out(const Model *m);     /* B x out_dim, valid after forward 
 const float *model_target(const Model *m);  /* B x out_dim, valid after forward */
 /* s[i] for the last forward; mean = 1 divides by out_dim. */
 void model_scores(const Model *m, int B, int mean, double *s);
+/* Evaluation-mode scores of B rows of x (row i at x + i * ldx, ldx >= dim) into s:
+ * the values of model_forward(m, x, B, 0) then model_scores(m, B, mean, s), to the
+ * bit, computed pass by pass without keeping the outputs (model_out() and
+ * model_target() are not valid afterwards).  0, MODEL_DIVERGED + ad_error or -1 +
+ * ad_error as model_forward(). */
+int model_eval_scores(Model *m, const float *x, size_t ldx, int B, int mean, double *s);
 /* MemAE: entropy_weight * mean entropy of the addressing weights of the last
  * forward; 0 for the other models. */
 double model_aux_loss(const Model *m);

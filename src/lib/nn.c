@@ -1601,21 +1601,31 @@ float *nn_work_col(NnWork *w, size_t n)
 	return col_scratch(w, n);
 }
 
-void seq_reserve(Seq *s, int B)
+size_t seq_act_max(const Seq *s)
 {
-	ensure_batch(s, B);
+	size_t big = 0;
+	for (int i = 0; i < s->n; i++)
+		if (layer_out_size(&s->L[i]) > big)
+			big = layer_out_size(&s->L[i]);
+	return big;
 }
 
-float *seq_forward_part(Seq *s, float *col, size_t ncol, const float *x, int b, int part,
-                        int rows)
+float *seq_forward_eval(Seq *s, NnWork *w, const float *x, int b, float *const pp[2])
 {
-	float **act = ad_xmalloc(ad_mul((size_t)(s->n ? s->n : 1), sizeof *act));
-	for (int i = 0; i < s->n; i++)
-		act[i] = s->act[i] + (size_t)part * rows * layer_out_size(&s->L[i]);
-	NnWork w = { col, ncol, { NULL, 0 } };
-	float *y = run_forward(s, act, &w, x, b, 0, NULL);
-	sgemm_work_free(&w.gemm);
-	free(act);
+	float *fixed[32], **act = s->n <= 32 ? fixed
+	                        : ad_xmalloc(ad_mul((size_t)s->n, sizeof *act));
+	int k = x == pp[0];   /* the buffer the next layer writes: not its input's */
+	for (int i = 0; i < s->n; i++) {
+		if (in_place(s, i))
+			act[i] = act[i - 1];
+		else {
+			act[i] = pp[k];
+			k ^= 1;
+		}
+	}
+	float *y = run_forward(s, act, w, x, b, 0, NULL);
+	if (act != fixed)
+		free(act);
 	return y;
 }
 

@@ -116,17 +116,18 @@ float *seq_forward(Seq *s, NnWork *w, const float *x, int B, int train);
 void seq_backward(Seq *s, NnWork *w, const float *dy, float *dx, int B);
 
 /* Evaluation passes of several workers at once (nn_parallel() tasks, the model's
- * scoring): seq_reserve(s, parts * rows) first, from the calling thread, and an
- * im2col buffer of parts * ncol floats, ncol >= seq_col_need(s, rows) (nn_work_col());
- * then worker `part` (< parts) forwards b <= rows rows of x in evaluation mode
- * into its own slice of the activations (returned) with the slice [part * ncol,
- * (part + 1) * ncol) of the buffer as col.  The same values as seq_forward(). */
-void seq_reserve(Seq *s, int B);
+ * scoring): each worker forwards b rows of x in evaluation mode with its own
+ * scratch w (an im2col buffer of at least seq_col_need(s, b) floats, nn_work_col()
+ * carves one slice per worker, and its own sgemm scratch) through two buffers of
+ * its own, pp[0] and pp[1], of b * seq_act_max(s) floats each: layer i writes the
+ * one its input is not in (in-place activations excepted), so a pass touches two
+ * activation buffers, not one per layer.  x may be pp[0] or pp[1] (the output of
+ * another Seq's pass); returns the output (pp[0] or pp[1]) or NULL + ad_error.
+ * The same values as seq_forward() in evaluation mode. */
 size_t seq_col_need(const Seq *s, int rows);
+size_t seq_act_max(const Seq *s);
 float *nn_work_col(NnWork *w, size_t n);
-float *seq_forward_part(Seq *s, float *col, size_t ncol, const float *x, int b, int part,
-                        int rows);
-
+float *seq_forward_eval(Seq *s, NnWork *w, const float *x, int b, float *const pp[2]);
 /* Tests only: nonzero turns off nn.c's stride-2 im2col / col2im path (the results
  * must not change, to the bit). */
 extern int nn_col2_off;

@@ -279,6 +279,68 @@ static void bias_exact(Rng *r)
 	seq_free(&s);
 }
 
+/* seq_forward_eval() (evaluation through two ping-pong buffers) against
+ * seq_forward() in evaluation mode (a buffer per layer), to the bit, with the input
+ * outside the buffers and in either of them (as a second Seq's input is). */
+static void eval_pingpong(Seq *s, int B, Rng *r)
+{
+	size_t nin = layer_in_size(&s->L[0]) * B, nout = layer_out_size(&s->L[s->n - 1]) * B;
+	size_t na = seq_act_max(s) * B;
+	float *x = ad_xmalloc(nin * 4), *ref = ad_xmalloc(nout * 4);
+	gc_fill(x, nin, -1, 1, r);
+	REQUIRE(na >= nin && seq_forward(s, &work, x, B, 1) != NULL);   /* running statistics */
+	memcpy(ref, seq_forward(s, &work, x, B, 0), nout * 4);
+	for (int where = 0; where < 3; where++) {
+		float *pp[2] = { ad_xmalloc(na * 4), ad_xmalloc(na * 4) };
+		NnWork w = { NULL, 0, { NULL, 0 } };
+		nn_work_col(&w, seq_col_need(s, B));
+		const float *in = x;
+		if (where) {
+			memcpy(pp[where - 1], x, nin * 4);
+			in = pp[where - 1];
+		}
+		const float *y = seq_forward_eval(s, &w, in, B, pp);
+		CHECK(y == pp[0] || y == pp[1]);
+		CHECK(y && memcmp(y, ref, nout * 4) == 0);
+		nn_work_free(&w);
+		free(pp[0]);
+		free(pp[1]);
+	}
+	free(x);
+	free(ref);
+	seq_free(s);
+}
+
+static void eval_pingpong_nets(void)
+{
+	Rng r;
+	rng_seed(&r, 9);
+	Seq s;
+	seq_init(&s);
+	seq_input(&s, 3, 20, 20);
+	seq_conv(&s, "c1", 8, 3, 2, 1, 1, &r);
+	seq_bn(&s, "b1", 1, 1e-5f);
+	seq_lrelu(&s, 0.2f);
+	seq_conv(&s, "c2", 16, 5, 1, 2, 0, &r);
+	seq_maxpool(&s);
+	seq_convt(&s, "t1", 4, 3, 2, 1, 1, 1, &r);
+	seq_bn(&s, "b2", 0, 1e-4f);
+	seq_relu(&s);
+	seq_upsample(&s);
+	seq_sigmoid(&s);
+	seq_flatten(&s);
+	seq_linear(&s, "fc", 10, 1, &r);
+	eval_pingpong(&s, 13, &r);
+	seq_init(&s);
+	seq_input(&s, 40, 1, 1);
+	seq_linear(&s, "l1", 30, 1, &r);
+	seq_bn(&s, "b1", 1, 1e-5f);
+	seq_lrelu(&s, 0.2f);
+	seq_linear(&s, "l2", 40, 0, &r);
+	seq_sigmoid(&s);
+	eval_pingpong(&s, 9, &r);
+}
+
 /* forward + backward of a small conv net with t threads; gradients and outputs copied */
 static void run_threads(int t, float *out, size_t nout, float *grads, size_t ng, float *dxo)
 {
@@ -539,6 +601,7 @@ int main(void)
 		}
 		for (int t = 0; t < 3; t++) { free(o[t]); free(g[t]); free(d[t]); }
 	}
+	eval_pingpong_nets();
 	nn_work_free(&work);
 	return UNIT_DONE();
 }

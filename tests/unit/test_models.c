@@ -199,6 +199,48 @@ static size_t run_threads(int kind, const char *arch, int c, int h, int w, int t
 	return k;
 }
 
+/* model_eval_scores() (the scoring path: passes straight into scores, rows at a
+ * stride) against model_forward() + model_scores() on contiguous rows, to the
+ * bit, for threads 1 and 2 and both score modes; and a non-finite output is
+ * MODEL_DIVERGED from both. */
+static void eval_scores_match(int kind, const char *arch, int c, int h, int w)
+{
+	Rng rs;
+	int B = 77, dim = c * h * w, ld = dim + 3;
+	float *x = ad_xmalloc((size_t)B * dim * 4), *xs = ad_xmalloc((size_t)B * ld * 4);
+	double *s0 = ad_xmalloc((size_t)B * sizeof *s0), *s1 = ad_xmalloc((size_t)B * sizeof *s1);
+	rng_seed(&rs, 21);
+	gc_fill(x, (size_t)B * dim, 0, 1, &rs);
+	for (int i = 0; i < B; i++) {
+		memcpy(xs + (size_t)i * ld, x + (size_t)i * dim, (size_t)dim * 4);
+		for (int k = dim; k < ld; k++)
+			xs[(size_t)i * ld + k] = 1e30f;   /* padding a stride bug would read */
+	}
+	for (int t = 1; t <= 2; t++) {
+		nn_set_threads(t);
+		Model *m = make(kind, arch, c, h, w, 17);
+		REQUIRE(m != NULL);
+		for (int mean = 0; mean <= 1; mean++) {
+			CHECK(model_forward(m, x, B, 0) == 0);
+			model_scores(m, B, mean, s0);
+			memset(s1, 0, (size_t)B * sizeof *s1);
+			CHECK(model_eval_scores(m, xs, (size_t)ld, B, mean, s1) == 0);
+			CHECK(memcmp(s0, s1, (size_t)B * sizeof *s0) == 0);
+			CHECK(model_eval_scores(m, x, (size_t)dim, B, mean, s1) == 0);
+			CHECK(memcmp(s0, s1, (size_t)B * sizeof *s0) == 0);
+		}
+		/* a NaN in every tensor (in the last layer's weights at least: an
+		 * activation or a max-pool can swallow one earlier) */
+		for (int k = 0; k < model_ntensors(m); k++)
+			model_tensor(m, k).data[0] = NAN;
+		CHECK(model_forward(m, x, B, 0) == MODEL_DIVERGED);
+		CHECK(model_eval_scores(m, xs, (size_t)ld, B, 0, s1) == MODEL_DIVERGED);
+		model_free(m);
+	}
+	nn_set_threads(1);
+	free(x); free(xs); free(s0); free(s1);
+}
+
 static void threads_identical(int kind, const char *arch, int c, int h, int w)
 {
 	size_t cap = 2000000;
@@ -689,5 +731,11 @@ int main(void)
 	threads_identical(MODEL_MEMAE, "conv:8-16", 1, 16, 16);
 	threads_identical(MODEL_AE, "mlp:64-16", 40, 1, 1);
 	threads_identical(MODEL_DSVDD, NULL, 1, 28, 28);
+	eval_scores_match(MODEL_AE, NULL, 1, 28, 28);
+	eval_scores_match(MODEL_AE, "conv:8-16", 3, 16, 16);
+	eval_scores_match(MODEL_AE, "mlp:64-16", 40, 1, 1);
+	eval_scores_match(MODEL_MEMAE, "conv:8-16", 1, 16, 16);
+	eval_scores_match(MODEL_DSVDD, NULL, 1, 28, 28);
+	eval_scores_match(MODEL_DSVDD, "mlp:32-8", 40, 1, 1);
 	return UNIT_DONE();
 }
