@@ -206,15 +206,15 @@ static void parse(int argc, char **argv, Options *o)
 		case 'W': l->aar_warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
 		case 'm': tc->warmup = (int)ad_opt_long(usage, c, optarg, 0, 1000000); break;
 		case 'x':
+			tc->resid_epochs = 0;
 			if (!strcmp(optarg, "score"))
 				tc->reject_stat = TRAIN_STAT_SCORE;
 			else if (!strcmp(optarg, "resid"))
-				tc->reject_stat = TRAIN_STAT_RESID, tc->resid_epochs = 0;
+				tc->reject_stat = TRAIN_STAT_RESID;
 			else if (!strncmp(optarg, "resid:", 6)) {
 				tc->reject_stat = TRAIN_STAT_RESID;
 				tc->resid_epochs = (int)ad_opt_long(usage, c, optarg + 6, 1, 1000000);
-			}
-			else if (!strcmp(optarg, "auto"))
+			} else if (!strcmp(optarg, "auto"))
 				tc->reject_stat = TRAIN_STAT_AUTO;
 			else
 				ad_usage_error(usage, "-x: unknown statistic '%s' (score, resid, resid:K or auto)",

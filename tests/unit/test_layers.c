@@ -311,25 +311,33 @@ static void eval_pingpong(Seq *s, int B, Rng *r)
 	seq_free(s);
 }
 
+/* A small conv net with every kind of layer (3x20x20 in, 10 out); relu: a ReLU
+ * after the second batch norm too */
+static void mixed_conv_net(Seq *s, int relu, Rng *r)
+{
+	seq_init(s);
+	seq_input(s, 3, 20, 20);
+	seq_conv(s, "c1", 8, 3, 2, 1, 1, r);
+	seq_bn(s, "b1", 1, 1e-5f);
+	seq_lrelu(s, 0.2f);
+	seq_conv(s, "c2", 16, 5, 1, 2, 0, r);
+	seq_maxpool(s);
+	seq_convt(s, "t1", 4, 3, 2, 1, 1, 1, r);
+	seq_bn(s, "b2", 0, 1e-4f);
+	if (relu)
+		seq_relu(s);
+	seq_upsample(s);
+	seq_sigmoid(s);
+	seq_flatten(s);
+	seq_linear(s, "fc", 10, 1, r);
+}
+
 static void eval_pingpong_nets(void)
 {
 	Rng r;
 	rng_seed(&r, 9);
 	Seq s;
-	seq_init(&s);
-	seq_input(&s, 3, 20, 20);
-	seq_conv(&s, "c1", 8, 3, 2, 1, 1, &r);
-	seq_bn(&s, "b1", 1, 1e-5f);
-	seq_lrelu(&s, 0.2f);
-	seq_conv(&s, "c2", 16, 5, 1, 2, 0, &r);
-	seq_maxpool(&s);
-	seq_convt(&s, "t1", 4, 3, 2, 1, 1, 1, &r);
-	seq_bn(&s, "b2", 0, 1e-4f);
-	seq_relu(&s);
-	seq_upsample(&s);
-	seq_sigmoid(&s);
-	seq_flatten(&s);
-	seq_linear(&s, "fc", 10, 1, &r);
+	mixed_conv_net(&s, 1, &r);
 	eval_pingpong(&s, 13, &r);
 	seq_init(&s);
 	seq_input(&s, 40, 1, 1);
@@ -348,19 +356,7 @@ static void run_threads(int t, float *out, size_t nout, float *grads, size_t ng,
 	rng_seed(&r, 7);
 	nn_set_threads(t);
 	Seq s;
-	seq_init(&s);
-	seq_input(&s, 3, 20, 20);
-	seq_conv(&s, "c1", 8, 3, 2, 1, 1, &r);
-	seq_bn(&s, "b1", 1, 1e-5f);
-	seq_lrelu(&s, 0.2f);
-	seq_conv(&s, "c2", 16, 5, 1, 2, 0, &r);
-	seq_maxpool(&s);
-	seq_convt(&s, "t1", 4, 3, 2, 1, 1, 1, &r);
-	seq_bn(&s, "b2", 0, 1e-4f);
-	seq_upsample(&s);
-	seq_sigmoid(&s);
-	seq_flatten(&s);
-	seq_linear(&s, "fc", 10, 1, &r);
+	mixed_conv_net(&s, 0, &r);
 	int B = 37;
 	size_t nin = (size_t)3 * 400 * B;
 	float *x = ad_xmalloc(nin * 4), *dy = ad_xmalloc(10 * B * 4);
