@@ -22,7 +22,11 @@
  * layouts as torch (Linear [out][in], Conv2d [cout][cin][k][k], ConvTranspose2d
  * [cin][cout][k][k]), so a state dict maps one to one.  Input rows are C x H x W in
  * torch's order. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")   /* vectorises the row loops; sums keep their order */
+#endif
 #include "model.h"
+#include "clones.h"
 #include "memae.h"
 #include "nn.h"
 #include "util.h"
@@ -58,6 +62,10 @@ struct Model {
 	int phase;
 	int B, maxB, out_dim;
 	float *xin, *out, *target, *dbuf, *dz, *dh;
+	/* the last forward's outputs and targets, rows of out_dim: m->out and
+	 * m->target, or, where the layout allows (rows_in_place()), the decoder's
+	 * output and the caller's x themselves */
+	const float *outp, *tgtp;
 	float *ev;               /* evaluation passes' buffers, per worker (eval_task()) */
 	size_t nev;
 	SgemmWork *evg;          /* their sgemm scratch, per worker */
@@ -440,14 +448,29 @@ void model_free(Model *m)
 }
 
 int model_out_dim(const Model *m) { return m->out_dim; }
-const float *model_out(const Model *m) { return m->out; }
-const float *model_target(const Model *m) { return m->target; }
+const float *model_out(const Model *m) { return m->outp; }
+const float *model_target(const Model *m) { return m->tgtp; }
 double model_aux_loss(const Model *m) { return m->has_mem ? m->mem.aux : 0.0; }
+
+/* 1 when none of the n values is NaN or Inf (a loop without an exit: it vectorises) */
+AD_CLONES
+static int all_finite(const float *x, size_t n)
+{
+	int bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad |= !isfinite(x[i]);
+	return !bad;
+}
 
 static int ae_mode(const Model *m)
 {
 	return m->cfg.kind != MODEL_DSVDD || m->phase == PHASE_PRETRAIN;
 }
+
+/* One input channel: the layers' [C][B][H*W] layout is then the rows' own, so
+ * the layers read the caller's rows and model_out() is the decoder's output,
+ * with no copies. */
+static int rows_in_place(const Model *m) { return m->C == 1; }
 
 static void ensure(Model *m, int B)
 {
@@ -471,23 +494,31 @@ static void ensure(Model *m, int B)
  * keeps the activations in cache (same results for any split). */
 #define EVAL_ROWS 32
 
-/* Forward rows [r0, r0+b) of x into m->out. */
-static int forward_rows(Model *m, const float *x, int r0, int b, int train)
+/* Forward the B rows of x; the outputs to m->outp. */
+static int forward_rows(Model *m, const float *x, int B, int train)
 {
-	nn_to_cnhw(x + (size_t)r0 * m->cfg.dim, m->xin, b, m->C, m->S);
-	float *h = seq_forward(&m->enc, &m->work, m->xin, b, train);
+	const float *in = x;
+	if (!rows_in_place(m)) {
+		nn_to_cnhw(x, m->xin, B, m->C, m->S);
+		in = m->xin;
+	}
+	float *h = seq_forward(&m->enc, &m->work, in, B, train);
 	if (!h)
 		return -1;
+	m->outp = m->out;
 	if (ae_mode(m)) {
 		if (m->has_mem)
-			h = mem_forward(&m->mem, h, b * m->enc.h * m->enc.w);
-		float *y = seq_forward(&m->dec, &m->work, h, b, train);
+			h = mem_forward(&m->mem, h, B * m->enc.h * m->enc.w);
+		float *y = seq_forward(&m->dec, &m->work, h, B, train);
 		if (!y)
 			return -1;
-		nn_from_cnhw(y, m->out + (size_t)r0 * m->cfg.dim, b, m->C, m->S);
+		if (rows_in_place(m))
+			m->outp = y;
+		else
+			nn_from_cnhw(y, m->out, B, m->C, m->S);
 	} else {
 		int R = m->cfg.rep_dim;
-		nn_from_cnhw(h, m->out + (size_t)r0 * R, b, R, 1);
+		nn_from_cnhw(h, m->out, B, R, 1);
 	}
 	return 0;
 }
@@ -544,10 +575,7 @@ static void eval_task(void *ctx, int t, int tid)
 		nn_from_cnhw(o, m->out + (size_t)r0 * D, b, C, S);
 		return;
 	}
-	int bad = 0;
-	for (size_t i = 0; i < D * b; i++)
-		bad |= !isfinite(o[i]);
-	if (bad) {
+	if (!all_finite(o, D * b)) {
 		atomic_store(&j->fail, 2);
 		return;
 	}
@@ -624,9 +652,9 @@ int model_eval_scores(Model *m, const float *x, size_t ldx, int B, int mean, dou
 			memcpy(c + (size_t)i * dim, x + (size_t)i * ldx, dim * sizeof *c);
 	}
 	int rc = model_forward(m, c ? c : x, B, 0);
-	free(c);
 	if (rc == 0)
-		model_scores(m, B, mean, s);
+		model_scores(m, B, mean, s);   /* the target is c itself: before free(c) */
+	free(c);
 	return rc;
 }
 
@@ -640,36 +668,54 @@ int model_forward(Model *m, const float *x, int B, int train)
 	if (!train && !m->has_mem) {
 		if (forward_eval(m, x, (size_t)m->cfg.dim, B, NULL, 0) < 0)
 			return -1;
-	} else if (forward_rows(m, x, 0, B, train) < 0)
+		m->outp = m->out;
+	} else if (forward_rows(m, x, B, train) < 0)
 		return -1;
 	if (ae_mode(m)) {
-		memcpy(m->target, x, (size_t)B * m->cfg.dim * sizeof *x);
+		m->tgtp = x;
 	} else {
 		int R = m->cfg.rep_dim;
 		for (int i = 0; i < B; i++)
 			memcpy(m->target + (size_t)i * R, m->center, (size_t)R * sizeof(float));
+		m->tgtp = m->target;
 	}
-	size_t n = (size_t)B * m->out_dim;
-	for (size_t i = 0; i < n; i++)
-		if (!isfinite(m->out[i])) {
-			ad_error("model output is not finite (diverged?)");
-			return MODEL_DIVERGED;
-		}
+	if (!all_finite(m->outp, (size_t)B * m->out_dim)) {
+		ad_error("model output is not finite (diverged?)");
+		return MODEL_DIVERGED;
+	}
 	return 0;
+}
+
+/* model_scores() in tasks of SCORE_ROWS rows: a row's sum is the same whichever
+ * worker adds it */
+#define SCORE_ROWS 8
+
+typedef struct {
+	const Model *m;
+	int B, mean;
+	double *s;
+} ScoreJob;
+
+static void score_task(void *ctx, int t, int tid)
+{
+	const ScoreJob *j = ctx;
+	int D = j->m->out_dim, end = (t + 1) * SCORE_ROWS < j->B ? (t + 1) * SCORE_ROWS : j->B;
+	(void)tid;
+	for (int i = t * SCORE_ROWS; i < end; i++) {
+		const float *o = j->m->outp + (size_t)i * D, *tg = j->m->tgtp + (size_t)i * D;
+		double a = 0.0;
+		for (int k = 0; k < D; k++) {
+			double d = (double)o[k] - tg[k];
+			a += d * d;
+		}
+		j->s[i] = j->mean ? a / D : a;
+	}
 }
 
 void model_scores(const Model *m, int B, int mean, double *s)
 {
-	int D = m->out_dim;
-	for (int i = 0; i < B; i++) {
-		const float *o = m->out + (size_t)i * D, *t = m->target + (size_t)i * D;
-		double a = 0.0;
-		for (int j = 0; j < D; j++) {
-			double d = (double)o[j] - t[j];
-			a += d * d;
-		}
-		s[i] = mean ? a / D : a;
-	}
+	ScoreJob j = { m, B, mean, s };
+	nn_parallel_work((B + SCORE_ROWS - 1) / SCORE_ROWS, (size_t)B * m->out_dim, score_task, &j);
 }
 
 void model_zero_grad(Model *m)
@@ -682,8 +728,12 @@ void model_zero_grad(Model *m)
 void model_backward(Model *m, const float *dout, int B)
 {
 	if (ae_mode(m)) {
-		nn_to_cnhw(dout, m->dbuf, B, m->C, m->S);
-		seq_backward(&m->dec, &m->work, m->dbuf, m->dz, B);
+		const float *d = dout;
+		if (!rows_in_place(m)) {
+			nn_to_cnhw(dout, m->dbuf, B, m->C, m->S);
+			d = m->dbuf;
+		}
+		seq_backward(&m->dec, &m->work, d, m->dz, B);
 		float *dh = m->dz;
 		if (m->has_mem) {
 			mem_backward(&m->mem, m->dz, m->dh);
