@@ -131,6 +131,38 @@ static void kernel_w(int kc, const float *restrict ap, const float *restrict b0,
 #undef ROW_W
 }
 
+/* The transposed tile of a product with few columns (NT9 or fewer: the weight
+ * gradients of one-channel convolutions, 9 taps of a 3 x 3 window, where a
+ * 16-column strip of B would leave 7 lanes in 16 idle): the lanes run over 16 rows
+ * of C instead, ap the 16 rows of A packed k-major (pack_rows16), and column j's
+ * accumulator gets b[j][k] (row j of the stored B^T, contiguous in k) broadcast,
+ * 1 load of A and NT9 of B for NT9 multiply-adds, every one useful.  Each
+ * element is still summed over k in order from 0: the same values as kernel().
+ * Then, for the in rows and jn columns that are real, by mode: 0 c = s (the
+ * K-split's partial products), 1 c = 0 + s (C was "zero"), 2 c += s. */
+#define NT9 9
+KERNEL_CLONES
+static void kernel_t(int kc, const float *restrict ap, const float *const *b, float *c, int ldc,
+                     int in, int jn, int mode)
+{
+	vf s[NT9] = { { 0 } };
+	for (int k = 0; k < kc; k++) {
+		vf a = *(const vfu *)(ap + (size_t)k * NR);
+		for (int j = 0; j < NT9; j++)
+			s[j] += b[j][k] * a;
+	}
+	for (int j = 0; j < jn; j++)
+		for (int r = 0; r < in; r++) {
+			float *e = c + (size_t)r * ldc + j;
+			if (mode == 0)
+				*e = s[j][r];
+			else if (mode == 1)
+				*e = 0.0f + s[j][r];
+			else
+				*e += s[j][r];
+		}
+}
+
 /* kernel_w only where AVX-512 is (with 16-float vectors in two or four registers
  * its accumulators would live in memory) */
 static int wide_ok(void)
@@ -259,6 +291,22 @@ static void tile(const Job *g, int kc, const float *ap, const float *b, size_t l
 static void slice(const Job *g, int i0, int mc, int j0, int nc, int k0, int kc,
                   int tid, float *dst, int ldd, int add, int zero)
 {
+	if (!g->transA && g->transB && nc <= NT9 && g->alpha == 1.0f && wide_ok()) {
+		/* few columns: kernel_t() on strips of 16 rows */
+		float *ap = nn_scratch(tid, (size_t)KC * NR);
+		const float *bj[NT9];
+		for (int j = 0; j < NT9; j++)   /* the padding columns read zeros */
+			bj[j] = j < nc ? g->B + (size_t)(j0 + j) * g->ldb + k0 : zeros;
+		for (int i = 0; i < mc; i += NR) {
+			int in = mc - i < NR ? mc - i : NR;
+			const float *src[NR];
+			for (int r = 0; r < NR; r++)
+				src[r] = r < in ? g->A + (size_t)(i0 + i + r) * g->lda + k0 : zeros;
+			pack_rows16(src, kc, ap);
+			kernel_t(kc, ap, bj, dst + (size_t)i * ldd, ldd, in, nc, !add ? 0 : zero ? 1 : 2);
+		}
+		return;
+	}
 	int nstrip = (nc + NR - 1) / NR, mstrip = (mc + MR - 1) / MR;
 	float *bp = nn_scratch(tid, (size_t)KC * NR * nstrip + (size_t)KC * MR * mstrip + MR * NR);
 	float *ap = bp + (size_t)KC * NR * nstrip;

@@ -160,10 +160,12 @@ int main(void)
 	}
 	/* the summation order, bit for bit: products of the conv AE's shapes (the
 	 * K-split weight gradients, B read in place and packed, full 8 x 32 tiles and
-	 * partial ones) and odd ones, at 1 and 2 threads */
+	 * partial ones, the transposed tiles of products with 9 columns or fewer) and
+	 * odd ones, at 1 and 2 threads */
 	int shapes[][5] = { { 0, 1, 32, 144, 4900 }, { 0, 0, 64, 1600, 288 }, { 1, 0, 288, 1600, 64 },
 	                    { 0, 1, 16, 9, 19600 }, { 0, 0, 17, 70, 600 }, { 1, 1, 23, 97, 513 },
-	                    { 0, 1, 40, 33, 300 }, { 1, 0, 9, 200, 16 } };
+	                    { 0, 1, 40, 33, 300 }, { 1, 0, 9, 200, 16 }, { 0, 1, 35, 9, 700 },
+	                    { 0, 1, 20, 5, 300 }, { 0, 1, 16, 1, 9000 } };
 	for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
 		for (int z = 0; z < 2; z++)
 			for (int t = 1; t <= 2; t++)
