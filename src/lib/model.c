@@ -523,6 +523,38 @@ static int forward_rows(Model *m, const float *x, int B, int train)
 	return 0;
 }
 
+/* a[r] += sum_q (o[r ldo + q] - t[r ldt + q])^2 for the n rows r, in double,
+ * each row's terms added in the order of q: the sums of a score (model.h).  Four
+ * rows at a time, so that four chains of dependent additions overlap. */
+static void add_sq_diffs(double *a, const float *o, size_t ldo, const float *t, size_t ldt,
+                         size_t S, int n)
+{
+	int r = 0;
+	for (; r + 4 <= n; r += 4) {
+		const float *o0 = o + r * ldo, *o1 = o0 + ldo, *o2 = o1 + ldo, *o3 = o2 + ldo;
+		const float *t0 = t + r * ldt, *t1 = t0 + ldt, *t2 = t1 + ldt, *t3 = t2 + ldt;
+		double a0 = a[r], a1 = a[r + 1], a2 = a[r + 2], a3 = a[r + 3];
+		for (size_t q = 0; q < S; q++) {
+			double d0 = (double)o0[q] - t0[q], d1 = (double)o1[q] - t1[q];
+			double d2 = (double)o2[q] - t2[q], d3 = (double)o3[q] - t3[q];
+			a0 += d0 * d0;
+			a1 += d1 * d1;
+			a2 += d2 * d2;
+			a3 += d3 * d3;
+		}
+		a[r] = a0, a[r + 1] = a1, a[r + 2] = a2, a[r + 3] = a3;
+	}
+	for (; r < n; r++) {
+		const float *orow = o + r * ldo, *trow = t + r * ldt;
+		double s = a[r];
+		for (size_t q = 0; q < S; q++) {
+			double d = (double)orow[q] - trow[q];
+			s += d * d;
+		}
+		a[r] = s;
+	}
+}
+
 /* Evaluation passes spread over the workers, each pass of EVAL_ROWS rows on one
  * worker (the layers' kernels then run on it alone) with buffers of its own: the
  * input in the [C][B][HW] layout (none when the rows are already in it: one
@@ -581,25 +613,18 @@ static void eval_task(void *ctx, int t, int tid)
 	}
 	/* model_scores() on these rows: the same sums in the same order, with x (or
 	 * the centre) as the target */
-	for (int n = 0; n < b; n++) {
-		double a = 0.0;
-		if (ae) {
-			const float *tr = xr + n * ldx;
-			for (int c = 0; c < C; c++) {
-				const float *oc = o + ((size_t)c * b + n) * S, *tc = tr + (size_t)c * S;
-				for (int q = 0; q < S; q++) {
-					double d = (double)oc[q] - tc[q];
-					a += d * d;
-				}
-			}
-		} else {
-			for (int c = 0; c < C; c++) {
-				double d = (double)o[(size_t)c * b + n] - m->center[c];
-				a += d * d;
-			}
-		}
-		j->s[r0 + n] = j->mean ? a / (double)D : a;
+	double *a = j->s + r0;
+	for (int n = 0; n < b; n++)
+		a[n] = 0.0;
+	for (int c = 0; c < C; c++) {
+		if (ae)
+			add_sq_diffs(a, o + (size_t)c * b * S, (size_t)S, xr + (size_t)c * S, ldx,
+			             (size_t)S, b);
+		else
+			add_sq_diffs(a, o + (size_t)c * b, 1, m->center + c, 0, 1, b);
 	}
+	for (int n = 0; n < b && j->mean; n++)
+		a[n] /= (double)D;
 }
 
 /* Evaluation forward of B rows of x (row stride ldx) in passes over the workers:
@@ -701,15 +726,13 @@ static void score_task(void *ctx, int t, int tid)
 	const ScoreJob *j = ctx;
 	int D = j->m->out_dim, end = (t + 1) * SCORE_ROWS < j->B ? (t + 1) * SCORE_ROWS : j->B;
 	(void)tid;
-	for (int i = t * SCORE_ROWS; i < end; i++) {
-		const float *o = j->m->outp + (size_t)i * D, *tg = j->m->tgtp + (size_t)i * D;
-		double a = 0.0;
-		for (int k = 0; k < D; k++) {
-			double d = (double)o[k] - tg[k];
-			a += d * d;
-		}
-		j->s[i] = j->mean ? a / D : a;
-	}
+	for (int i = t * SCORE_ROWS; i < end; i++)
+		j->s[i] = 0.0;
+	size_t o = (size_t)t * SCORE_ROWS * D;
+	add_sq_diffs(j->s + t * SCORE_ROWS, j->m->outp + o, (size_t)D, j->m->tgtp + o, (size_t)D,
+	             (size_t)D, end - t * SCORE_ROWS);
+	for (int i = t * SCORE_ROWS; i < end && j->mean; i++)
+		j->s[i] /= D;
 }
 
 void model_scores(const Model *m, int B, int mean, double *s)
