@@ -24,6 +24,9 @@ all: $(TOOLS)
 src/lib/%.o: src/lib/%.c $(LIB_HDR)
 	$(CC) $(AD_CPPFLAGS) $(CPPFLAGS) $(AD_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Adam's square root vectorises only without errno (src/lib/optim.c)
+src/lib/optim.o: AD_CFLAGS += -fno-math-errno
+
 src/lib/libad.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)

@@ -2,6 +2,7 @@
 #include "advec.h"
 #include "bytes.h"
 #include "gzfile.h"
+#include "pool.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -669,6 +670,36 @@ const float *adv_rows(const AdvData *d, long first, long n, float *buf)
 	for (long i = 0; i < n; i++)
 		adv_row(d, first + i, buf + (size_t)i * d->info.dim);
 	return buf;
+}
+
+/* adv_gather() in tasks of GATHER_ROWS rows */
+#define GATHER_ROWS 8
+
+typedef struct {
+	const AdvData *d;
+	const int *idx;
+	int n;
+	float *out;
+	int *label;
+} GatherJob;
+
+static void gather_task(void *ctx, int t, int tid)
+{
+	const GatherJob *j = ctx;
+	int end = (t + 1) * GATHER_ROWS < j->n ? (t + 1) * GATHER_ROWS : j->n;
+	(void)tid;
+	for (int i = t * GATHER_ROWS; i < end; i++) {
+		adv_row(j->d, j->idx[i], j->out + (size_t)i * j->d->info.dim);
+		if (j->label)
+			j->label[i] = j->d->label[j->idx[i]];
+	}
+}
+
+void adv_gather(const AdvData *d, const int *idx, int n, float *out, int *label)
+{
+	GatherJob j = { d, idx, n, out, label };
+	nn_parallel_work((n + GATHER_ROWS - 1) / GATHER_ROWS, ad_mul((size_t)n, (size_t)d->info.dim),
+	                 gather_task, &j);
 }
 
 /* capacity rule shared with adv_data_push: arrays grow when n is 0 or a power of two */

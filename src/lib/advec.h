@@ -73,6 +73,9 @@ void adv_row(const AdvData *d, long i, float *out);
 /* Rows first .. first+n-1: a pointer into x, or, for the compact form, the rows
  * unpacked into buf (n x dim floats). */
 const float *adv_rows(const AdvData *d, long first, long n, float *buf);
+/* Rows idx[0 .. n-1] into out (n x dim floats) and, unless label is NULL, their
+ * labels into label; spread over the worker threads (pool.h). */
+void adv_gather(const AdvData *d, const int *idx, int n, float *out, int *label);
 /* Append one row (grows the arrays; float form only). */
 void adv_data_push(AdvData *d, int label, const float *x);
 /* Write every row; 0 or -1 + ad_error. */

@@ -14,11 +14,11 @@ int train_score_all(Model *m, const AdvData *d, int batch, int score_mean, doubl
 	                                         sizeof *buf)) : NULL;
 	for (long i = 0; i < d->n; i += batch) {
 		int nb = (int)(d->n - i < batch ? d->n - i : batch);
-		if (model_forward(m, adv_rows(d, i, nb, buf), nb, 0)) {
+		if (model_eval_scores(m, adv_rows(d, i, nb, buf), (size_t)d->info.dim, nb, score_mean,
+		                      s + i)) {
 			free(buf);
 			return -1;
 		}
-		model_scores(m, nb, score_mean, s + i);
 	}
 	free(buf);
 	for (long i = 0; i < d->n; i++)

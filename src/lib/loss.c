@@ -1,8 +1,13 @@
 /* loss.c: see loss.h. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")   /* vectorises the gradient rows; sums keep their order */
+#endif
 #include "loss.h"
 #include "aar.h"
+#include "clones.h"
 #include "ga.h"
 #include "optim.h"
+#include "pool.h"
 #include "stats.h"
 #include "util.h"
 #include <limits.h>
@@ -305,11 +310,42 @@ static double ga_loss(Loss *l, const float *out, const float *target, int B, flo
 	return (sum / B + konst) * scale;
 }
 
+/* The score losses' dL/d(out) from dL/ds (s = sum_j (out_j - target_j)^2, or
+ * the mean): row i is 2 dL/ds_i (out_i - target_i) [/ D], in tasks of
+ * GRAD_ROWS rows, each value the same expression on whichever worker. */
+#define GRAD_ROWS 8
+
+typedef struct {
+	const Loss *l;
+	const float *out, *target;
+	float *dout;
+	int B;
+} GradJob;
+
+AD_CLONES
+static void grad_row(float *restrict d, const float *restrict o, const float *restrict t,
+                     int D, double f)
+{
+	for (int j = 0; j < D; j++)
+		d[j] = (float)(f * ((double)o[j] - (double)t[j]));
+}
+
+static void grad_task(void *ctx, int task, int tid)
+{
+	const GradJob *j = ctx;
+	int D = j->l->D, end = (task + 1) * GRAD_ROWS < j->B ? (task + 1) * GRAD_ROWS : j->B;
+	(void)tid;
+	for (int i = task * GRAD_ROWS; i < end; i++) {
+		size_t o = (size_t)i * D;
+		grad_row(j->dout + o, j->out + o, j->target + o, D,
+		         2.0 * j->l->g[i] / (j->l->cfg.score_mean ? D : 1));
+	}
+}
+
 double loss_eval(Loss *l, int epoch, const float *out, const float *target,
                  const double *s, const double *w, const double *alpha, int B,
                  float *dout, int *rej)
 {
-	int D = l->D;
 	double L;
 	if (l->cfg.kind == LOSS_GA) {
 		if (rej)
@@ -318,13 +354,8 @@ double loss_eval(Loss *l, int epoch, const float *out, const float *target,
 		return ga_loss(l, out, target, B, dout);
 	}
 	L = score_loss(l, epoch, s, w, alpha, B, rej);
-	for (int i = 0; i < B; i++) {
-		double f = 2.0 * l->g[i] / (l->cfg.score_mean ? D : 1);
-		const float *o = out + (size_t)i * D, *t = target + (size_t)i * D;
-		float *d = dout + (size_t)i * D;
-		for (int j = 0; j < D; j++)
-			d[j] = (float)(f * ((double)o[j] - (double)t[j]));
-	}
+	GradJob j = { l, out, target, dout, B };
+	nn_parallel_work((B + GRAD_ROWS - 1) / GRAD_ROWS, (size_t)B * l->D, grad_task, &j);
 	return L;
 }
 

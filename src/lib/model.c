@@ -22,7 +22,11 @@
  * layouts as torch (Linear [out][in], Conv2d [cout][cin][k][k], ConvTranspose2d
  * [cin][cout][k][k]), so a state dict maps one to one.  Input rows are C x H x W in
  * torch's order. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")   /* vectorises the row loops; sums keep their order */
+#endif
 #include "model.h"
+#include "clones.h"
 #include "memae.h"
 #include "nn.h"
 #include "util.h"
@@ -58,6 +62,10 @@ struct Model {
 	int phase;
 	int B, maxB, out_dim;
 	float *xin, *out, *target, *dbuf, *dz, *dh;
+	/* the last forward's outputs and targets, rows of out_dim: m->out and
+	 * m->target, or, where the layout allows (rows_in_place()), the decoder's
+	 * output and the caller's x themselves */
+	const float *outp, *tgtp;
 	float *ev;               /* evaluation passes' buffers, per worker (eval_task()) */
 	size_t nev;
 	SgemmWork *evg;          /* their sgemm scratch, per worker */
@@ -440,14 +448,29 @@ void model_free(Model *m)
 }
 
 int model_out_dim(const Model *m) { return m->out_dim; }
-const float *model_out(const Model *m) { return m->out; }
-const float *model_target(const Model *m) { return m->target; }
+const float *model_out(const Model *m) { return m->outp; }
+const float *model_target(const Model *m) { return m->tgtp; }
 double model_aux_loss(const Model *m) { return m->has_mem ? m->mem.aux : 0.0; }
+
+/* 1 when none of the n values is NaN or Inf (a loop without an exit: it vectorises) */
+AD_CLONES
+static int all_finite(const float *x, size_t n)
+{
+	int bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad |= !isfinite(x[i]);
+	return !bad;
+}
 
 static int ae_mode(const Model *m)
 {
 	return m->cfg.kind != MODEL_DSVDD || m->phase == PHASE_PRETRAIN;
 }
+
+/* One input channel: the layers' [C][B][H*W] layout is then the rows' own, so
+ * the layers read the caller's rows and model_out() is the decoder's output,
+ * with no copies. */
+static int rows_in_place(const Model *m) { return m->C == 1; }
 
 static void ensure(Model *m, int B)
 {
@@ -471,25 +494,65 @@ static void ensure(Model *m, int B)
  * keeps the activations in cache (same results for any split). */
 #define EVAL_ROWS 32
 
-/* Forward rows [r0, r0+b) of x into m->out. */
-static int forward_rows(Model *m, const float *x, int r0, int b, int train)
+/* Forward the B rows of x; the outputs to m->outp. */
+static int forward_rows(Model *m, const float *x, int B, int train)
 {
-	nn_to_cnhw(x + (size_t)r0 * m->cfg.dim, m->xin, b, m->C, m->S);
-	float *h = seq_forward(&m->enc, &m->work, m->xin, b, train);
+	const float *in = x;
+	if (!rows_in_place(m)) {
+		nn_to_cnhw(x, m->xin, B, m->C, m->S);
+		in = m->xin;
+	}
+	float *h = seq_forward(&m->enc, &m->work, in, B, train);
 	if (!h)
 		return -1;
+	m->outp = m->out;
 	if (ae_mode(m)) {
 		if (m->has_mem)
-			h = mem_forward(&m->mem, h, b * m->enc.h * m->enc.w);
-		float *y = seq_forward(&m->dec, &m->work, h, b, train);
+			h = mem_forward(&m->mem, h, B * m->enc.h * m->enc.w);
+		float *y = seq_forward(&m->dec, &m->work, h, B, train);
 		if (!y)
 			return -1;
-		nn_from_cnhw(y, m->out + (size_t)r0 * m->cfg.dim, b, m->C, m->S);
+		if (rows_in_place(m))
+			m->outp = y;
+		else
+			nn_from_cnhw(y, m->out, B, m->C, m->S);
 	} else {
 		int R = m->cfg.rep_dim;
-		nn_from_cnhw(h, m->out + (size_t)r0 * R, b, R, 1);
+		nn_from_cnhw(h, m->out, B, R, 1);
 	}
 	return 0;
+}
+
+/* a[r] += sum_q (o[r ldo + q] - t[r ldt + q])^2 for the n rows r, in double,
+ * each row's terms added in the order of q: the sums of a score (model.h).  Four
+ * rows at a time, so that four chains of dependent additions overlap. */
+static void add_sq_diffs(double *a, const float *o, size_t ldo, const float *t, size_t ldt,
+                         size_t S, int n)
+{
+	int r = 0;
+	for (; r + 4 <= n; r += 4) {
+		const float *o0 = o + r * ldo, *o1 = o0 + ldo, *o2 = o1 + ldo, *o3 = o2 + ldo;
+		const float *t0 = t + r * ldt, *t1 = t0 + ldt, *t2 = t1 + ldt, *t3 = t2 + ldt;
+		double a0 = a[r], a1 = a[r + 1], a2 = a[r + 2], a3 = a[r + 3];
+		for (size_t q = 0; q < S; q++) {
+			double d0 = (double)o0[q] - t0[q], d1 = (double)o1[q] - t1[q];
+			double d2 = (double)o2[q] - t2[q], d3 = (double)o3[q] - t3[q];
+			a0 += d0 * d0;
+			a1 += d1 * d1;
+			a2 += d2 * d2;
+			a3 += d3 * d3;
+		}
+		a[r] = a0, a[r + 1] = a1, a[r + 2] = a2, a[r + 3] = a3;
+	}
+	for (; r < n; r++) {
+		const float *orow = o + r * ldo, *trow = t + r * ldt;
+		double s = a[r];
+		for (size_t q = 0; q < S; q++) {
+			double d = (double)orow[q] - trow[q];
+			s += d * d;
+		}
+		a[r] = s;
+	}
 }
 
 /* Evaluation passes spread over the workers, each pass of EVAL_ROWS rows on one
@@ -544,34 +607,24 @@ static void eval_task(void *ctx, int t, int tid)
 		nn_from_cnhw(o, m->out + (size_t)r0 * D, b, C, S);
 		return;
 	}
-	int bad = 0;
-	for (size_t i = 0; i < D * b; i++)
-		bad |= !isfinite(o[i]);
-	if (bad) {
+	if (!all_finite(o, D * b)) {
 		atomic_store(&j->fail, 2);
 		return;
 	}
 	/* model_scores() on these rows: the same sums in the same order, with x (or
 	 * the centre) as the target */
-	for (int n = 0; n < b; n++) {
-		double a = 0.0;
-		if (ae) {
-			const float *tr = xr + n * ldx;
-			for (int c = 0; c < C; c++) {
-				const float *oc = o + ((size_t)c * b + n) * S, *tc = tr + (size_t)c * S;
-				for (int q = 0; q < S; q++) {
-					double d = (double)oc[q] - tc[q];
-					a += d * d;
-				}
-			}
-		} else {
-			for (int c = 0; c < C; c++) {
-				double d = (double)o[(size_t)c * b + n] - m->center[c];
-				a += d * d;
-			}
-		}
-		j->s[r0 + n] = j->mean ? a / (double)D : a;
+	double *a = j->s + r0;
+	for (int n = 0; n < b; n++)
+		a[n] = 0.0;
+	for (int c = 0; c < C; c++) {
+		if (ae)
+			add_sq_diffs(a, o + (size_t)c * b * S, (size_t)S, xr + (size_t)c * S, ldx,
+			             (size_t)S, b);
+		else
+			add_sq_diffs(a, o + (size_t)c * b, 1, m->center + c, 0, 1, b);
 	}
+	for (int n = 0; n < b && j->mean; n++)
+		a[n] /= (double)D;
 }
 
 /* Evaluation forward of B rows of x (row stride ldx) in passes over the workers:
@@ -624,9 +677,9 @@ int model_eval_scores(Model *m, const float *x, size_t ldx, int B, int mean, dou
 			memcpy(c + (size_t)i * dim, x + (size_t)i * ldx, dim * sizeof *c);
 	}
 	int rc = model_forward(m, c ? c : x, B, 0);
-	free(c);
 	if (rc == 0)
-		model_scores(m, B, mean, s);
+		model_scores(m, B, mean, s);   /* the target is c itself: before free(c) */
+	free(c);
 	return rc;
 }
 
@@ -640,36 +693,52 @@ int model_forward(Model *m, const float *x, int B, int train)
 	if (!train && !m->has_mem) {
 		if (forward_eval(m, x, (size_t)m->cfg.dim, B, NULL, 0) < 0)
 			return -1;
-	} else if (forward_rows(m, x, 0, B, train) < 0)
+		m->outp = m->out;
+	} else if (forward_rows(m, x, B, train) < 0)
 		return -1;
 	if (ae_mode(m)) {
-		memcpy(m->target, x, (size_t)B * m->cfg.dim * sizeof *x);
+		m->tgtp = x;
 	} else {
 		int R = m->cfg.rep_dim;
 		for (int i = 0; i < B; i++)
 			memcpy(m->target + (size_t)i * R, m->center, (size_t)R * sizeof(float));
+		m->tgtp = m->target;
 	}
-	size_t n = (size_t)B * m->out_dim;
-	for (size_t i = 0; i < n; i++)
-		if (!isfinite(m->out[i])) {
-			ad_error("model output is not finite (diverged?)");
-			return MODEL_DIVERGED;
-		}
+	if (!all_finite(m->outp, (size_t)B * m->out_dim)) {
+		ad_error("model output is not finite (diverged?)");
+		return MODEL_DIVERGED;
+	}
 	return 0;
+}
+
+/* model_scores() in tasks of SCORE_ROWS rows: a row's sum is the same whichever
+ * worker adds it */
+#define SCORE_ROWS 8
+
+typedef struct {
+	const Model *m;
+	int B, mean;
+	double *s;
+} ScoreJob;
+
+static void score_task(void *ctx, int t, int tid)
+{
+	const ScoreJob *j = ctx;
+	int D = j->m->out_dim, end = (t + 1) * SCORE_ROWS < j->B ? (t + 1) * SCORE_ROWS : j->B;
+	(void)tid;
+	for (int i = t * SCORE_ROWS; i < end; i++)
+		j->s[i] = 0.0;
+	size_t o = (size_t)t * SCORE_ROWS * D;
+	add_sq_diffs(j->s + t * SCORE_ROWS, j->m->outp + o, (size_t)D, j->m->tgtp + o, (size_t)D,
+	             (size_t)D, end - t * SCORE_ROWS);
+	for (int i = t * SCORE_ROWS; i < end && j->mean; i++)
+		j->s[i] /= D;
 }
 
 void model_scores(const Model *m, int B, int mean, double *s)
 {
-	int D = m->out_dim;
-	for (int i = 0; i < B; i++) {
-		const float *o = m->out + (size_t)i * D, *t = m->target + (size_t)i * D;
-		double a = 0.0;
-		for (int j = 0; j < D; j++) {
-			double d = (double)o[j] - t[j];
-			a += d * d;
-		}
-		s[i] = mean ? a / D : a;
-	}
+	ScoreJob j = { m, B, mean, s };
+	nn_parallel_work((B + SCORE_ROWS - 1) / SCORE_ROWS, (size_t)B * m->out_dim, score_task, &j);
 }
 
 void model_zero_grad(Model *m)
@@ -682,8 +751,12 @@ void model_zero_grad(Model *m)
 void model_backward(Model *m, const float *dout, int B)
 {
 	if (ae_mode(m)) {
-		nn_to_cnhw(dout, m->dbuf, B, m->C, m->S);
-		seq_backward(&m->dec, &m->work, m->dbuf, m->dz, B);
+		const float *d = dout;
+		if (!rows_in_place(m)) {
+			nn_to_cnhw(dout, m->dbuf, B, m->C, m->S);
+			d = m->dbuf;
+		}
+		seq_backward(&m->dec, &m->work, d, m->dz, B);
 		float *dh = m->dz;
 		if (m->has_mem) {
 			mem_backward(&m->mem, m->dz, m->dh);

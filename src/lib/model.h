@@ -58,8 +58,14 @@ const ModelConfig *model_config(const Model *m);
 int model_forward(Model *m, const float *x, int B, int train);
 int model_out_dim(const Model *m);
 const float *model_out(const Model *m);     /* B x out_dim, valid after forward */
-const float *model_target(const Model *m);  /* B x out_dim, valid after forward */
-/* s[i] for the last forward; mean = 1 divides by out_dim. */
+/* B x out_dim, valid after forward.  Where the target is the input (AE, MemAE,
+ * DSVDD pretraining) it is x itself, not a copy; and with one input channel the
+ * layers read x in place, also in model_backward().  So x must stay as it is
+ * until the caller is done with the target and, after train = 1, with
+ * model_backward(). */
+const float *model_target(const Model *m);
+/* s[i] for the last forward (rows spread over the workers); mean = 1 divides by
+ * out_dim. */
 void model_scores(const Model *m, int B, int mean, double *s);
 /* Evaluation-mode scores of B rows of x (row i at x + i * ldx, ldx >= dim) into s:
  * the values of model_forward(m, x, B, 0) then model_scores(m, B, mean, s), to the

@@ -173,16 +173,11 @@ static void trace_epoch_row(const Trainer *T, const TrainAcc *a, int batch, doub
 static int run_batch(Trainer *T, int b, int nb)
 {
 	const TrainConfig *tc = T->tc;
-	int dim = T->d->info.dim;
 	int pretrain = pretraining(T);
 	Loss *loss = pretrain ? T->loss_pre : T->loss;
 	double L;
 	int rc;
-	for (int i = 0; i < nb; i++) {
-		long r = T->perm[(size_t)b * tc->batch + i];
-		adv_row(T->d, r, T->x + (size_t)i * dim);
-		T->lab[i] = T->d->label[r];
-	}
+	adv_gather(T->d, T->perm + (size_t)b * tc->batch, nb, T->x, T->lab);
 	if ((rc = model_forward(T->m, T->x, nb, 1)) != 0)
 		return rc == MODEL_DIVERGED ? DIVERGED : -1;
 	model_scores(T->m, nb, tc->loss.score_mean, T->s);

@@ -17,7 +17,7 @@ static void load(const uint8_t *data, size_t size)
 		const ModelConfig *c = model_config(m);
 		if (c->dim <= 4096) {
 			float *x = calloc((size_t)c->dim, sizeof *x);
-			double s;
+			double s = 0;   /* cppcheck: model_scores() only writes it */
 			if (!x)
 				abort();
 			if (model_forward(m, x, 1, 0) == 0)
