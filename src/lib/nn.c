@@ -269,6 +269,63 @@ static void im2col4_task(void *ctx, int t, int tid)
 	}
 }
 
+/* col2im onto the 7 x 7 planes from 4 x 4 window positions (k 3, stride 2,
+ * padding 1: conv:16-32-64's first transposed convolution and the data gradient
+ * of its third convolution), where col2im2_task() would use 4 of 16 lanes: the
+ * plane is summed in registers as a bordered one of row pitch 8 (image at row
+ * and column 1), five 16-float accumulators from +0, tap (ky, kx)'s 16 values
+ * going to positions 16 y + 2 x + 8 ky + kx (one permutation into each
+ * accumulator, zeros where it has none of them), taps in ascending order: every
+ * pixel is +0 plus its taps in that order, as in the general path (a lane given
+ * +0 keeps its value: none is -0, see above).  Three permutations then pack the
+ * image's first 48 values, stored as three vectors, and the 49th alone. */
+static int col4t_fits(int Hs, int Ws, int Hd, int Wd, int k, int s, int p)
+{
+	return col4_fits(Hs, Ws, k, s, p) && Hd == 4 && Wd == 4;
+}
+
+COL2_TARGET
+static void col2im4_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	(void)tid;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	size_t ncols = (size_t)j->B * 16;
+	v16i map[9][5], out[3];
+	for (int kk = 0; kk < 9; kk++)   /* lane i of accumulator q <- window y * 4 + x */
+		for (int q = 0; q < 5; q++)
+			for (int i = 0; i < 16; i++) {
+				int e = 16 * q + i - (8 * (kk / 3) + kk % 3);
+				map[kk][q][i] = e >= 0 && e % 2 == 0 && e % 16 < 8 && e < 64
+				              ? (e / 16) * 4 + (e % 16) / 2 : 16;
+			}
+	for (int m = 0; m < 3; m++)   /* pixel 16 m + i <- lane of accumulators m, m + 1 */
+		for (int i = 0; i < 16; i++) {
+			int px = 16 * m + i;
+			out[m][i] = (px / 7 + 1) * 8 + px % 7 + 1 - 16 * m;
+		}
+	const v16 z = { 0 };
+	const float *rows = j->src + (size_t)c * 9 * ncols;
+	for (int b = b0; b < b1; b++) {
+		v16 a0 = z, a1 = z, a2 = z, a3 = z, a4 = z;
+		for (int kk = 0; kk < 9; kk++) {
+			v16 v = *(const v16u *)(rows + (size_t)kk * ncols + (size_t)b * 16);
+			a0 += __builtin_shuffle(v, z, map[kk][0]);
+			a1 += __builtin_shuffle(v, z, map[kk][1]);
+			a2 += __builtin_shuffle(v, z, map[kk][2]);
+			a3 += __builtin_shuffle(v, z, map[kk][3]);
+			a4 += __builtin_shuffle(v, z, map[kk][4]);
+		}
+		(void)a4;   /* positions 64 and up: the bottom border */
+		float *img = j->dst + (size_t)c * j->cs + (size_t)b * 49;
+		*(v16u *)img = __builtin_shuffle(a0, a1, out[0]);
+		*(v16u *)(img + 16) = __builtin_shuffle(a1, a2, out[1]);
+		*(v16u *)(img + 32) = __builtin_shuffle(a2, a3, out[2]);
+		img[48] = a3[15];
+	}
+}
+
 /* The body of col2im2_task() for k taps a row and, if !wide (Ws + p <= 16: every
  * image column comes from the first 16 lanes of the row), without the upper 16
  * lanes, which then only reach the values written past the row's end, which
@@ -388,6 +445,11 @@ static void col2im(const float *col, float *img, int Bi, int b0, int C, int B, i
 	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
 	float *dst = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
+	if (col4t_fits(Hs, Ws, Hd, Wd, k, s, p)) {
+		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p, cs, 0 };
+		nn_parallel_work(ntask, work, col2im4_task, &j);
+		return;
+	}
 	if (col2_fits(Ws, Wd, k, s, p)) {
 		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p, cs, 0 };
 		nn_parallel_work(ntask, work, col2im2_task, &j);

@@ -18,11 +18,13 @@
 #              machine its 2-thread runs can slow down by tens of times (its OpenMP
 #              threads wait for each other), and a run that does not finish is
 #              reported as such
-#   CC         compiler for the two helpers (default cc)
+#   CC         compiler for the helper programs (default cc)
 #
 # Then tests/bench/layers.c prints the per-layer table of a training step of the
-# same conv AE (forward and backward time and GFLOP/s of every layer), and
-# tests/bench/gemms.c the time of that step's GEMMs alone.
+# same conv AE (forward and backward time and GFLOP/s of every layer),
+# tests/bench/gemms.c the time of that step's GEMMs alone, tests/bench/passes.c
+# that of its im2col and col2im passes alone, and `peak bw` the memory
+# bandwidth one core gets at the sizes of the step's arrays.
 #
 # Method.  Seconds per epoch = (wall of `ad-train -n EPOCHS` - wall of `-n 0`) /
 # EPOCHS, so start-up, reading the data and writing the model are not counted;
@@ -60,6 +62,8 @@ $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Isrc/lib -pthread -o "$W/layers" \
 	tests/bench/layers.c src/lib/libad.a -lm || die "cannot build tests/bench/layers.c"
 $CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Isrc/lib -pthread -o "$W/gemms" \
 	tests/bench/gemms.c src/lib/libad.a -lm || die "cannot build tests/bench/gemms.c"
+$CC -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Isrc/lib -pthread -o "$W/passes" \
+	tests/bench/passes.c src/lib/libad.a -lm || die "cannot build tests/bench/passes.c"
 for t in ad-load ad-split ad-train ad-score; do
 	command -v $t >/dev/null 2>&1 || die "bin/$t missing (run make first)"
 done
@@ -219,6 +223,14 @@ for t in $THREADS; do
 	echo "threads $t:"
 	"$W/gemms" "$t" || die "tests/bench/gemms.c failed"
 done
+echo
+echo "== the same step's im2col and col2im passes alone, 1 thread (tests/bench/passes.c: best of"
+echo "   300 batches in the step's pieces; what the passes beside the products cost at best)"
+"$W/passes" || die "tests/bench/passes.c failed"
+echo
+echo "== memory bandwidth of one core (tests/bench/peak.c bw: best of 5 measurements of about"
+echo "   64 MB each, GB/s of bytes moved; a copy counts its read and its write)"
+"$W/peak" bw || die "tests/bench/peak.c bw failed"
 echo
 
 # MLP AE: 121*128 + 128*64 + 64*32 + 32*64 + 64*128 + 128*121 multiply-adds
