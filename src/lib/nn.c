@@ -223,6 +223,70 @@ static void im2col2_task(void *ctx, int t, int tid)
 	}
 }
 
+/* im2col of the 14 x 14 planes seen through a 3 x 3 window at stride 2, padding 1
+ * (7 x 7 window positions: conv:16-32-64's second convolution and the weight
+ * gradients of it and of the second transposed one; col7_fits()): the bordered
+ * plane, row pitch 16 (image at row and column 1), is held in sixteen 16-float
+ * registers, and tap (ky, kx)'s window rows y and y + 1 are one two-register
+ * permutation of plane rows 2 y + ky and 2 y + 2 + ky, stored as in
+ * im2col2_task() (14 of 16 lanes; the last row alone): no plane in memory to
+ * load from again. */
+COL2_TARGET NO_MEMCPY
+static void im2col7_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	(void)tid;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	size_t ncols = (size_t)j->B * 49;
+	v16i two[3], one[3];
+	const v16i right = { 16, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16 };
+	for (int kx = 0; kx < 3; kx++)   /* window x of rows y, y + 1 <- plane column 2 x + kx */
+		for (int i = 0; i < 16; i++) {
+			two[kx][i] = i < 7 ? kx + 2 * i : i < 14 ? 16 + kx + 2 * (i - 7) : 0;
+			one[kx][i] = i < 7 ? kx + 2 * i : 16;
+		}
+	const v16 z = { 0 };
+	float tmp[16];
+	for (int b = b0; b < b1; b++) {
+		v16 a[16];
+		a[0] = a[15] = z;
+		size_t o = (size_t)c * j->cs + (size_t)b * 196;
+#pragma GCC unroll 14
+		for (int y = 0; y < 14; y++, o += 14) {
+			v16 v;
+			if (o + 16 <= j->nimg)
+				v = *(const v16u *)(j->src + o);
+			else {
+				for (int x = 0; x < 16; x++)
+					tmp[x] = x < 14 ? j->src[o + (size_t)x] : 0.0f;
+				v = *(const v16u *)tmp;
+			}
+			a[y + 1] = __builtin_shuffle(v, z, right);   /* columns 1..14, zeros around */
+		}
+		/* a store may spill past the sample's part onto the next sample's, which
+		 * this task writes afterwards, unless b is its last */
+		int last = b + 1 == b1;
+		float *r = j->dst + (size_t)c * 9 * ncols + (size_t)b * 49;
+#pragma GCC unroll 9
+		for (int kk = 0; kk < 9; kk++, r += ncols) {
+			int ky = kk / 3, kx = kk % 3;
+#pragma GCC unroll 3
+			for (int y = 0; y < 6; y += 2)
+				*(v16u *)(r + y * 7) = __builtin_shuffle(a[2 * y + ky], a[2 * y + 2 + ky],
+				                                         two[kx]);
+			v16 v = __builtin_shuffle(a[12 + ky], z, one[kx]);
+			if (!last)
+				*(v16u *)(r + 42) = v;
+			else {
+				*(v16u *)tmp = v;
+				for (int x = 0; x < 7; x++)
+					r[42 + x] = tmp[x];
+			}
+		}
+	}
+}
+
 /* im2col of the 7 x 7 planes seen through a 3 x 3 window at stride 2, padding 1
  * (4 x 4 window positions: conv:16-32-64's third layer and the data gradient of
  * its first transposed one), where the path above would use 4 of 16 lanes: the
@@ -326,6 +390,79 @@ static void col2im4_task(void *ctx, int t, int tid)
 	}
 }
 
+/* col2im onto the 14 x 14 planes from 7 x 7 window positions (k 3, stride 2,
+ * padding 1: conv:16-32-64's second transposed convolution and the data
+ * gradient of its second convolution), the same way as col2im4_task(): the
+ * bordered plane, row pitch 16, in sixteen 16-float registers from +0; a tap's
+ * window rows y and y + 1 one 16-float load, each row permuted onto the even or
+ * odd lanes (by kx) of plane row 2 y + ky, taps in ascending order; then a
+ * permutation by one lane a row, stored 16 wide (the two lanes past the row
+ * land on the next, stored afterwards; the last row through a buffer). */
+static int col7_fits(int Hs, int Ws, int Hd, int Wd, int k, int s, int p)
+{
+	return !nn_col2_off && s == 2 && k == 3 && p == 1 && Hs == 14 && Ws == 14 && Hd == 7 &&
+	       Wd == 7 && __builtin_cpu_supports("avx512f");
+}
+
+COL2_TARGET
+static void col2im7_task(void *ctx, int t, int tid)
+{
+	const Col2Job *j = ctx;
+	(void)tid;
+	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
+	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	size_t ncols = (size_t)j->B * 49, ncol = (size_t)j->C * 9 * ncols;
+	v16i m0[3], m1[3], sh;
+	for (int kx = 0; kx < 3; kx++)   /* lane i <- window x = (i - kx) / 2 of row y, y + 1 */
+		for (int i = 0; i < 16; i++) {
+			int e = i - kx, ok = e >= 0 && e % 2 == 0 && e / 2 < 7;
+			m0[kx][i] = ok ? e / 2 : 16;
+			m1[kx][i] = ok ? 7 + e / 2 : 16;
+		}
+	for (int i = 0; i < 16; i++)   /* image column i <- plane column i + 1 */
+		sh[i] = i + 1;
+	const v16 z = { 0 };
+	float tmp[16];
+	const float *rows = j->src + (size_t)c * 9 * ncols;
+	for (int b = b0; b < b1; b++) {
+		v16 a[16];
+		for (int q = 0; q < 16; q++)
+			a[q] = z;
+#pragma GCC unroll 9
+		for (int kk = 0; kk < 9; kk++) {
+			int ky = kk / 3, kx = kk % 3;
+			const float *r = rows + (size_t)kk * ncols + (size_t)b * 49;
+#pragma GCC unroll 4
+			for (int y = 0; y < 7; y += 2) {
+				v16 v;
+				size_t o = (size_t)(r - j->src) + (size_t)y * 7;
+				if (o + 16 <= ncol)
+					v = *(const v16u *)(r + y * 7);
+				else {
+					for (int x = 0; x < 16; x++)
+						tmp[x] = x < 7 ? r[y * 7 + x] : 0.0f;
+					v = *(const v16u *)tmp;
+				}
+				a[2 * y + ky] += __builtin_shuffle(v, z, m0[kx]);
+				if (y + 1 < 7)
+					a[2 * y + 2 + ky] += __builtin_shuffle(v, z, m1[kx]);
+			}
+		}
+		float *img = j->dst + (size_t)c * j->cs + (size_t)b * 196;
+#pragma GCC unroll 14
+		for (int iy = 0; iy < 14; iy++) {
+			v16 o = __builtin_shuffle(a[iy + 1], a[iy + 1], sh);
+			if (iy < 13)
+				*(v16u *)(img + iy * 14) = o;
+			else {
+				*(v16u *)tmp = o;
+				for (int x = 0; x < 14; x++)
+					img[iy * 14 + x] = tmp[x];
+			}
+		}
+	}
+}
+
 /* The body of col2im2_task() for k taps a row and, if !wide (Ws + p <= 16: every
  * image column comes from the first 16 lanes of the row), without the upper 16
  * lanes, which then only reach the values written past the row's end, which
@@ -420,6 +557,11 @@ static void im2col(const float *img, int Bi, int b0, float *col, int C, int B, i
 	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
 	const float *src = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
+	if (col7_fits(Hs, Ws, Hd, Wd, k, s, p)) {
+		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
+		nn_parallel_work(ntask, work, im2col7_task, &j);
+		return;
+	}
 	if (col2_fits(Ws, Wd, k, s, p) && Wd >= IM2COL2_MIN_WD) {
 		Col2Job j = { src, col, C, B, Hs, Ws, Hd, Wd, k, p, cs, C * cs - (size_t)b0 * ns };
 		nn_parallel_work(ntask, work, im2col2_task, &j);
@@ -445,6 +587,11 @@ static void col2im(const float *col, float *img, int Bi, int b0, int C, int B, i
 	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
 	float *dst = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
+	if (col7_fits(Hs, Ws, Hd, Wd, k, s, p)) {
+		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p, cs, 0 };
+		nn_parallel_work(ntask, work, col2im7_task, &j);
+		return;
+	}
 	if (col4t_fits(Hs, Ws, Hd, Wd, k, s, p)) {
 		Col2Job j = { col, dst, C, B, Hs, Ws, Hd, Wd, k, p, cs, 0 };
 		nn_parallel_work(ntask, work, col2im4_task, &j);
