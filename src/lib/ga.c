@@ -58,24 +58,45 @@ double ga_drho_ds(double s, double alpha, double c)
 	return drho_dy(s / c2, alpha) / c2;
 }
 
+void ga_terms(double s, double alpha, double c, GaTerms *t)
+{
+	double c2 = c * c, y = s / c2, dy;
+	double b = clamp_b(alpha), a = clamp_a(alpha), l = 0, em = 0;
+	int flat = alpha == 0 || alpha == 2 || isinf(alpha);   /* d rho/d alpha = 0 */
+	if (!flat) {
+		l = log1p(y / b);                       /* ln u, u = y/b + 1 */
+		em = expm1(0.5 * a * l);                /* u^(alpha/2) - 1 */
+	}
+	if (flat || alpha == 1) {
+		t->rho = ga_rho(s, alpha, c);
+		dy = drho_dy(y, alpha);
+	} else {   /* ga_rho() and drho_dy() of the general case, sharing l */
+		t->rho = b / a * em;
+		dy = 0.5 * exp((0.5 * a - 1) * l);
+	}
+	t->ds = dy / c2;
+	t->dc = -2 * y / c * dy;
+	if (flat) {
+		t->dalpha = 0;
+	} else {
+		double sg = alpha > 2 ? 1 : -1, pw = exp(0.5 * a * l);   /* u^(alpha/2) */
+		t->dalpha = 2 * sg / (a * a) * em
+		            + b / a * pw * (0.5 * l - 0.5 * a * sg * y / (b * (y + b)));
+	}
+}
+
 double ga_drho_dc(double s, double alpha, double c)
 {
-	double y = s / (c * c);
-	return -2 * y / c * drho_dy(y, alpha);
+	GaTerms t;
+	ga_terms(s, alpha, c, &t);
+	return t.dc;
 }
 
 double ga_drho_dalpha(double s, double alpha, double c)
 {
-	double y = s / (c * c), b, a, sg, l, pw;
-	if (alpha == 0 || alpha == 2 || isinf(alpha))
-		return 0;
-	b = clamp_b(alpha);
-	a = clamp_a(alpha);
-	sg = alpha > 2 ? 1 : -1;
-	l = log1p(y / b);                       /* ln u, u = y/b + 1 */
-	pw = exp(0.5 * a * l);                  /* u^(alpha/2) */
-	return 2 * sg / (a * a) * expm1(0.5 * a * l)
-	       + b / a * pw * (0.5 * l - 0.5 * a * sg * y / (b * (y + b)));
+	GaTerms t;
+	ga_terms(s, alpha, c, &t);
+	return t.dalpha;
 }
 
 /* ---- log Z(alpha) ---------------------------------------------------------

@@ -27,6 +27,13 @@ double ga_drho_ds(double s, double alpha, double c);
 double ga_drho_dalpha(double s, double alpha, double c);
 /* d rho / d c = -(2 y / c) d rho / d y. */
 double ga_drho_dc(double s, double alpha, double c);
+/* All four at once, the values of the functions above to the bit: the general
+ * case computes log1p(y/b) once and shares it (the GA loss needs all four for
+ * every element). */
+typedef struct {
+	double rho, ds, dalpha, dc;
+} GaTerms;
+void ga_terms(double s, double alpha, double c, GaTerms *t);
 
 /* log Z(alpha), Z(alpha) = integral over the real line of exp(-rho(x^2, alpha, 1)) dx,
  * for alpha in [0, 4]; NaN outside.  A table computed once (thread-safe, on the

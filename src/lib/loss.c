@@ -31,6 +31,7 @@ struct Loss {
 	float *theta_a, *theta_c, *grad_a, *grad_c, *m_a, *v_a, *m_c, *v_c;
 	long t;
 	double *alpha_j, *scale_j, *dlogz_j;
+	double *rho;            /* the batch's rho per element, max_batch x D */
 	/* aar */
 	double *aar_scratch;    /* 3 max_batch */
 	AarInfo aar;
@@ -112,6 +113,7 @@ Loss *loss_new(const LossConfig *cfg, int D, int max_batch)
 		l->alpha_j = ad_xmalloc(n * sizeof(double));
 		l->scale_j = ad_xmalloc(n * sizeof(double));
 		l->dlogz_j = ad_xmalloc(n * sizeof(double));
+		l->rho = ad_xmalloc(ad_mul(ad_mul((size_t)max_batch, n), sizeof(double)));
 		ga_update_params(l);
 	}
 	return l;
@@ -124,7 +126,7 @@ void loss_free(Loss *l)
 	free(l->scratch); free(l->g); free(l->idx); free(l->aar_scratch);
 	free(l->theta_a); free(l->theta_c); free(l->grad_a); free(l->grad_c);
 	free(l->m_a); free(l->v_a); free(l->m_c); free(l->v_c);
-	free(l->alpha_j); free(l->scale_j); free(l->dlogz_j);
+	free(l->alpha_j); free(l->scale_j); free(l->dlogz_j); free(l->rho);
 	free(l);
 }
 
@@ -276,26 +278,39 @@ static double score_loss(Loss *l, int epoch, const double *s, const double *w,
 	return NAN;
 }
 
-/* ga: per element NLL on the residuals, gradient for out and for the parameters. */
-static double ga_loss(Loss *l, const float *out, const float *target, int B, float *dout)
+/* ga: per element NLL on the residuals, gradient for out and for the parameters.
+ * Dimension j's elements, its dL/d(out) and its parameters' gradients are one
+ * task's (GA_COLS dimensions a task); the rho of every element goes to l->rho
+ * and is summed afterwards in the order of one thread: j, then i. */
+#define GA_COLS 4
+
+typedef struct {
+	Loss *l;
+	const float *out, *target;
+	float *dout;
+	int B;
+	double scale;
+} GaJob;
+
+static void ga_task(void *ctx, int task, int tid)
 {
-	int D = l->D;
-	double scale = l->cfg.score_mean ? 1.0 / D : 1.0;
-	double sum = 0;
-	double konst = 0;
-	for (int j = 0; j < D; j++)
-		konst += log(l->scale_j[j]) + ga_logz(l->alpha_j[j]);
-	for (int j = 0; j < D; j++) {
+	const GaJob *jb = ctx;
+	Loss *l = jb->l;
+	int D = l->D, B = jb->B, end = (task + 1) * GA_COLS < D ? (task + 1) * GA_COLS : D;
+	double scale = jb->scale;
+	(void)tid;
+	for (int j = task * GA_COLS; j < end; j++) {
 		double ga = 0, gc = 0;
 		double a = l->alpha_j[j], cj = l->scale_j[j];
 		for (int i = 0; i < B; i++) {
 			size_t k = (size_t)i * D + j;
-			double r = (double)out[k] - (double)target[k];
-			double s = r * r;
-			sum += ga_rho(s, a, cj);
-			dout[k] = (float)(ga_drho_ds(s, a, cj) * 2.0 * r * scale / B);
-			ga += ga_drho_dalpha(s, a, cj);
-			gc += ga_drho_dc(s, a, cj);
+			double r = (double)jb->out[k] - (double)jb->target[k];
+			GaTerms t;
+			ga_terms(r * r, a, cj, &t);
+			l->rho[k] = t.rho;
+			jb->dout[k] = (float)(t.ds * 2.0 * r * scale / B);
+			ga += t.dalpha;
+			gc += t.dc;
 		}
 		/* mean over B of (sum or mean over j) of NLL */
 		ga = (ga / B + l->dlogz_j[j]) * scale;
@@ -307,6 +322,21 @@ static double ga_loss(Loss *l, const float *out, const float *target, int B, flo
 			l->grad_c[j] += (float)(gc * (GA_SCALE_INIT - GA_SCALE_LO) * sc);
 		}
 	}
+}
+
+static double ga_loss(Loss *l, const float *out, const float *target, int B, float *dout)
+{
+	int D = l->D;
+	double scale = l->cfg.score_mean ? 1.0 / D : 1.0;
+	double sum = 0;
+	double konst = 0;
+	for (int j = 0; j < D; j++)
+		konst += log(l->scale_j[j]) + ga_logz(l->alpha_j[j]);
+	GaJob jb = { l, out, target, dout, B, scale };
+	nn_parallel((D + GA_COLS - 1) / GA_COLS, ga_task, &jb);
+	for (int j = 0; j < D; j++)
+		for (int i = 0; i < B; i++)
+			sum += l->rho[(size_t)i * D + j];
 	return (sum / B + konst) * scale;
 }
 

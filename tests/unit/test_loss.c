@@ -96,7 +96,7 @@ static void test_golden(void)
 	l = loss_new(&c, 1, 1);
 	{
 		double s1 = 1, w1, a1, z1;
-		float o1 = 1, t1 = 0, d1;
+		float o1 = 1, t1 = 0, d1 = 0;   /* d1: written by loss_eval() (cppcheck) */
 		loss_weights(l, &s1, 1, &w1, &a1, &z1);
 		CHECK_NEAR(loss_eval(l, 1, &o1, &t1, &s1, &w1, &a1, 1, &d1, NULL), 0.732051, 1e-6);
 		CHECK_NEAR(d1, 0.577350 * 2, 1e-6);

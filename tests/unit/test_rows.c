@@ -4,8 +4,10 @@
  * s_i = sum_j (out_ij - target_ij)^2 (model_scores(), model.h), the loss
  * gradient dL/d(out_ij) = 2 dL/ds_i (out_ij - target_ij) (loss_eval(), with the
  * hetero loss of Algorithm 1 of "Heterogeneous loss function with aggressive
- * rejection for contaminated data in anomaly detection" and plain MSE), and
- * Adam's update (optim.h, torch.optim.Adam's formula).  The sizes are above the
+ * rejection for contaminated data in anomaly detection" and plain MSE), the GA
+ * loss (its equation 3: Barron's loss per dimension, ga.h) with its terms
+ * computed together (ga_terms()), and Adam's update (optim.h, torch.optim.Adam's
+ * formula).  The sizes are above the
  * work under which the pool runs a job on the calling thread alone. */
 #include "advec.h"
 #include "ga.h"
@@ -184,6 +186,91 @@ static void test_loss_grad(int kind, int mean)
 	loss_free(l);
 }
 
+/* ga_terms() against ga_rho() and ga_drho_ds() bit for bit, and d rho/dc =
+ * -(2 y / c) d rho/dy, over the special shapes and general ones (ga_drho_dalpha()
+ * and ga_drho_dc() are ga_terms()'s values: test_stats.c checks them against
+ * finite differences) */
+static void test_ga_terms(void)
+{
+	const double al[] = { 2, 1, 0, INFINITY, -INFINITY, 1.5, 0.001, 1.999, 1 + 1e-12, 2.5, -2, 4 };
+	const double ss[] = { 0, 1e-20, 0.3, 1, 7.5, 1e4 }, cs[] = { 0.7071067811865476, 1, 2.5 };
+	int same = 1;
+	for (size_t a = 0; a < sizeof al / sizeof *al; a++)
+		for (size_t k = 0; k < sizeof ss / sizeof *ss; k++)
+			for (size_t m = 0; m < sizeof cs / sizeof *cs; m++) {
+				GaTerms t;
+				double s = ss[k], c = cs[m], alpha = al[a];
+				ga_terms(s, alpha, c, &t);
+				double y = s / (c * c), dc = -2 * y / c * ga_drho_ds(s, alpha, c) * (c * c);
+				double want[2] = { ga_rho(s, alpha, c), ga_drho_ds(s, alpha, c) };
+				double got[2] = { t.rho, t.ds };
+				int dc_ok = t.dc == dc || fabs(t.dc - dc) <= 1e-12 * fabs(dc);
+				if (memcmp(got, want, sizeof got) || !dc_ok) {
+					fprintf(stderr, "ga_terms(%g, %g, %g) differs\n", s, alpha, c);
+					same = 0;
+				}
+			}
+	CHECK(same);
+}
+
+/* the GA loss over the threads against one thread's sums written out here: L is
+ * the mean over rows of sum_j (rho + log c_j + log Z(alpha_j)) [/ D], added j by
+ * j, row by row; dL/d(out) = rho'(s) 2 r [/ D] / B; the parameters' gradients the
+ * same for every thread count */
+static void test_ga_loss(int mean)
+{
+	const int B = 30, D = 121;
+	Rng r;
+	rng_seed(&r, 21);
+	LossConfig c;
+	loss_config_defaults(&c, LOSS_GA);
+	c.score_mean = mean;
+	float *out = ad_xmalloc((size_t)B * D * 4), *tg = ad_xmalloc((size_t)B * D * 4);
+	float *d = ad_xmalloc((size_t)B * D * 4), *want = ad_xmalloc((size_t)B * D * 4);
+	float ga1[121], gc1[121];
+	double s[30] = { 0 }, w[30], al[30], alpha[121], scale[121];
+	gc_fill(out, (size_t)B * D, 0, 2, &r);
+	gc_fill(tg, (size_t)B * D, 0, 1, &r);
+	for (int t = 1; t <= 3; t++) {
+		nn_set_threads(t);
+		Loss *l = loss_new(&c, D, B);
+		REQUIRE(l);
+		float *ta = loss_state(l).theta_a, *tc = loss_state(l).theta_c;
+		Rng rp;
+		rng_seed(&rp, 22);   /* the same parameters for every thread count */
+		for (int j = 0; j < D; j++) {   /* shapes and scales of every kind */
+			ta[j] = (float)(4 * rng_uniform(&rp) - 2);
+			tc[j] = (float)(2 * rng_uniform(&rp) - 1);
+		}
+		loss_sync(l);
+		loss_ga_params(l, alpha, scale);
+		double sc = mean ? 1.0 / D : 1.0, sum = 0, konst = 0;
+		for (int j = 0; j < D; j++) {
+			konst += log(scale[j]) + ga_logz(alpha[j]);
+			for (int i = 0; i < B; i++) {
+				size_t k = (size_t)i * D + j;
+				double e = (double)out[k] - (double)tg[k];
+				sum += ga_rho(e * e, alpha[j], scale[j]);
+				want[k] = (float)(ga_drho_ds(e * e, alpha[j], scale[j]) * 2.0 * e * sc / B);
+			}
+		}
+		double L = loss_eval(l, 1, out, tg, s, w, al, B, d, NULL);
+		double wantL = (sum / B + konst) * sc;
+		CHECK(!memcmp(&L, &wantL, sizeof L));
+		CHECK(!memcmp(d, want, (size_t)B * D * 4));
+		if (t == 1) {
+			memcpy(ga1, loss_state(l).grad_a, sizeof ga1);
+			memcpy(gc1, loss_state(l).grad_c, sizeof gc1);
+		} else {
+			CHECK(!memcmp(ga1, loss_state(l).grad_a, sizeof ga1));
+			CHECK(!memcmp(gc1, loss_state(l).grad_c, sizeof gc1));
+		}
+		loss_free(l);
+	}
+	nn_set_threads(1);
+	free(out); free(tg); free(d); free(want);
+}
+
 /* adam_update() over a long vector against torch.optim.Adam's step for each
  * value: m, v the moving averages, w -= lr/(1 - b1^t) * m / (sqrt(v)/sqrt(1 - b2^t) + eps) */
 static void test_adam(float wd)
@@ -226,6 +313,9 @@ int main(void)
 		test_loss_grad(LOSS_MSE, mean);
 		test_loss_grad(LOSS_HETERO, mean);
 	}
+	test_ga_terms();
+	test_ga_loss(0);
+	test_ga_loss(1);
 	test_adam(0.0f);
 	test_adam(0.01f);
 	return UNIT_DONE();
