@@ -290,11 +290,12 @@ static void im2col7_task(void *ctx, int t, int tid)
 /* im2col of the 7 x 7 planes seen through a 3 x 3 window at stride 2, padding 1
  * (4 x 4 window positions: conv:16-32-64's third layer and the data gradient of
  * its first transposed one), where the path above would use 4 of 16 lanes: the
- * plane is copied into a bordered one of row pitch 8 (image at row and column 1;
- * a window's ninth column, past the image, reads the next row's left border,
- * also 0), so that the 16 values of a tap (ky, kx) are those at 16 y + 2 x +
- * 8 ky + kx (y, x < 4): four 16-float loads, two shuffles of even elements and
- * one that joins their halves, one store. */
+ * bordered plane, row pitch 8 (image at row and column 1), is held in five
+ * registers, plane rows 2 q and 2 q + 1 in register q (three loads of two
+ * image rows each, one of the first row, and a permutation each); the 16
+ * values of tap (ky, kx), window (y, x) from plane row 2 y + ky, column 2 x + kx
+ * (y, x < 4), are a permutation of registers ky / 2 and ky / 2 + 1 (y < 2), one
+ * of the next two (y >= 2) and one joining their halves, one store. */
 static int col4_fits(int Hs, int Ws, int k, int s, int p)
 {
 	return !nn_col2_off && s == 2 && k == 3 && p == 1 && Hs == 7 && Ws == 7 &&
@@ -305,30 +306,52 @@ COL2_TARGET NO_MEMCPY
 static void im2col4_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
+	(void)tid;
 	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
 	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
 	size_t ncols = (size_t)j->B * 16;
-	float *pl = nn_scratch(tid, 96);
-	const v16i ev = { 0, 2, 4, 6, 16, 18, 20, 22, 0, 2, 4, 6, 16, 18, 20, 22 };
+	/* plane rows 2 q, 2 q + 1 in register q: image rows 2 q - 1, 2 q, 14 values
+	 * from one load, at lanes 1..7 and 9..15 */
+	v16i rows2, row1, m[2][3];
 	const v16i join = { 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23 };
-	memset(pl, 0, 96 * sizeof *pl);
+	for (int i = 0; i < 16; i++) {
+		rows2[i] = i % 8 ? (i / 8) * 7 + i % 8 - 1 : 16;
+		row1[i] = i > 8 ? i - 9 : 16;
+	}
+	/* lane i < 8 <- window (y, x) = (i / 4, i % 4): plane row 2 y + h of the
+	 * pair in register y, column 2 x + kx (column 8, past the image, is the
+	 * border: the row's column 0) */
+	for (int h = 0; h < 2; h++)
+		for (int kx = 0; kx < 3; kx++)
+			for (int i = 0; i < 16; i++) {
+				int col = 2 * (i % 4) + kx;
+				m[h][kx][i] = ((i / 4) % 2) * 16 + 8 * h + (col < 8 ? col : 0);
+			}
+	const v16 z = { 0 };
+	float tmp[16];
 	for (int b = b0; b < b1; b++) {
 		size_t o = (size_t)c * j->cs + (size_t)b * 49;
-		for (int y = 0; y < 7; y++, o += 7) {
-			float *d = pl + (y + 1) * 8 + 1;   /* lanes past the row: border zeros */
-			if (o + 16 <= j->nimg)
-				*(v16u *)d = lanes_below(*(const v16u *)(j->src + o), 7);
-			else
-				for (int x = 0; x < 7; x++)
-					d[x] = j->src[o + (size_t)x];
+		v16 v[3];
+		for (int q = 0; q < 3; q++) {   /* image rows 1..6 */
+			size_t oq = o + 7 + 14 * (size_t)q;
+			if (oq + 16 <= j->nimg)
+				v[q] = *(const v16u *)(j->src + oq);
+			else {
+				for (int x = 0; x < 16; x++)
+					tmp[x] = x < 14 ? j->src[oq + (size_t)x] : 0.0f;
+				v[q] = *(const v16u *)tmp;
+			}
 		}
-		float *r = j->dst + (size_t)c * 9 * ncols + (size_t)b * 16;
-		for (int kk = 0; kk < 9; kk++, r += ncols) {
-			const float *s0 = pl + (kk / 3) * 8 + kk % 3;
-			v16 lo = __builtin_shuffle(*(const v16u *)s0, *(const v16u *)(s0 + 16), ev);
-			v16 hi = __builtin_shuffle(*(const v16u *)(s0 + 32), *(const v16u *)(s0 + 48),
-			                           ev);
-			*(v16u *)r = __builtin_shuffle(lo, hi, join);
+		v16 r0 = __builtin_shuffle(*(const v16u *)(j->src + o), z, row1);
+		v16 r[5] = { r0, __builtin_shuffle(v[0], z, rows2), __builtin_shuffle(v[1], z, rows2),
+		             __builtin_shuffle(v[2], z, rows2), z };
+		float *d = j->dst + (size_t)c * 9 * ncols + (size_t)b * 16;
+#pragma GCC unroll 9
+		for (int kk = 0; kk < 9; kk++, d += ncols) {
+			int ky = kk / 3, kx = kk % 3, q = ky / 2, h = ky % 2;
+			v16 lo = __builtin_shuffle(r[q], r[q + 1], m[h][kx]);
+			v16 hi = __builtin_shuffle(r[q + 2], r[q + 3], m[h][kx]);
+			*(v16u *)d = __builtin_shuffle(lo, hi, join);
 		}
 	}
 }
