@@ -686,7 +686,7 @@ typedef struct {
 static void gather_task(void *ctx, int t, int tid)
 {
 	const GatherJob *j = ctx;
-	int end = (t + 1) * GATHER_ROWS < j->n ? (t + 1) * GATHER_ROWS : j->n;
+	int end = nn_task_end(t, GATHER_ROWS, j->n);
 	(void)tid;
 	for (int i = t * GATHER_ROWS; i < end; i++) {
 		adv_row(j->d, j->idx[i], j->out + (size_t)i * j->d->info.dim);
@@ -698,7 +698,7 @@ static void gather_task(void *ctx, int t, int tid)
 void adv_gather(const AdvData *d, const int *idx, int n, float *out, int *label)
 {
 	GatherJob j = { d, idx, n, out, label };
-	nn_parallel_work((n + GATHER_ROWS - 1) / GATHER_ROWS, ad_mul((size_t)n, (size_t)d->info.dim),
+	nn_parallel_work(nn_ntasks(n, GATHER_ROWS), ad_mul((size_t)n, (size_t)d->info.dim),
 	                 gather_task, &j);
 }
 

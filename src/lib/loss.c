@@ -296,7 +296,7 @@ static void ga_task(void *ctx, int task, int tid)
 {
 	const GaJob *jb = ctx;
 	Loss *l = jb->l;
-	int D = l->D, B = jb->B, end = (task + 1) * GA_COLS < D ? (task + 1) * GA_COLS : D;
+	int D = l->D, B = jb->B, end = nn_task_end(task, GA_COLS, D);
 	double scale = jb->scale;
 	(void)tid;
 	for (int j = task * GA_COLS; j < end; j++) {
@@ -333,7 +333,7 @@ static double ga_loss(Loss *l, const float *out, const float *target, int B, flo
 	for (int j = 0; j < D; j++)
 		konst += log(l->scale_j[j]) + ga_logz(l->alpha_j[j]);
 	GaJob jb = { l, out, target, dout, B, scale };
-	nn_parallel((D + GA_COLS - 1) / GA_COLS, ga_task, &jb);
+	nn_parallel(nn_ntasks(D, GA_COLS), ga_task, &jb);
 	for (int j = 0; j < D; j++)
 		for (int i = 0; i < B; i++)
 			sum += l->rho[(size_t)i * D + j];
@@ -363,7 +363,7 @@ static void grad_row(float *restrict d, const float *restrict o, const float *re
 static void grad_task(void *ctx, int task, int tid)
 {
 	const GradJob *j = ctx;
-	int D = j->l->D, end = (task + 1) * GRAD_ROWS < j->B ? (task + 1) * GRAD_ROWS : j->B;
+	int D = j->l->D, end = nn_task_end(task, GRAD_ROWS, j->B);
 	(void)tid;
 	for (int i = task * GRAD_ROWS; i < end; i++) {
 		size_t o = (size_t)i * D;
@@ -385,7 +385,7 @@ double loss_eval(Loss *l, int epoch, const float *out, const float *target,
 	}
 	L = score_loss(l, epoch, s, w, alpha, B, rej);
 	GradJob j = { l, out, target, dout, B };
-	nn_parallel_work((B + GRAD_ROWS - 1) / GRAD_ROWS, (size_t)B * l->D, grad_task, &j);
+	nn_parallel_work(nn_ntasks(B, GRAD_ROWS), (size_t)B * l->D, grad_task, &j);
 	return L;
 }
 

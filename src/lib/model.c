@@ -724,7 +724,7 @@ typedef struct {
 static void score_task(void *ctx, int t, int tid)
 {
 	const ScoreJob *j = ctx;
-	int D = j->m->out_dim, end = (t + 1) * SCORE_ROWS < j->B ? (t + 1) * SCORE_ROWS : j->B;
+	int D = j->m->out_dim, end = nn_task_end(t, SCORE_ROWS, j->B);
 	(void)tid;
 	for (int i = t * SCORE_ROWS; i < end; i++)
 		j->s[i] = 0.0;
@@ -738,7 +738,7 @@ static void score_task(void *ctx, int t, int tid)
 void model_scores(const Model *m, int B, int mean, double *s)
 {
 	ScoreJob j = { m, B, mean, s };
-	nn_parallel_work((B + SCORE_ROWS - 1) / SCORE_ROWS, (size_t)B * m->out_dim, score_task, &j);
+	nn_parallel_work(nn_ntasks(B, SCORE_ROWS), (size_t)B * m->out_dim, score_task, &j);
 }
 
 void model_zero_grad(Model *m)

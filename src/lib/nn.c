@@ -45,6 +45,14 @@ typedef struct {
 /* tasks: (channel, chunk of BCHUNK samples); every output element belongs to one */
 #define BCHUNK 8
 
+/* task t of those over B samples: its channel, and (returned) its chunk's first sample */
+static int col_task(int B, int t, int *c)
+{
+	int nb = nn_ntasks(B, BCHUNK);
+	*c = t / nb;
+	return (t % nb) * BCHUNK;
+}
+
 static void colmap(ColJob *j, int k, int s, int p)
 {
 	int nd = j->Hd * j->Wd, ns = j->Hs * j->Ws;
@@ -70,8 +78,7 @@ AD_CLONES
 static void im2col_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B);
 	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
 	float *pl = nn_scratch(tid, ns + NTRASH);
 	memset(pl + ns, 0, NTRASH * sizeof *pl);   /* what the padding reads */
@@ -90,8 +97,7 @@ AD_CLONES
 static void col2im_task(void *ctx, int t, int tid)
 {
 	const ColJob *j = ctx;
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B);
 	size_t nd = (size_t)j->Hd * j->Wd, ns = (size_t)j->Hs * j->Ws, ncols = (size_t)j->B * nd;
 	float *pl = nn_scratch(tid, ns + NTRASH);
 	const float *rows = j->src + (size_t)c * j->kk * ncols;
@@ -160,8 +166,7 @@ COL2_TARGET NO_MEMCPY
 static void im2col2_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Ws = j->Ws, k = j->k;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B), Wd = j->Wd, Ws = j->Ws, k = j->k;
 	size_t nd = (size_t)j->Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
 	size_t nsrc = j->nimg;
 	int Hp = 2 * (j->Hd - 1) + k > j->Hs + j->p ? 2 * (j->Hd - 1) + k : j->Hs + j->p;
@@ -236,8 +241,7 @@ static void im2col7_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
 	(void)tid;
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B);
 	size_t ncols = (size_t)j->B * 49;
 	v16i two[3], one[3];
 	const v16i right = { 16, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16 };
@@ -307,8 +311,7 @@ static void im2col4_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
 	(void)tid;
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B);
 	size_t ncols = (size_t)j->B * 16;
 	/* plane rows 2 q, 2 q + 1 in register q: image rows 2 q - 1, 2 q, 14 values
 	 * from one load, at lanes 1..7 and 9..15 */
@@ -376,8 +379,7 @@ static void col2im4_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
 	(void)tid;
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B);
 	size_t ncols = (size_t)j->B * 16;
 	v16i map[9][5], out[3];
 	for (int kk = 0; kk < 9; kk++)   /* lane i of accumulator q <- window y * 4 + x */
@@ -432,8 +434,7 @@ static void col2im7_task(void *ctx, int t, int tid)
 {
 	const Col2Job *j = ctx;
 	(void)tid;
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B);
 	size_t ncols = (size_t)j->B * 49, ncol = (size_t)j->C * 9 * ncols;
 	v16i m0[3], m1[3], sh;
 	for (int kx = 0; kx < 3; kx++)   /* lane i <- window x = (i - kx) / 2 of row y, y + 1 */
@@ -494,8 +495,7 @@ static void col2im7_task(void *ctx, int t, int tid)
 static inline __attribute__((always_inline))
 void col2im2_body(const Col2Job *j, int t, int k, int wide)
 {
-	int nb = (j->B + BCHUNK - 1) / BCHUNK, c = t / nb, b0 = (t % nb) * BCHUNK;
-	int b1 = b0 + BCHUNK < j->B ? b0 + BCHUNK : j->B, Wd = j->Wd, Hd = j->Hd, Ws = j->Ws;
+	int c, b0 = col_task(j->B, t, &c), b1 = nn_task_end(b0 / BCHUNK, BCHUNK, j->B), Wd = j->Wd, Hd = j->Hd, Ws = j->Ws;
 	int p = j->p;
 	size_t nd = (size_t)Hd * Wd, ns = (size_t)j->Hs * Ws, ncols = (size_t)j->B * nd;
 	size_t ncol = (size_t)j->C * k * k * ncols;
@@ -576,7 +576,7 @@ static void col2im2_task(void *ctx, int t, int tid)
 static void im2col(const float *img, int Bi, int b0, float *col, int C, int B, int Hs, int Ws,
                    int Hd, int Wd, int k, int s, int p)
 {
-	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
+	int ntask = C * nn_ntasks(B, BCHUNK);
 	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
 	const float *src = img + (size_t)b0 * ns;
 #ifdef COL2_FAST
@@ -606,7 +606,7 @@ static void im2col(const float *img, int Bi, int b0, float *col, int C, int B, i
 static void col2im(const float *col, float *img, int Bi, int b0, int C, int B, int Hs, int Ws,
                    int Hd, int Wd, int k, int s, int p)
 {
-	int ntask = C * ((B + BCHUNK - 1) / BCHUNK);
+	int ntask = C * nn_ntasks(B, BCHUNK);
 	size_t work = (size_t)C * k * k * B * Hd * Wd, ns = (size_t)Hs * Ws, cs = (size_t)Bi * ns;
 	float *dst = img + (size_t)b0 * ns;
 #ifdef COL2_FAST

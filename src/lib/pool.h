@@ -26,6 +26,14 @@ void nn_parallel(int ntasks, nn_task_fn fn, void *ctx);
  * small to be worth waking the workers.  Same results either way. */
 void nn_parallel_work(int ntasks, size_t work, nn_task_fn fn, void *ctx);
 
+/* Work cut into tasks of `per` items of n: the number of tasks, and task t's
+ * items [t per, nn_task_end(t, per, n)). */
+static inline int nn_ntasks(int n, int per) { return (n + per - 1) / per; }
+static inline int nn_task_end(int t, int per, int n)
+{
+	return (t + 1) * per < n ? (t + 1) * per : n;
+}
+
 /* The calling thread's worker id (0 outside the workers) and whether it is
  * running a task of nn_parallel() (or nn_parallel_work()). */
 int nn_tid(void);
